@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import type { AssetId, CharacterId, JointId, ProjectId } from '../ids.js';
+
+/**
+ * The project document (a `.keypose` file): plain JSON, validated with zod on every load and on
+ * every message that carries it. The art is stored inside the document (base64, keyed by content
+ * hash) so a project is one self-contained file that can be moved, mailed and saved atomically.
+ *
+ * Bump CURRENT_VERSION whenever the shape changes and add a migration in migrations.ts.
+ */
+export const CURRENT_VERSION = 2;
+export const FORMAT_TAG = 'keypose-project';
+
+const finite = z.number().finite();
+export const vec3Schema = z.tuple([finite, finite, finite]);
+export const quatSchema = z.tuple([finite, finite, finite, finite]);
+
+const jointIdSchema = z
+  .string()
+  .min(1)
+  .transform((s) => s as JointId);
+const characterIdSchema = z
+  .string()
+  .min(1)
+  .transform((s) => s as CharacterId);
+const assetIdSchema = z
+  .string()
+  .min(1)
+  .transform((s) => s as AssetId);
+
+export const bezierEaseSchema = z.object({ x1: finite, y1: finite, x2: finite, y2: finite });
+export const interpolationSchema = z.enum(['step', 'linear', 'bezier']);
+
+const keyframeSchema = <T extends z.ZodType>(value: T) =>
+  z.object({
+    frame: z.number().int().min(0),
+    value,
+    interpolation: interpolationSchema,
+    ease: bezierEaseSchema.optional(),
+  });
+
+export const jointSchema = z.object({
+  id: jointIdSchema,
+  name: z.string().min(1),
+  parentId: jointIdSchema.nullable(),
+  restPosition: vec3Schema,
+});
+
+export const skeletonSchema = z.object({ joints: z.array(jointSchema).min(1) });
+
+export const motionSchema = z.object({
+  rotations: z.record(z.string(), z.array(keyframeSchema(quatSchema))),
+  rootTranslation: z.array(keyframeSchema(vec3Schema)),
+});
+
+export const assetSchema = z.object({
+  mime: z.enum(['image/png', 'image/jpeg', 'image/webp']),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** Base64 of the file's bytes. */
+  dataBase64: z.string(),
+  /** Where the art was imported from (informational; the data above is authoritative). */
+  sourceName: z.string().optional(),
+});
+
+/** Where a character stands in the scene: offset of its picture centre, uniform scale, depth order. */
+export const placementSchema = z.object({
+  offset: vec3Schema,
+  scale: z.number().positive(),
+});
+
+export const characterSchema = z.object({
+  id: characterIdSchema,
+  name: z.string().min(1),
+  /** The character's picture (straight RGBA or opaque). */
+  artAssetId: assetIdSchema,
+  /** Optional explicit mask (white = figure); otherwise the art's alpha is the mask. */
+  maskAssetId: assetIdSchema.optional(),
+  skeleton: skeletonSchema,
+  motion: motionSchema,
+  placement: placementSchema,
+});
+
+export const projectDocumentSchema = z
+  .object({
+    format: z.literal(FORMAT_TAG),
+    version: z.literal(CURRENT_VERSION),
+    id: z
+      .string()
+      .min(1)
+      .transform((s) => s as ProjectId),
+    name: z.string().min(1),
+    fps: z.number().positive().max(240),
+    /** Length of the animation in frames; frames are numbered 0 .. durationFrames - 1. */
+    durationFrames: z.number().int().positive(),
+    /** Output size in pixels of a rendered frame. */
+    resolution: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
+    characters: z.array(characterSchema).min(1),
+    assets: z.record(z.string(), assetSchema),
+  })
+  .superRefine((doc, ctx) => {
+    for (const [ci, character] of doc.characters.entries()) {
+      if (!(character.artAssetId in doc.assets)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['characters', ci, 'artAssetId'],
+          message: `art asset "${character.artAssetId}" is not in the project's assets`,
+        });
+      }
+      const ids = new Set(character.skeleton.joints.map((j) => j.id as string));
+      const roots = character.skeleton.joints.filter((j) => j.parentId === null);
+      if (roots.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['characters', ci, 'skeleton'],
+          message: `a skeleton needs exactly one root joint, found ${roots.length}`,
+        });
+      }
+      for (const [ji, joint] of character.skeleton.joints.entries()) {
+        if (joint.parentId !== null && !ids.has(joint.parentId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['characters', ci, 'skeleton', 'joints', ji, 'parentId'],
+            message: `joint "${joint.name}" has an unknown parent "${joint.parentId}"`,
+          });
+        }
+      }
+      for (const trackJoint of Object.keys(character.motion.rotations)) {
+        if (!ids.has(trackJoint)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['characters', ci, 'motion', 'rotations', trackJoint],
+            message: `the motion animates an unknown joint "${trackJoint}"`,
+          });
+        }
+      }
+    }
+  });
+
+export type ProjectDocument = z.output<typeof projectDocumentSchema>;
+export type Character = ProjectDocument['characters'][number];
+export type Asset = ProjectDocument['assets'][string];
+export type Placement = z.output<typeof placementSchema>;
