@@ -113,3 +113,15 @@ export class ApiError extends Error {
     return { code: this.code, message: this.message, ...(this.file ? { file: this.file } : {}) };
   }
 }
+
+/**
+ * What Electron's preload exposes as `window.keypose`: the methods of the table, each resolving to
+ * the response envelope instead of rejecting, because contextBridge drops the custom properties
+ * (code, file) of thrown errors. The renderer's getApi() unwraps it, validates results and
+ * rejects with ApiError, exactly as for the studio.
+ */
+export type KeyposeBridge = {
+  [K in ApiMethodName]: (...args: z.input<ApiMethods[K]['args']>) => Promise<ApiResponse<unknown>>;
+} & {
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+};

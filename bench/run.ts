@@ -1,0 +1,30 @@
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { runEngineBench } from './engine.bench.js';
+import { runExportBench } from './export.bench.js';
+import { runRiggingBench } from './rigging.bench.js';
+
+/**
+ * `npm run bench`: runs every benchmark entry and prints one JSON object. Add an entry to
+ * ENTRIES to include another benchmark. `--quick` runs fewer frames (a smoke run).
+ */
+const ENTRIES: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = {
+  engine: runEngineBench,
+  rigging: runRiggingBench,
+  export: ({ quick }) => runExportBench(quick ? [20, 200] : [200, 2000]),
+};
+
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const results: Record<string, unknown> = {
+  machine: {
+    cpus: availableParallelism(),
+    model: cpus()[0]?.model ?? 'unknown',
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    node: process.version,
+  },
+};
+for (const [name, run] of Object.entries(ENTRIES)) {
+  if (only && only !== name) continue;
+  results[name] = await run({ quick });
+}
+console.log(JSON.stringify(results, null, 2));

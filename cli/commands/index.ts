@@ -1,0 +1,5 @@
+import type { CliCommand } from '../command.js';
+import { infoCommand } from './info.js';
+
+/** Every `keypose` subcommand; `help` is built in (cli/main.ts). Add new commands here. */
+export const COMMANDS: readonly CliCommand[] = [infoCommand];

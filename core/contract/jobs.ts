@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * Messages between the host (host/worker/supervisor.ts) and the frame worker
+ * (inference/worker/main.ts). Plain data, validated with zod where received. Pixel data travels
+ * as Uint8Array (structured clone: Node's 'advanced' IPC serialization, Electron's postMessage)
+ * or as a file in a shared folder, whichever the job asks for.
+ */
+
+const affine = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]);
+export const boneProjectionSchema = z.object({
+  jointId: z.string(),
+  affine,
+  depth: z.tuple([z.number(), z.number(), z.number()]),
+});
+
+/** A character as files the worker reads once: raw RGBA8 art and raw float32 weights (K x H x W). */
+export const characterFilesSchema = z.object({
+  id: z.string().min(1),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  jointIds: z.array(z.string()).min(1),
+  artFile: z.string(),
+  weightsFile: z.string(),
+});
+export type CharacterFiles = z.infer<typeof characterFilesSchema>;
+
+export const frameRequestSchema = z.object({
+  frameIndex: z.number().int().nonnegative(),
+  /** Content address of the frame (core/render/frameKey.ts); echoed back for the cache. */
+  key: z.string(),
+  bones: z.array(boneProjectionSchema),
+  /** Posed joints in imagePx, for the pose map a model pack's refine stage receives. */
+  poseJoints: z
+    .array(z.object({ id: z.string(), parentId: z.string().nullable(), u: z.number(), v: z.number() }))
+    .optional(),
+});
+export type FrameRequest = z.infer<typeof frameRequestSchema>;
+
+export const frameTransferSchema = z.enum(['inline', 'file']);
+export type FrameTransfer = z.infer<typeof frameTransferSchema>;
+
+export const renderJobSchema = z.object({
+  jobId: z.string().min(1),
+  characterId: z.string().min(1),
+  frames: z.array(frameRequestSchema),
+  /** 1 = exact solve at every pixel; 2/4 = coarse grid (default: by frame size). */
+  gridStep: z.number().int().min(1).max(8).optional(),
+  transfer: frameTransferSchema.default('inline'),
+  /** Folder for 'file' transfer. */
+  frameDir: z.string().optional(),
+  /** Model-pack folder whose refine stage runs after the warp (inference/packs). */
+  packDir: z.string().optional(),
+});
+export type RenderJob = z.input<typeof renderJobSchema>;
+
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected pixel bytes (Uint8Array)');
+
+export const toWorkerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('loadCharacter'), character: characterFilesSchema }),
+  z.object({ type: z.literal('render'), job: renderJobSchema }),
+  z.object({ type: z.literal('cancel'), jobId: z.string() }),
+  z.object({ type: z.literal('shutdown') }),
+]);
+export type ToWorker = z.input<typeof toWorkerSchema>;
+
+export const workerErrorCodeSchema = z.enum([
+  'invalid-message',
+  'unknown-character',
+  'render-failed',
+  'pack-invalid',
+]);
+
+export const fromWorkerSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ready'),
+    pid: z.number().int(),
+    /** Execution provider in use once known (after the first session), else null. */
+    provider: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('characterLoaded'), characterId: z.string() }),
+  /** The execution provider the engine runs on, and why preferred ones were skipped. */
+  z.object({ type: z.literal('provider'), name: z.string(), messages: z.array(z.string()) }),
+  z.object({
+    type: z.literal('frame'),
+    jobId: z.string(),
+    frameIndex: z.number().int(),
+    key: z.string(),
+    width: z.number().int(),
+    height: z.number().int(),
+    /** Inline RGBA8, or the path of a raw RGBA8 file in the job's frameDir. */
+    rgba: bytes.optional(),
+    file: z.string().optional(),
+    renderMs: z.number(),
+    provider: z.string(),
+  }),
+  z.object({
+    type: z.literal('progress'),
+    jobId: z.string(),
+    done: z.number().int(),
+    total: z.number().int(),
+  }),
+  z.object({ type: z.literal('done'), jobId: z.string() }),
+  z.object({ type: z.literal('cancelled'), jobId: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    jobId: z.string().nullable(),
+    code: workerErrorCodeSchema,
+    message: z.string(),
+  }),
+  z.object({ type: z.literal('log'), message: z.string() }),
+]);
+export type FromWorker = z.output<typeof fromWorkerSchema>;
+
+/** Events a render job emits to its caller (host side), in order: progress/frame*, then one end. */
+export type RenderJobEvent =
+  | {
+      type: 'frame';
+      frameIndex: number;
+      key: string;
+      width: number;
+      height: number;
+      rgba: Uint8Array;
+      renderMs: number;
+    }
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'retry'; reason: string }
+  | { type: 'warning'; message: string }
+  | { type: 'done' }
+  | { type: 'cancelled' }
+  | { type: 'failed'; message: string };

@@ -1,0 +1,151 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+import type { MenuCommand } from '../core/contract/api.js';
+import { createServices } from '../host/api/services.js';
+import { findAppRoot } from '../host/paths.js';
+import { PROJECT_EXTENSION } from '../host/project/store.js';
+import { CONTENT_SECURITY_POLICY } from '../host/studio/csp.js';
+import { contentTypeOf, resolveAppUrl } from './appProtocol.js';
+import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, MENU_CHANNEL } from './channels.js';
+import { withDialogs } from './dialogs.js';
+import { isAppUrl, registerHandlers } from './ipcHandlers.js';
+import { buildMenuTemplate } from './menu.js';
+
+/**
+ * The desktop shell: one window showing the renderer, the application menu, open/save dialogs,
+ * and the IPC handlers of the shared host services. No domain logic lives here.
+ */
+
+const appRoot = findAppRoot() ?? app.getAppPath();
+const rendererDir = join(appRoot, 'build', 'renderer');
+// build/electron/main.js sits next to build/electron/preload.cjs.
+const preloadPath = join(import.meta.dirname, 'preload.cjs');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+let mainWindow: BrowserWindow | null = null;
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Keypose',
+    backgroundColor: '#1e1f22',
+    show: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  // The app is one page: any navigation away from it (a dropped file, a link) is refused, and
+  // links meant for the web open in the user's browser instead of inside the app.
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, APP_ORIGIN)) event.preventDefault();
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  void window.loadURL(APP_INDEX_URL);
+  return window;
+}
+
+function sendMenuCommand(command: MenuCommand): void {
+  const target = BrowserWindow.getFocusedWindow() ?? mainWindow;
+  target?.webContents.send(MENU_CHANNEL, command);
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppUrl(request.url, rendererDir);
+    if (!file) return new Response('Not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: {
+          'content-type': contentTypeOf(file),
+          'content-security-policy': CONTENT_SECURITY_POLICY,
+          'x-content-type-options': 'nosniff',
+        },
+      });
+    } catch {
+      return new Response(`Not found: ${file}`, { status: 404 });
+    }
+  });
+
+  // The same policy on every response the session sees, in case anything is ever loaded by
+  // another scheme; the app:// handler above already sets it on the app's own files.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
+  });
+  // The app asks for no device permissions (camera, notifications, …).
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
+
+  const services = withDialogs(
+    createServices({
+      shell: 'electron',
+      projectsDir: null,
+      confineToProjectsDir: false,
+      version: app.getVersion(),
+    }),
+    {
+      async chooseProjectToOpen() {
+        const options: Electron.OpenDialogOptions = {
+          title: 'Open Keypose project',
+          properties: ['openFile'],
+          filters: [{ name: 'Keypose project', extensions: [PROJECT_EXTENSION.slice(1)] }],
+        };
+        const result = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+      async chooseSaveLocation(suggestedName) {
+        const options: Electron.SaveDialogOptions = {
+          title: 'Save Keypose project',
+          defaultPath: join(app.getPath('documents'), suggestedName),
+          filters: [{ name: 'Keypose project', extensions: [PROJECT_EXTENSION.slice(1)] }],
+        };
+        const result = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options);
+        return result.canceled || !result.filePath ? null : result.filePath;
+      },
+    },
+  );
+  registerHandlers(ipcMain, services, (event) => isAppUrl(event.senderFrame?.url, APP_ORIGIN));
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(buildMenuTemplate(sendMenuCommand, { isMac: process.platform === 'darwin' })),
+  );
+
+  mainWindow = createWindow();
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+main().catch((error: unknown) => {
+  dialog.showErrorBox('Keypose could not start', error instanceof Error ? error.message : String(error));
+  app.exit(1);
+});

@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { z } from 'zod';
+import {
+  ApiError,
+  type ApiErrorData,
+  type ApiMethodName,
+  type ApiMethods,
+  type ApiResponse,
+  apiMethods,
+} from '../../core/contract/api.js';
+import type { ProjectDocument } from '../../core/document/schema.js';
+import { readAppVersion } from '../paths.js';
+import {
+  ensureProjectsDir,
+  findSamplePath,
+  listProjects,
+  loadProject,
+  loadSample,
+  PROJECT_EXTENSION,
+  projectFileName,
+  saveProject,
+} from '../project/store.js';
+
+/**
+ * The host side of the contract in core/contract/api.ts, shared by the Electron shell (over IPC)
+ * and the studio server (over HTTP). Shell-specific behaviour (dialogs) wraps these functions in
+ * the shell; nothing here knows how a call arrived.
+ */
+export type ApiImplementation = {
+  [K in ApiMethodName]: (
+    ...args: z.output<ApiMethods[K]['args']>
+  ) => Promise<z.output<ApiMethods[K]['result']>>;
+};
+
+export interface ServicesOptions {
+  shell: 'electron' | 'studio';
+  /** Folder the studio lists and saves projects in; null in Electron (dialogs choose). */
+  projectsDir: string | null;
+  /**
+   * Confine file access to projectsDir (the studio: any page the browser opens can reach
+   * 127.0.0.1, so the server must not read or write arbitrary paths for it).
+   */
+  confineToProjectsDir: boolean;
+  version?: string;
+  samplePath?: string | null;
+}
+
+export function createServices(options: ServicesOptions): ApiImplementation {
+  const version = options.version ?? readAppVersion();
+  const projectsDir = options.projectsDir ? resolve(options.projectsDir) : null;
+  if (options.confineToProjectsDir && !projectsDir) {
+    throw new Error('confineToProjectsDir needs a projectsDir');
+  }
+
+  /** Resolves a path from the caller; relative paths are relative to the projects folder. */
+  const resolveProjectPath = (path: string): string => {
+    const absolute = projectsDir && !isAbsolute(path) ? resolve(projectsDir, path) : resolve(path);
+    if (options.confineToProjectsDir && projectsDir) {
+      const inside = relative(projectsDir, absolute);
+      if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+        throw new ApiError({
+          code: 'invalid-argument',
+          message: `${absolute} is outside the projects folder ${projectsDir}; the studio only opens and saves projects there.`,
+          file: absolute,
+        });
+      }
+    }
+    return absolute;
+  };
+
+  /** A free file name for a new project, reusing the name when it already holds this project. */
+  const pathForNewProject = async (dir: string, doc: ProjectDocument): Promise<string> => {
+    const base = projectFileName(doc.name).slice(0, -PROJECT_EXTENSION.length);
+    for (let n = 1; n < 1000; n++) {
+      const candidate = join(dir, `${n === 1 ? base : `${base} ${n}`}${PROJECT_EXTENSION}`);
+      if (!existsSync(candidate)) return candidate;
+      const existingId = await loadProject(candidate).then(
+        (existing) => existing.id,
+        () => null,
+      );
+      if (existingId === doc.id) return candidate;
+    }
+    throw new ApiError({ code: 'io-error', message: `No free file name for "${doc.name}" in ${dir}.` });
+  };
+
+  return {
+    async getShellInfo() {
+      return { shell: options.shell, version, projectsDir };
+    },
+    async openSample() {
+      const samplePath = options.samplePath === undefined ? findSamplePath() : options.samplePath;
+      return { path: null, document: await loadSample(samplePath) };
+    },
+    async openProject(path) {
+      if (path === undefined) {
+        throw new ApiError({
+          code: 'invalid-argument',
+          message: 'openProject needs the path of a project file.',
+        });
+      }
+      const absolute = resolveProjectPath(path);
+      return { path: absolute, document: await loadProject(absolute) };
+    },
+    async saveProject(document, path) {
+      let target: string;
+      if (path !== undefined) {
+        target = resolveProjectPath(path);
+        if (options.confineToProjectsDir && !target.endsWith(PROJECT_EXTENSION)) {
+          throw new ApiError({
+            code: 'invalid-argument',
+            message: `${target}: project files must end in ${PROJECT_EXTENSION}.`,
+            file: target,
+          });
+        }
+      } else {
+        if (!projectsDir) {
+          throw new ApiError({ code: 'invalid-argument', message: 'saveProject needs a path.' });
+        }
+        target = await pathForNewProject(await ensureProjectsDir(projectsDir), document);
+      }
+      await saveProject(target, document);
+      return { path: target };
+    },
+    async listProjects() {
+      return projectsDir ? listProjects(projectsDir) : [];
+    },
+  };
+}
+
+/** Validates the arguments of one call, runs it and wraps the outcome in the response envelope. */
+export async function callApi(
+  impl: ApiImplementation,
+  method: string,
+  rawArgs: unknown,
+): Promise<ApiResponse<unknown>> {
+  if (!isApiMethodName(method)) {
+    return { ok: false, error: { code: 'not-found', message: `Unknown API method "${method}".` } };
+  }
+  const parsed = apiMethods[method].args.safeParse(rawArgs ?? []);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: {
+        code: 'invalid-argument',
+        message: `Invalid arguments for ${method}: ${parsed.error.issues
+          .slice(0, 5)
+          .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`)
+          .join('; ')}`,
+      },
+    };
+  }
+  try {
+    const run = impl[method] as (...args: unknown[]) => Promise<unknown>;
+    return { ok: true, value: await run(...(parsed.data as unknown[])) };
+  } catch (error) {
+    return { ok: false, error: toApiErrorData(error) };
+  }
+}
+
+export function isApiMethodName(name: string): name is ApiMethodName {
+  return Object.hasOwn(apiMethods, name);
+}
+
+/** Any thrown value as error data; unexpected errors become 'internal' with their message. */
+export function toApiErrorData(error: unknown): ApiErrorData {
+  if (error instanceof ApiError) return error.toData();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'internal', message: `Internal error: ${message}` };
+}

@@ -1,0 +1,336 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { ApiResponse } from '../../core/contract/api.js';
+import { type ApiImplementation, callApi, createServices } from '../api/services.js';
+import { findAppRoot } from '../paths.js';
+import { CONTENT_SECURITY_POLICY } from './csp.js';
+
+/**
+ * The studio: the renderer and the host services on 127.0.0.1 for a browser. The same API table
+ * Electron's preload exposes is served as POST /api/<method> with body {args: [...]}, answered
+ * with the ApiResponse envelope; GET /api/events is a server-sent-event stream for job progress.
+ */
+
+export interface StudioServerOptions {
+  projectsDir: string;
+  /** 'dev' serves renderer/ through Vite (middleware mode); 'prod' serves build/renderer. */
+  mode: 'dev' | 'prod';
+  /** 0 picks a free port. */
+  port?: number;
+  /** When the port is taken, listen on a free one instead of failing. */
+  portFallback?: boolean;
+  /** Watch renderer/ and hot-reload edits (dev only, default on); tests turn it off. */
+  hmr?: boolean;
+  /** Overrides where the app lives (renderer/, build/renderer, assets/). */
+  appRoot?: string;
+  services?: ApiImplementation;
+  log?: (line: string) => void;
+}
+
+export interface StudioServer {
+  url: string;
+  port: number;
+  projectsDir: string;
+  services: ApiImplementation;
+  /** Sends one server-sent event to every connected page. */
+  broadcast(event: string, data: unknown): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_STUDIO_PORT = 5183;
+const HOST = '127.0.0.1';
+/** Projects embed their art as base64, so a save can be large; anything beyond this is refused. */
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
+const HEARTBEAT_MS = 25_000;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+  '.onnx': 'application/octet-stream',
+  '.bin': 'application/octet-stream',
+  '.map': 'application/json; charset=utf-8',
+};
+
+export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
+  const appRoot = options.appRoot ?? findAppRoot();
+  if (!appRoot) throw new Error('Cannot find the Keypose folder (package.json) above host/studio/.');
+  const projectsDir = resolve(options.projectsDir);
+  const services =
+    options.services ?? createServices({ shell: 'studio', projectsDir, confineToProjectsDir: true });
+  const log = options.log ?? ((line: string) => console.log(line));
+  const eventClients = new Set<ServerResponse>();
+  // Set once listening; requests cannot arrive before that.
+  let port = 0;
+
+  const httpServer = createServer();
+  let renderer: (req: IncomingMessage, res: ServerResponse) => void;
+  let closeRenderer: () => Promise<void> = async () => undefined;
+
+  if (options.mode === 'dev') {
+    const { createServer: createViteServer } = await import('vite');
+    const vite = await createViteServer({
+      configFile: join(appRoot, 'vite.config.ts'),
+      root: join(appRoot, 'renderer'),
+      appType: 'spa',
+      clearScreen: false,
+      logLevel: 'warn',
+      server: {
+        middlewareMode: { server: httpServer },
+        // The page's Vite client always opens a websocket; serving it on our own port keeps it
+        // within the page's CSP (connect-src 'self').
+        hmr: { server: httpServer },
+        // Tests start many servers and edit nothing: no file watcher, so no reloads either.
+        ...(options.hmr === false ? { watch: null } : {}),
+      },
+    });
+    renderer = (req, res) =>
+      vite.middlewares(req, res, () => sendText(res, 404, `Not found: ${req.url ?? ''}`));
+    closeRenderer = () => vite.close();
+  } else {
+    const staticRoot = join(appRoot, 'build', 'renderer');
+    renderer = (req, res) => {
+      serveStatic(staticRoot, req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendText(res, 500, `Internal error: ${String(error)}`);
+        else res.destroy();
+      });
+    };
+  }
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', `http://${HOST}`);
+    // API calls are POSTs and the event stream is GET /api/events; every other request, GETs
+    // under /api/ included, belongs to the renderer (Vite serves renderer/api/*.ts at /api/…).
+    const isEvents = url.pathname === '/api/events';
+    const isApiCall = url.pathname.startsWith('/api/') && req.method !== 'GET' && req.method !== 'HEAD';
+    if (!isEvents && !isApiCall) {
+      renderer(req, res);
+      return;
+    }
+    const refusal = refuseForeignRequest(req, port);
+    if (refusal) {
+      sendJson(res, 403, { ok: false, error: { code: 'invalid-argument', message: refusal } });
+      return;
+    }
+    if (isEvents) {
+      openEventStream(req, res, eventClients);
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendJson(res, 405, {
+        ok: false,
+        error: { code: 'invalid-argument', message: 'API calls are POST /api/<method>.' },
+      });
+      return;
+    }
+    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    handleApiCall(services, method, req)
+      .then((response) =>
+        sendJson(res, response.ok || response.error.code !== 'not-found' ? 200 : 404, response),
+      )
+      .catch((error: unknown) =>
+        sendJson(res, 500, { ok: false, error: { code: 'internal', message: String(error) } }),
+      );
+  });
+
+  port = await listen(httpServer, options.port ?? DEFAULT_STUDIO_PORT, options.portFallback ?? true, log);
+  const heartbeat = setInterval(() => {
+    for (const client of eventClients) client.write(': heartbeat\n\n');
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    url: `http://${HOST}:${port}/`,
+    port,
+    projectsDir,
+    services,
+    broadcast(event, data) {
+      const payload = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+      for (const client of eventClients) client.write(payload);
+    },
+    async close() {
+      clearInterval(heartbeat);
+      for (const client of eventClients) client.end();
+      eventClients.clear();
+      await closeRenderer();
+      httpServer.closeAllConnections();
+      await new Promise<void>((done) => httpServer.close(() => done()));
+    },
+  };
+}
+
+async function handleApiCall(
+  services: ApiImplementation,
+  method: string,
+  req: IncomingMessage,
+): Promise<ApiResponse<unknown>> {
+  const contentType = req.headers['content-type'] ?? '';
+  if (!contentType.startsWith('application/json')) {
+    req.resume();
+    // Requiring JSON makes a cross-site form or a "simple" fetch unable to call the API at all.
+    return {
+      ok: false,
+      error: { code: 'invalid-argument', message: 'API calls must send application/json.' },
+    };
+  }
+  let body: string;
+  try {
+    body = await readBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    return { ok: false, error: { code: 'invalid-argument', message: String((error as Error).message) } };
+  }
+  let parsed: unknown;
+  try {
+    parsed = body.length === 0 ? {} : JSON.parse(body);
+  } catch {
+    return { ok: false, error: { code: 'invalid-argument', message: 'The request body is not valid JSON.' } };
+  }
+  const args =
+    typeof parsed === 'object' && parsed !== null && 'args' in parsed
+      ? (parsed as { args: unknown }).args
+      : [];
+  return callApi(services, method, args);
+}
+
+/**
+ * The studio listens on loopback only, but any web page the user visits can still send requests
+ * to it, and a rebinding DNS name can make them look same-origin. The Host header must name the
+ * loopback address and a cross-site Origin is refused.
+ */
+export function refuseForeignRequest(req: Pick<IncomingMessage, 'headers'>, port: number): string | null {
+  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const host = req.headers.host ?? '';
+  if (!allowedHosts.has(host)) return `Refused: the studio API only answers requests for 127.0.0.1:${port}.`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) {
+    return `Refused: cross-site request from ${origin}.`;
+  }
+  return null;
+}
+
+function openEventStream(req: IncomingMessage, res: ServerResponse, clients: Set<ServerResponse>): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+  });
+  res.write('retry: 2000\n\n');
+  res.write('event: hello\ndata: {}\n\n');
+  clients.add(res);
+  req.on('close', () => clients.delete(res));
+}
+
+function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        fail(new Error(`The request is larger than ${limitBytes} bytes.`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}
+
+async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', `http://${HOST}`).pathname);
+  } catch {
+    return sendText(res, 400, 'Bad URL.');
+  }
+  let file = resolve(root, `.${pathname}`);
+  const inside = relative(root, file);
+  if (inside.startsWith('..') || isAbsolute(inside)) return sendText(res, 403, 'Forbidden.');
+  let info = await stat(file).catch(() => null);
+  if (info?.isDirectory()) {
+    file = join(file, 'index.html');
+    info = await stat(file).catch(() => null);
+  }
+  if (!info?.isFile()) {
+    // Client-side routes fall back to the app; a missing asset (it has an extension) is a 404.
+    if (extname(pathname) !== '') return sendText(res, 404, `Not found: ${pathname}`);
+    file = join(root, 'index.html');
+    info = await stat(file).catch(() => null);
+    if (!info?.isFile()) {
+      return sendText(res, 503, `The renderer is not built (${file} is missing): run npm run build first.`);
+    }
+  }
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': info.size,
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'cache-control': extname(file) === '.html' ? 'no-cache' : 'public, max-age=3600',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+}
+
+function listen(
+  server: Server,
+  port: number,
+  fallback: boolean,
+  log: (line: string) => void,
+): Promise<number> {
+  return new Promise((done, fail) => {
+    const attempt = (tryPort: number) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        server.off('listening', onListening);
+        if (error.code === 'EADDRINUSE' && fallback && tryPort !== 0) {
+          log(`Port ${tryPort} is in use; using a free port instead.`);
+          attempt(0);
+        } else {
+          fail(error);
+        }
+      };
+      const onListening = () => {
+        server.off('error', onError);
+        done((server.address() as AddressInfo).port);
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen(tryPort, HOST);
+    };
+    attempt(port);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}

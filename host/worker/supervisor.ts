@@ -1,0 +1,367 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type CharacterFiles,
+  type FrameRequest,
+  type FrameTransfer,
+  type FromWorker,
+  fromWorkerSchema,
+  type RenderJobEvent,
+  type ToWorker,
+} from '../../core/contract/jobs.js';
+import { newId } from '../../core/ids.js';
+import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+
+/**
+ * Starts and watches the frame worker (inference/worker/main.ts), queues render jobs, streams
+ * their frames back, cancels them, and survives the worker dying: it is restarted and the running
+ * job retried once (only the frames not yet received), then reported as failed.
+ *
+ * The host never imports inference/ code: it only knows the worker's entry file.
+ */
+
+/** What the supervisor needs from a worker process; Node's fork and Electron's utilityProcess both fit. */
+export interface WorkerHandle {
+  readonly pid: number | undefined;
+  send(message: ToWorker): void;
+  onMessage(listener: (data: unknown) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  kill(): void;
+}
+export type WorkerFactory = () => WorkerHandle;
+
+export const WORKER_ENTRY = fileURLToPath(new URL('../../inference/worker/main.ts', import.meta.url));
+
+/**
+ * child_process.fork of the worker. In development and tests the entry is TypeScript, run through
+ * tsx (`--import tsx`); a built app passes the compiled .js entry and no execArgv. 'advanced'
+ * serialization carries pixel bytes as Uint8Array (no base64).
+ */
+export function forkWorkerFactory(
+  opts: { entry?: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } = {},
+): WorkerFactory {
+  return () => {
+    const child: ChildProcess = fork(opts.entry ?? WORKER_ENTRY, [], {
+      execArgv: opts.execArgv ?? ['--import', 'tsx'],
+      serialization: 'advanced',
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return {
+      pid: child.pid,
+      send: (m) => {
+        if (child.connected) child.send(m);
+      },
+      onMessage: (l) => child.on('message', l),
+      onExit: (l) => child.on('exit', l),
+      kill: () => child.kill('SIGKILL'),
+    };
+  };
+}
+
+/** The part of Electron's UtilityProcess the supervisor uses (host/ must not import electron). */
+export interface UtilityProcessLike {
+  readonly pid: number | undefined;
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  kill(): boolean;
+}
+
+/**
+ * Adapts Electron's utilityProcess.fork (passed in by electron/, which may import electron) to a
+ * WorkerFactory. The worker's own code path is the same: it talks through process.parentPort.
+ */
+export function utilityProcessFactory(
+  forkUtility: (modulePath: string, args: string[], options: { serviceName: string }) => UtilityProcessLike,
+  entry: string,
+): WorkerFactory {
+  return () => {
+    const child = forkUtility(entry, [], { serviceName: 'Keypose frame worker' });
+    return {
+      pid: child.pid,
+      send: (m) => child.postMessage(m),
+      onMessage: (l) => {
+        child.on('message', l);
+      },
+      onExit: (l) => {
+        child.on('exit', (code) => l(code, null));
+      },
+      kill: () => {
+        child.kill();
+      },
+    };
+  };
+}
+
+export interface RenderRequest {
+  readonly characterId: string;
+  readonly frames: readonly FrameRequest[];
+  readonly gridStep?: number;
+  readonly transfer?: FrameTransfer;
+  readonly packDir?: string;
+}
+
+export interface RenderJobHandle {
+  readonly jobId: string;
+  /** Resolves 'done' or 'cancelled'; rejects when the job failed (after its one retry). */
+  readonly finished: Promise<'done' | 'cancelled'>;
+  cancel(): void;
+}
+
+interface ActiveJob {
+  readonly jobId: string;
+  readonly request: RenderRequest;
+  readonly onEvent: (e: RenderJobEvent) => void;
+  readonly received: Set<number>;
+  retries: number;
+  sent: boolean;
+  cancelRequested: boolean;
+  resolve(v: 'done' | 'cancelled'): void;
+  reject(e: Error): void;
+}
+
+export interface SupervisorOptions {
+  readonly factory?: WorkerFactory;
+  /** Folder for character files and file-transferred frames; a temp folder by default. */
+  readonly workDir?: string;
+  /** Retries of a job whose worker died (the issue asks for one). */
+  readonly maxRetries?: number;
+}
+
+export class WorkerSupervisor {
+  private readonly factory: WorkerFactory;
+  private readonly workDir: string;
+  private readonly ownsWorkDir: boolean;
+  private readonly maxRetries: number;
+  private worker: WorkerHandle | null = null;
+  private readonly characters = new Map<string, CharacterFiles>();
+  private readonly queue: ActiveJob[] = [];
+  private stopped = false;
+  /** The execution provider the worker reported with its last frame. */
+  provider: string | null = null;
+  /** Why preferred execution providers were skipped (for the status bar / CLI). */
+  providerMessages: readonly string[] = [];
+  /** How many worker processes have been started (1 + restarts). */
+  starts = 0;
+
+  constructor(opts: SupervisorOptions = {}) {
+    this.factory = opts.factory ?? forkWorkerFactory();
+    this.ownsWorkDir = !opts.workDir;
+    this.workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'keypose-worker-'));
+    mkdirSync(this.workDir, { recursive: true });
+    this.maxRetries = opts.maxRetries ?? 1;
+  }
+
+  get workerPid(): number | undefined {
+    return this.worker?.pid;
+  }
+
+  /** Hands a character to the worker (as files, read once per worker process). */
+  registerCharacter(id: string, art: RgbaImage, weights: SkinWeights): void {
+    const artFile = join(this.workDir, `${id}.art.rgba`);
+    const weightsFile = join(this.workDir, `${id}.weights.f32`);
+    writeFileSync(artFile, art.data);
+    writeFileSync(
+      weightsFile,
+      new Uint8Array(weights.data.buffer, weights.data.byteOffset, weights.data.byteLength),
+    );
+    const files: CharacterFiles = {
+      id,
+      width: art.width,
+      height: art.height,
+      jointIds: [...weights.jointIds],
+      artFile,
+      weightsFile,
+    };
+    this.characters.set(id, files);
+    this.worker?.send({ type: 'loadCharacter', character: files });
+  }
+
+  render(request: RenderRequest, onEvent: (e: RenderJobEvent) => void = () => {}): RenderJobHandle {
+    if (this.stopped) throw new Error('the worker supervisor is stopped');
+    const jobId = newId('job');
+    let resolve!: (v: 'done' | 'cancelled') => void;
+    let reject!: (e: Error) => void;
+    const finished = new Promise<'done' | 'cancelled'>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const job: ActiveJob = {
+      jobId,
+      request,
+      onEvent,
+      received: new Set(),
+      retries: 0,
+      sent: false,
+      cancelRequested: false,
+      resolve,
+      reject,
+    };
+    this.queue.push(job);
+    this.pump();
+    return {
+      jobId,
+      finished,
+      cancel: () => this.cancel(jobId),
+    };
+  }
+
+  private cancel(jobId: string): void {
+    const i = this.queue.findIndex((j) => j.jobId === jobId);
+    if (i < 0) return;
+    const job = this.queue[i]!;
+    job.cancelRequested = true;
+    if (job.sent) {
+      this.worker?.send({ type: 'cancel', jobId });
+    } else {
+      this.queue.splice(i, 1);
+      this.finish(job, 'cancelled');
+    }
+  }
+
+  private ensureWorker(): WorkerHandle {
+    if (this.worker) return this.worker;
+    const w = this.factory();
+    this.starts++;
+    this.worker = w;
+    w.onMessage((data) => this.onWorkerMessage(w, data));
+    w.onExit((code, signal) => this.onWorkerExit(w, code, signal));
+    for (const c of this.characters.values()) w.send({ type: 'loadCharacter', character: c });
+    return w;
+  }
+
+  private pump(): void {
+    const job = this.queue[0];
+    if (!job || job.sent || this.stopped) return;
+    const w = this.ensureWorker();
+    job.sent = true;
+    const frames = job.request.frames.filter((f) => !job.received.has(f.frameIndex));
+    const frameDir = join(this.workDir, 'frames');
+    if (job.request.transfer === 'file') mkdirSync(frameDir, { recursive: true });
+    w.send({
+      type: 'render',
+      job: {
+        jobId: job.jobId,
+        characterId: job.request.characterId,
+        frames,
+        transfer: job.request.transfer ?? 'inline',
+        ...(job.request.gridStep ? { gridStep: job.request.gridStep } : {}),
+        ...(job.request.transfer === 'file' ? { frameDir } : {}),
+        ...(job.request.packDir ? { packDir: job.request.packDir } : {}),
+      },
+    });
+  }
+
+  private finish(job: ActiveJob, outcome: 'done' | 'cancelled' | Error): void {
+    const i = this.queue.indexOf(job);
+    if (i >= 0) this.queue.splice(i, 1);
+    if (outcome instanceof Error) {
+      job.onEvent({ type: 'failed', message: outcome.message });
+      job.reject(outcome);
+    } else {
+      job.onEvent({ type: outcome });
+      job.resolve(outcome);
+    }
+    this.pump();
+  }
+
+  private onWorkerMessage(w: WorkerHandle, data: unknown): void {
+    if (w !== this.worker) return;
+    const parsed = fromWorkerSchema.safeParse(data);
+    if (!parsed.success) return;
+    const msg: FromWorker = parsed.data;
+    const job = 'jobId' in msg && msg.jobId ? this.queue.find((j) => j.jobId === msg.jobId) : undefined;
+    switch (msg.type) {
+      case 'frame': {
+        if (!job) return;
+        this.provider = msg.provider;
+        let rgba = msg.rgba;
+        if (!rgba && msg.file) {
+          rgba = new Uint8Array(readFileSync(msg.file));
+          unlinkSync(msg.file);
+        }
+        if (!rgba) return;
+        job.received.add(msg.frameIndex);
+        job.onEvent({
+          type: 'frame',
+          frameIndex: msg.frameIndex,
+          key: msg.key,
+          width: msg.width,
+          height: msg.height,
+          rgba,
+          renderMs: msg.renderMs,
+        });
+        return;
+      }
+      case 'provider':
+        this.provider = msg.name;
+        this.providerMessages = msg.messages;
+        return;
+      case 'progress':
+        // Progress counts frames of the whole job, including those received before a retry.
+        if (job) job.onEvent({ type: 'progress', done: job.received.size, total: job.request.frames.length });
+        return;
+      case 'done':
+        if (job) this.finish(job, 'done');
+        return;
+      case 'cancelled':
+        if (job) this.finish(job, 'cancelled');
+        return;
+      case 'error':
+        if (msg.code === 'pack-invalid') {
+          job?.onEvent({ type: 'warning', message: msg.message });
+          return;
+        }
+        if (job) this.finish(job, new Error(msg.message));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onWorkerExit(w: WorkerHandle, code: number | null, signal: string | null): void {
+    if (w !== this.worker) return;
+    this.worker = null;
+    if (this.stopped) return;
+    const job = this.queue[0];
+    if (!job?.sent) return;
+    const reason = `the frame worker exited (${signal ?? `code ${code}`})`;
+    if (job.cancelRequested) {
+      this.finish(job, 'cancelled');
+      return;
+    }
+    if (job.retries >= this.maxRetries) {
+      this.finish(job, new Error(`${reason} again while rendering; gave up after ${job.retries} retry`));
+      return;
+    }
+    job.retries++;
+    job.sent = false;
+    job.onEvent({ type: 'retry', reason });
+    this.pump();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const w = this.worker;
+    this.worker = null;
+    for (const job of [...this.queue]) this.finish(job, 'cancelled');
+    if (w) {
+      await new Promise<void>((res) => {
+        const timer = setTimeout(() => {
+          w.kill();
+          res();
+        }, 2000);
+        w.onExit(() => {
+          clearTimeout(timer);
+          res();
+        });
+        w.send({ type: 'shutdown' });
+      });
+    }
+    if (this.ownsWorkDir) rmSync(this.workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,265 @@
+import * as ort from 'onnxruntime-node';
+import { defaultGridStep, WARP_ENGINE_VERSION } from '../../core/render/frameKey.js';
+import type { BoneProjection } from '../../core/render/project.js';
+import { invertAffine2 } from '../../core/render/project.js';
+import {
+  boneFieldRows,
+  bonesInWeightOrder,
+  dilatedSupport,
+  FIELD_CHANNELS,
+  premultiply,
+} from '../../core/render/reference.js';
+import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import { createSessionWithFallback, type ProviderChoice } from './providers.js';
+import { buildWarpGraph, FIELD_ORDER, regionGrid } from './warpGraph.js';
+
+/** The warp maths version (part of every frame key, with the grid step: engineVersionTag). */
+export const ENGINE_VERSION = WARP_ENGINE_VERSION;
+export { defaultGridStep };
+
+/** Per-character tensors, built once and reused for every frame of that character. */
+export interface PreparedCharacter {
+  readonly width: number;
+  readonly height: number;
+  readonly weights: SkinWeights;
+  /** Rest-space rectangle the tables cover (weights' bounding box + 1 px). */
+  readonly crop: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+  readonly tensors: {
+    readonly weights: ort.Tensor;
+    readonly support: ort.Tensor;
+    /** Premultiplied colour planes [4, P], padded. */
+    readonly art: ort.Tensor;
+  };
+}
+
+export interface RenderOptions {
+  /** 1 = solve the inverse map at every pixel; 2 or 4 = on a coarser grid (faster). */
+  readonly gridStep?: number;
+  /** Also return the unquantised float frame (for comparisons with the reference). */
+  readonly float?: boolean;
+}
+
+export interface RenderedFrame {
+  readonly image: RgbaImage;
+  /** Straight RGBA in [0, 1], only when RenderOptions.float. */
+  readonly rgba?: Float32Array;
+}
+
+export interface FrameEngineOptions {
+  /** Execution provider override ('cpu', 'cuda', 'dml', 'coreml'); default: env KEYPOSE_EP, then the platform list. */
+  readonly provider?: string;
+  readonly threads?: number;
+}
+
+export class FrameEngine {
+  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  private providerInfo: ProviderChoice | null = null;
+
+  constructor(private readonly options: FrameEngineOptions = {}) {}
+
+  /** The execution provider the last session was created with (null before the first frame). */
+  get provider(): ProviderChoice | null {
+    return this.providerInfo;
+  }
+
+  prepare(art: RgbaImage, weights: SkinWeights): PreparedCharacter {
+    const { width: W, height: H } = art;
+    if (weights.width !== W || weights.height !== H) {
+      throw new Error(`skin weights are ${weights.width}x${weights.height} but the art is ${W}x${H}`);
+    }
+    const K = weights.jointIds.length;
+    const n = W * H;
+    // The weights' bounding box plus one pixel (a bilinear footprint that touches a weighted
+    // pixel stays inside it): per-pixel tables only cover this crop.
+    let x0 = W;
+    let y0 = H;
+    let x1 = -1;
+    let y1 = -1;
+    for (let j = 0; j < K; j++) {
+      for (let y = 0; y < H; y++) {
+        const row = j * n + y * W;
+        for (let x = 0; x < W; x++) {
+          if (weights.data[row + x]! > 0) {
+            if (x < x0) x0 = x;
+            if (x > x1) x1 = x;
+            if (y < y0) y0 = y;
+            if (y > y1) y1 = y;
+          }
+        }
+      }
+    }
+    if (x1 < 0) {
+      x0 = 0;
+      y0 = 0;
+      x1 = 0;
+      y1 = 0;
+    }
+    x0 = Math.max(0, x0 - 1);
+    y0 = Math.max(0, y0 - 1);
+    x1 = Math.min(W - 1, x1 + 1);
+    y1 = Math.min(H - 1, y1 + 1);
+    const crop = { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+    const CW = crop.width;
+    const CH = crop.height;
+    const PW = CW + 2;
+    const P = PW * (CH + 2);
+    // Weights [K, P] and art planes [P], cropped, with a one-pixel zero border (see warpGraph.ts).
+    const wP = new Float32Array(P * K);
+    for (let j = 0; j < K; j++) {
+      for (let y = 0; y < CH; y++) {
+        const src = j * n + (y + y0) * W + x0;
+        wP.set(weights.data.subarray(src, src + CW), j * P + (y + 1) * PW + 1);
+      }
+    }
+    const pm = premultiply(art);
+    const artP = new Float32Array(P * 4);
+    for (let y = 0; y < CH; y++) {
+      for (let x = 0; x < CW; x++) {
+        const i = ((y + y0) * W + x + x0) * 4;
+        const o = (y + 1) * PW + x + 1;
+        for (let c = 0; c < 4; c++) artP[c * P + o] = pm[i + c]!;
+      }
+    }
+    // The reference's dilated support table, cropped the same way (its border is all zero: the
+    // crop is one pixel larger than the weights, the dilation one pixel).
+    const full = dilatedSupport(weights);
+    const support = new Uint8Array(P * K);
+    for (let y = 0; y < CH + 2; y++) {
+      const src = ((y + y0) * (W + 2) + x0) * K;
+      support.set(full.subarray(src, src + PW * K), y * PW * K);
+    }
+    return {
+      width: W,
+      height: H,
+      weights,
+      crop,
+      tensors: {
+        weights: new ort.Tensor('float32', wP, [K, P]),
+        support: new ort.Tensor('uint8', support, [support.length]),
+        art: new ort.Tensor('float32', artP, [4, P]),
+      },
+    };
+  }
+
+  private session(
+    ch: PreparedCharacter,
+    K: number,
+    step: number,
+    floatOutput: boolean,
+  ): Promise<ort.InferenceSession> {
+    const { width: W, height: H, crop } = ch;
+    const key = `${W}x${H}x${K}/${step}/${crop.x},${crop.y},${crop.width},${crop.height}/${floatOutput}`;
+    let s = this.sessions.get(key);
+    if (!s) {
+      const model = buildWarpGraph({ width: W, height: H, bones: K, gridStep: step, crop, floatOutput });
+      s = createSessionWithFallback(model, {
+        ...(this.options.provider ? { override: this.options.provider } : {}),
+        ...(this.options.threads ? { threads: this.options.threads } : {}),
+      }).then(({ session, choice }) => {
+        this.providerInfo = choice;
+        return session;
+      });
+      s.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  async render(
+    ch: PreparedCharacter,
+    bones: readonly BoneProjection[],
+    opts: RenderOptions = {},
+  ): Promise<RenderedFrame> {
+    const { width: W, height: H } = ch;
+    const step = opts.gridStep ?? defaultGridStep(W, H);
+    const ordered = bonesInWeightOrder(ch.weights, bones);
+    const K = ordered.length;
+    // Field rows transposed to [10, K] (channel-major field, see warpGraph.ts).
+    const rowsKC = boneFieldRows(ordered);
+    const rows = new Float32Array(FIELD_CHANNELS * K);
+    for (let k = 0; k < K; k++) {
+      for (let c = 0; c < FIELD_CHANNELS; c++)
+        rows[c * K + k] = rowsKC[k * FIELD_CHANNELS + FIELD_ORDER[c]!]!;
+    }
+    const invT = new Float32Array(3 * 2 * K);
+    ordered.forEach((b, k) => {
+      // A bone seen exactly edge-on has no inverse: its starts go far outside (no candidates).
+      const inv = invertAffine2(b.affine) ?? [0, 0, 0, 0, -1e6, -1e6];
+      // Column 2k gives u, column 2k + 1 gives v of the start, from the row vector [qu, qv, 1].
+      invT[2 * k] = inv[0];
+      invT[2 * K + 2 * k] = inv[2];
+      invT[4 * K + 2 * k] = inv[4];
+      invT[2 * k + 1] = inv[1];
+      invT[2 * K + 2 * k + 1] = inv[3];
+      invT[4 * K + 2 * k + 1] = inv[5];
+    });
+    // Every drawn pixel is a blend of the bones' images of a rest point inside the crop, so it
+    // lies in the union of the bones' images of the crop rectangle: only that region is solved.
+    let minU = Number.POSITIVE_INFINITY;
+    let minV = Number.POSITIVE_INFINITY;
+    let maxU = Number.NEGATIVE_INFINITY;
+    let maxV = Number.NEGATIVE_INFINITY;
+    const { crop } = ch;
+    for (const b of ordered) {
+      const [a, bb, c, d, tx, ty] = b.affine;
+      for (const [u, v] of [
+        [crop.x, crop.y],
+        [crop.x + crop.width, crop.y],
+        [crop.x, crop.y + crop.height],
+        [crop.x + crop.width, crop.y + crop.height],
+      ] as const) {
+        const pu = a * u + c * v + tx;
+        const pv = bb * u + d * v + ty;
+        minU = Math.min(minU, pu);
+        maxU = Math.max(maxU, pu);
+        minV = Math.min(minV, pv);
+        maxV = Math.max(maxV, pv);
+      }
+    }
+    const full = new Uint8Array(W * H * 4);
+    const fullFloat = opts.float ? new Float32Array(W * H * 4) : undefined;
+    const rg = regionGrid(W, H, step, { minU: minU - 1, minV: minV - 1, maxU: maxU + 1, maxV: maxV + 1 });
+    if (!rg) return { image: { width: W, height: H, data: full }, ...(fullFloat ? { rgba: fullFloat } : {}) };
+    const session = await this.session(ch, K, step, !!opts.float);
+    const feeds = {
+      weights: ch.tensors.weights,
+      support: ch.tensors.support,
+      art: ch.tensors.art,
+      boneRows: new ort.Tensor('float32', rows, [FIELD_CHANNELS, K]),
+      invT: new ort.Tensor('float32', invT, [3, 2 * K]),
+      grid: new ort.Tensor('float32', rg.points, [rg.points.length / 3, 3]),
+      region: new ort.Tensor('int64', BigInt64Array.from(rg.region.map((v) => BigInt(v))), [4]),
+      gridShape: new ort.Tensor('int64', BigInt64Array.of(BigInt(rg.rows), BigInt(rg.cols)), [2]),
+    };
+    const out = await session.run(feeds, opts.float ? ['rgba8', 'rgba'] : ['rgba8']);
+    const [x0, y0, rw, rh] = rg.region;
+    const bytes = out.rgba8!.data as Uint8Array;
+    if (x0 === 0 && y0 === 0 && rw === W && rh === H) {
+      full.set(bytes);
+      fullFloat?.set(out.rgba!.data as Float32Array);
+    } else {
+      // Place the region's rows into the (transparent) frame.
+      for (let y = 0; y < rh; y++) {
+        full.set(bytes.subarray(y * rw * 4, (y + 1) * rw * 4), ((y0 + y) * W + x0) * 4);
+        if (fullFloat) {
+          const f = out.rgba!.data as Float32Array;
+          fullFloat.set(f.subarray(y * rw * 4, (y + 1) * rw * 4), ((y0 + y) * W + x0) * 4);
+        }
+      }
+    }
+    const image: RgbaImage = { width: W, height: H, data: full };
+    return fullFloat ? { image, rgba: fullFloat } : { image };
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const s of all) {
+      try {
+        await (await s).release();
+      } catch {
+        // A session that failed to create has nothing to release.
+      }
+    }
+  }
+}

@@ -1,0 +1,550 @@
+import {
+  WARP_DUPLICATE_PX,
+  WARP_ITERATIONS,
+  WARP_MIN_ALPHA,
+  WARP_MIN_WEIGHT,
+  WARP_TIE_BREAK,
+  WARP_TOLERANCE_PX,
+} from '../../core/render/reference.js';
+import { GraphBuilder } from '../onnx/builder.js';
+
+/**
+ * The frame warp of core/render/reference.ts as an ONNX graph (same maths, float32).
+ *
+ * Per-pixel tables cover the character's crop (weights' bounding box + 1 px) with a one-pixel
+ * zero border (P = (cropH + 2) x (cropW + 2)), so a bilinear fetch is four GatherElements with
+ * clamped indices and no bounds logic, matching the reference's zero padding outside the art.
+ * Inputs:
+ *  - weights   float [K, P]    skin weights, padded crop
+ *  - support   uint8 [P * K]   1 where bone k has weight within one pixel (dilated support)
+ *  - art       float [4, P]    premultiplied colour planes in [0, 1]
+ *  - boneRows  float [10, K]   per bone [a, b, c, d, tx, ty, du, dv, d0, 1] (transposed, rows
+ *                              in FIELD_ORDER)
+ *  - invT      float [3, 2K]   per bone A_k^-1: [u, v, 1] @ invT = every bone's start at once
+ *  - grid      float [N, 3]    solve points [u, v, 1] of this frame's region (regionGrid)
+ *  - region    int64 [4]       [x0, y0, width, height] of the region in the frame
+ *  - gridShape int64 [2]       [rows, cols] of the grid
+ * Outputs: rgba8 uint8 [R, 4] for the region's pixels (row-major), and optionally rgba float.
+ *
+ * Cost structure (FINDINGS: GridSample is slow on CPU, so there is none):
+ *  - the blended field is one MatMul [10, K] x [K, P] (weights pre-blended into 10 channels,
+ *    exact because bilinear sampling is linear), over the crop only;
+ *  - only the frame region the bones can reach is solved (the engine computes it per frame);
+ *  - candidates whose start is outside their bone's dilated support are dropped with NonZero
+ *    before iterating (the reference applies the same rule);
+ *  - the inverse map is solved on a grid `gridStep` times coarser than the frame; pixels of
+ *    cells whose four corners agree on the front/back bones interpolate the corners' maps
+ *    bilinearly (exact where one bone drives the picture; cells touching a joint blend get two
+ *    more fixed-point steps per pixel), cells whose corners disagree (silhouettes, occlusion
+ *    edges) are solved exactly per pixel, empty cells are skipped: full-resolution work is
+ *    proportional to the character's pixels, not the frame's;
+ *  - colour is fetched once per pixel (4 GatherElements over the 4 planes), the layer behind
+ *    only where the front one is not opaque;
+ *  - per-point values are 1-D or broadcast along the contiguous axis (onnxruntime's other
+ *    broadcasting paths are several times slower); GatherElements with int32 indices is its
+ *    fastest gather; few nodes (each costs scheduling time on small tensors).
+ */
+/**
+ * Row c of the graph's boneRows (and field) holds channel FIELD_ORDER[c] of the reference's
+ * [a, b, c, d, tx, ty, du, dv, d0, 1]: the seven channels the iterations read come first.
+ */
+export const FIELD_ORDER: readonly number[] = [0, 1, 2, 3, 4, 5, 9, 6, 7, 8];
+
+export interface WarpGraphOptions {
+  readonly width: number;
+  readonly height: number;
+  readonly bones: number;
+  /** 1 = solve at every pixel (exact); 2 (or another even step) = solve on a coarser grid. */
+  readonly gridStep: number;
+  /**
+   * The rest-space rectangle the per-pixel tables cover (the weights' bounding box plus one
+   * pixel): outside it everything is zero, so the per-frame field costs its area, not the
+   * picture's. Default: the whole picture.
+   */
+  readonly crop?: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+  /** Also output the unquantised float frame 'rgba' (tests); costs a little. */
+  readonly floatOutput?: boolean;
+}
+
+export interface RegionGrid {
+  /** Region of the frame in pixels: [x0, y0, width, height]; x0, y0 multiples of the step. */
+  readonly region: readonly [number, number, number, number];
+  readonly rows: number;
+  readonly cols: number;
+  /** Solve points, rows [u, v, 1]. */
+  readonly points: Float32Array;
+}
+
+/**
+ * The solve grid for the frame region [minU, maxU) x [minV, maxV) (imagePx, clamped to the frame).
+ * Step 1: every pixel centre. Step s: grid point X (frame-global, one ring outside the frame)
+ * sits at imagePx (X - 0.5) * s; the region starts at a multiple of s, so region pixel x reads
+ * grid coordinate (x + 0.5) / s + 0.5. Grid points do not depend
+ * on the region, so a frame's result does not either.
+ */
+export function regionGrid(
+  width: number,
+  height: number,
+  step: number,
+  bounds: { minU: number; minV: number; maxU: number; maxV: number },
+): RegionGrid | null {
+  const minU = Math.max(0, bounds.minU);
+  const minV = Math.max(0, bounds.minV);
+  const maxU = Math.min(width, bounds.maxU);
+  const maxV = Math.min(height, bounds.maxV);
+  if (!(maxU > minU && maxV > minV)) return null;
+  const x0c = Math.floor(minU / step);
+  const y0c = Math.floor(minV / step);
+  const x1c = Math.ceil(maxU / step);
+  const y1c = Math.ceil(maxV / step);
+  const x0 = x0c * step;
+  const y0 = y0c * step;
+  const w = Math.min(width, x1c * step) - x0;
+  const h = Math.min(height, y1c * step) - y0;
+  if (step === 1) {
+    const points = new Float32Array(w * h * 3);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const o = (y * w + x) * 3;
+        points[o] = x0 + x + 0.5;
+        points[o + 1] = y0 + y + 0.5;
+        points[o + 2] = 1;
+      }
+    }
+    return { region: [x0, y0, w, h], rows: h, cols: w, points };
+  }
+  const cols = x1c - x0c + 2;
+  const rows = y1c - y0c + 2;
+  const points = new Float32Array(cols * rows * 3);
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < cols; x++) {
+      const o = (y * cols + x) * 3;
+      points[o] = (x0c + x - 0.5) * step;
+      points[o + 1] = (y0c + y - 0.5) * step;
+      points[o + 2] = 1;
+    }
+  }
+  return { region: [x0, y0, w, h], rows, cols, points };
+}
+
+export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
+  const { width: W, height: H, bones: K, gridStep: step } = opts;
+  if (step > 1 && step % 2 !== 0) throw new Error(`gridStep must be 1 or even, got ${step}`);
+  const crop = opts.crop ?? { x: 0, y: 0, width: W, height: H };
+  const g = new GraphBuilder('keypose_warp');
+  // Tables are the crop with a one-pixel zero border: crop pixel (0, 0) sits at table (1, 1).
+  const PW = crop.width + 2;
+  const weights = g.input('weights', 'float32', [K, 'P']);
+  const support = g.input('support', 'uint8', ['PK']);
+  const art = g.input('art', 'float32', [4, 'P']);
+  const boneRows = g.input('boneRows', 'float32', [10, K]);
+  const invT = g.input('invT', 'float32', [3, 2 * K]);
+  const grid = g.input('grid', 'float32', ['N', 3]);
+  // The frame region that can hold any pixel of the character this frame (computed per frame by
+  // the engine from the bones): [x0, y0, width, height] in pixels, x0/y0 multiples of gridStep;
+  // the grid covers it (plus a ring of points for step > 1) as gridShape [rows, cols].
+  const region = g.input('region', 'int64', [4]);
+  const gridShape = g.input('gridShape', 'int64', [2]);
+  // Per-bone inverse affines as two [3, K] matrices: [u, v, 1] @ invU = the starts' u, one per bone.
+  const [invU, invV] = g
+    .opN('Split', [g.op('Reshape', [invT, g.constI([3, K, 2])]), g.constI([1, 1])], 2, { axis: 2 })
+    .map((t) => g.op('Reshape', [t, g.constI([3, K])])) as [string, string];
+  const boneRange = g.tensor('int32', new Uint8Array(Int32Array.from({ length: K }, (_, k) => k).buffer), [
+    1,
+    K,
+  ]);
+
+  const f0 = g.scalarF(0);
+  const f1 = g.scalarF(1);
+  const half = g.scalarF(0.5);
+  const iK = g.scalarI(K);
+  const neg = g.scalarF(-1e30);
+  const fPW = g.scalarF(PW);
+  const fMaxX = g.scalarF(crop.width + 1);
+  const fMaxY = g.scalarF(crop.height + 1);
+  // imagePx -> table coordinate of the bilinear footprint's top-left: u - 0.5 - crop.x + 1.
+  const offX = g.scalarF(0.5 - crop.x);
+  const offY = g.scalarF(0.5 - crop.y);
+  // imagePx -> table column of the pixel containing u: floor(u) - crop.x + 1.
+  const nearX = g.scalarF(1 - crop.x);
+  const nearY = g.scalarF(1 - crop.y);
+  const flat = (t: string) => g.op('Reshape', [t, g.constI([-1])]);
+
+  const rowsOf = (t: string, n: number): string[] =>
+    g.opN('Split', [t, g.constI(new Array(n).fill(1))], n, { axis: 0 });
+  // Per padded rest pixel, the pre-blended field [10, P], channels in FIELD_ORDER (the seven the
+  // iterations need first, so they fetch only those rows).
+  const field = g.op('MatMul', [boneRows, weights]);
+
+  /**
+   * Bilinear fetch of the first C rows of `table` ([>= C, P]) at points (u, v) ([M] each): C
+   * tensors [M]. One GatherElements per corner for all channels (int32 indices: onnxruntime's
+   * fastest gather); the per-point weights broadcast along the contiguous axis (its fast path).
+   */
+  const fetch = (table: string, C: number, u: string, v: string): string[] => {
+    const x = g.add(u, offX);
+    const y = g.add(v, offY);
+    const xf = g.op('Floor', [x]);
+    const yf = g.op('Floor', [y]);
+    const row = (t: string) => g.op('Unsqueeze', [t, g.constI([0])]); // [1, M]
+    const fx = row(g.sub(x, xf));
+    const fy = row(g.sub(y, yf));
+    const x0 = g.op('Clip', [xf, f0, fMaxX]);
+    const x1 = g.op('Clip', [g.add(xf, f1), f0, fMaxX]);
+    const r0 = g.mul(g.op('Clip', [yf, f0, fMaxY]), fPW);
+    const r1 = g.mul(g.op('Clip', [g.add(yf, f1), f0, fMaxY]), fPW);
+    const shape = g.op('Concat', [g.constI([C]), g.op('Shape', [u])], { axis: 0 });
+    // Padded indices stay below 2^24, so float arithmetic is exact before the cast.
+    const at = (r: string, c: string) =>
+      g.op('GatherElements', [table, g.op('Expand', [row(g.op('Cast', [g.add(r, c)], { to: 6 })), shape])], {
+        axis: 1,
+      });
+    const t00 = at(r0, x0);
+    const t10 = at(r1, x0);
+    const top = g.add(t00, g.mul(g.sub(at(r0, x1), t00), fx));
+    const bottom = g.add(t10, g.mul(g.sub(at(r1, x1), t10), fx));
+    return rowsOf(g.add(top, g.mul(g.sub(bottom, top), fy)), C).map(flat);
+  };
+
+  const minW = g.scalarF(WARP_MIN_WEIGHT);
+  /** One fixed-point step p <- L(p)^-1 (q - t(p)); `ok` is false where S(p) = 0 or L is singular. */
+  const solveStep = (u0: string, v0: string, qu0: string, qv0: string) => {
+    const [fa, fb, fc, fd, ftx, fty, fs] = fetch(field, 7, u0, v0) as Ten;
+    const inside = g.op('GreaterOrEqual', [fs, minW]);
+    const s = g.op('Max', [fs, minW]);
+    const a = g.div(fa, s);
+    const b = g.div(fb, s);
+    const c = g.div(fc, s);
+    const d = g.div(fd, s);
+    const ru = g.sub(qu0, g.div(ftx, s));
+    const rv = g.sub(qv0, g.div(fty, s));
+    const det = g.sub(g.mul(a, d), g.mul(b, c));
+    const regular = g.op('GreaterOrEqual', [g.op('Abs', [det]), g.scalarF(1e-6)]);
+    const safeDet = g.where(regular, det, f1);
+    // Iterates that leave the picture by more than a pixel have S = 0 next step (invalid in the
+    // reference too); clipping keeps them finite for the index maths.
+    return {
+      u: g.op('Clip', [g.div(g.sub(g.mul(d, ru), g.mul(c, rv)), safeDet), g.scalarF(-2), g.scalarF(W + 2)]),
+      v: g.op('Clip', [g.div(g.sub(g.mul(a, rv), g.mul(b, ru)), safeDet), g.scalarF(-2), g.scalarF(H + 2)]),
+      ok: g.op('And', [inside, regular]),
+    };
+  };
+
+  /**
+   * Solves the inverse map at a list of points ([N, 3] rows [u, v, 1]): per point the front
+   * layer's rest point, whether there is one, the layer behind it, whether the front one comes
+   * from a joint blend, and the signature (front and second bone + 1, 0 = none) that tells where
+   * interpolating between points is safe. Each result is [N, 1].
+   */
+  const solvePoints = (grid: string) => {
+    // All candidate starts for every (grid point, bone), [N, K] each; flattened, candidate c
+    // belongs to grid point c / K and bone c % K.
+    const su2d = g.op('MatMul', [grid, invU]);
+    const sv2d = g.op('MatMul', [grid, invV]);
+    const su = flat(su2d);
+    const sv = flat(sv2d);
+    const nc = g.op('Shape', [su]); // [1] = N*K
+    // Dilated-support test at the start's nearest pixel (padded index; int32 indices take
+    // onnxruntime's fast GatherElements path).
+    const nearest = (p: string, off: string, max: string) =>
+      g.op('Clip', [g.op('Floor', [g.add(p, off)]), f0, max]);
+    const pix = g.op('Cast', [g.add(g.mul(nearest(sv2d, nearY, fMaxY), fPW), nearest(su2d, nearX, fMaxX))], {
+      to: 6,
+    });
+    const supIdx = flat(g.add(g.mul(pix, g.constI32(K)), boneRange));
+    const inSupport = g.op('Cast', [g.op('GatherElements', [support, supIdx], { axis: 0 })], { to: 9 });
+    const kept = flat(g.op('NonZero', [inSupport])); // [M]
+    let u = g.op('Gather', [su, kept], { axis: 0 }); // [M]
+    let v = g.op('Gather', [sv, kept], { axis: 0 });
+    const keptBone = g.op('Mod', [kept, iK]);
+    const [qu, qv] = rowsOf(
+      g.op('Transpose', [g.op('Gather', [grid, g.op('Div', [kept, iK])], { axis: 0 })], { perm: [1, 0] }),
+      3,
+    ).map(flat) as [string, string];
+
+    let valid = g.op('Equal', [keptBone, keptBone]); // [M], all true
+    const u0 = u;
+    const v0 = v;
+    for (let it = 0; it < WARP_ITERATIONS; it++) {
+      const next = solveStep(u, v, qu, qv);
+      valid = g.op('And', [valid, next.ok]);
+      u = next.u;
+      v = next.v;
+    }
+    // A candidate that never moved from its bone's rigid inverse lies where that bone alone drives
+    // the picture: there the inverse map is affine and upsampling it is exact. The others (joint
+    // blends) get a full-resolution touch-up below.
+    const moved = g.op(
+      'Cast',
+      [g.op('Greater', [g.add(g.op('Abs', [g.sub(u, u0)]), g.op('Abs', [g.sub(v, v0)])), g.scalarF(1e-3)])],
+      { to: 1 },
+    );
+    const [fa, fb, fc, fd, ftx, fty, fs, fdu, fdv, fd0] = fetch(field, 10, u, v) as Ten;
+    const s = g.op('Max', [fs, minW]);
+    const eu = g.sub(g.div(g.add(g.add(g.mul(fa, u), g.mul(fc, v)), ftx), s), qu);
+    const ev = g.sub(g.div(g.add(g.add(g.mul(fb, u), g.mul(fd, v)), fty), s), qv);
+    const err2 = g.add(g.mul(eu, eu), g.mul(ev, ev));
+    const ok = [
+      g.op('GreaterOrEqual', [fs, minW]),
+      g.op('Less', [err2, g.scalarF(WARP_TOLERANCE_PX * WARP_TOLERANCE_PX)]),
+      g.op('GreaterOrEqual', [u, f0]),
+      g.op('LessOrEqual', [u, g.scalarF(W)]),
+      g.op('GreaterOrEqual', [v, f0]),
+      g.op('LessOrEqual', [v, g.scalarF(H)]),
+    ];
+    for (const cond of ok) valid = g.op('And', [valid, cond]);
+    const z = g.div(g.add(g.add(g.mul(fdu, u), g.mul(fdv, v)), fd0), s);
+    const tie = g.mul(g.op('Cast', [keptBone], { to: 1 }), g.scalarF(WARP_TIE_BREAK));
+    const key = g.where(valid, g.add(z, tie), neg); // [M]
+
+    // Back to a dense [N, K] table of candidates (dropped ones keep key -1e30).
+    const scatter = (fill: number, values: string) => {
+      const filled = g.op('Expand', [g.scalarF(fill), nc]);
+      const out = g.op('ScatterElements', [filled, kept, values], { axis: 0 });
+      return g.op('Reshape', [out, g.constI([-1, K])]);
+    };
+    const keys = scatter(-1e30, key);
+    const pus = scatter(0, u);
+    const pvs = scatter(0, v);
+    const front = g.op('ArgMax', [keys], { axis: 1, keepdims: 1 }); // [N, 1]
+    const pick = (t: string, idx: string) => g.op('GatherElements', [t, idx], { axis: 1 });
+    const frontKey = pick(keys, front);
+    const fu = pick(pus, front);
+    const fv = pick(pvs, front);
+    const du = g.sub(pus, fu);
+    const dv = g.sub(pvs, fv);
+    const far = g.op('Greater', [
+      g.add(g.mul(du, du), g.mul(dv, dv)),
+      g.scalarF(WARP_DUPLICATE_PX * WARP_DUPLICATE_PX),
+    ]);
+    const keys2 = g.where(far, keys, neg);
+    const second = g.op('ArgMax', [keys2], { axis: 1, keepdims: 1 });
+    const secondKey = pick(keys2, second);
+    const threshold = g.scalarF(-1e29);
+    const hf = g.op('Cast', [g.op('Greater', [frontKey, threshold])], { to: 1 });
+    const hs = g.op('Cast', [g.op('Greater', [secondKey, threshold])], { to: 1 });
+    const su2 = pick(pus, second);
+    const sv2 = pick(pvs, second);
+    const blended = pick(scatter(0, moved), front);
+    const boneId = (idx: string, has: string) => g.mul(g.add(g.op('Cast', [idx], { to: 1 }), f1), has);
+    return { fu, fv, hf, su2, sv2, hs, blended, frontId: boneId(front, hf), secondId: boneId(second, hs) };
+  };
+  const coarse = solvePoints(grid);
+  const regionPart = (i: number) => g.op('Slice', [region, g.constI([i]), g.constI([i + 1])]); // [1]
+  const iW = g.op('Squeeze', [regionPart(2), g.constI([0])]); // region width (scalar)
+  const iH = g.op('Squeeze', [regionPart(3), g.constI([0])]);
+  const ox = g.add(g.op('Cast', [g.op('Squeeze', [regionPart(0), g.constI([0])])], { to: 1 }), half);
+  const oy = g.add(g.op('Cast', [g.op('Squeeze', [regionPart(1), g.constI([0])])], { to: 1 }), half);
+  const unsqueeze1 = (t: string) => g.op('Unsqueeze', [t, g.constI([1])]);
+  /** Region pixel indices [R] (int64) -> their centres in imagePx as [R] floats. */
+  const centres = (idx: string) => ({
+    u: g.add(g.op('Cast', [g.op('Mod', [idx, iW])], { to: 1 }), ox),
+    v: g.add(g.op('Cast', [g.op('Div', [idx, iW])], { to: 1 }), oy),
+  });
+
+  /**
+   * The foreground: every region pixel with a front layer, as parallel 1-D tensors (pixel index
+   * in the region, front rest point, whether there is a layer behind and its rest point).
+   */
+  let fgIdx: string;
+  let fu: string;
+  let fv: string;
+  let fu2: string;
+  let fv2: string;
+  let fhs: string;
+  if (step === 1) {
+    // Grid points are the region's pixels.
+    fgIdx = flat(g.op('NonZero', [flat(g.op('Greater', [coarse.hf, f0]))]));
+    const onFg = (t: string) => g.op('Gather', [flat(t), fgIdx], { axis: 0 });
+    [fu, fv, fu2, fv2, fhs] = [coarse.fu, coarse.fv, coarse.su2, coarse.sv2, coarse.hs].map(onFg) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+  } else {
+    // Per cell of four neighbouring grid points: do their front and second bones agree? Where
+    // they do not (silhouettes, occlusion edges) interpolating the map is meaningless and the
+    // cell's pixels are solved exactly like grid points. Where they agree and there is a front
+    // layer, the cell's pixels interpolate the corners' maps bilinearly (exact where one bone
+    // drives the picture: the map is affine there), and cells with a corner in a joint blend (a
+    // curved map) get REFINE_STEPS more fixed-point steps per pixel. Cells with no front layer are
+    // empty. Only foreground and edge pixels are ever touched at full resolution.
+    const grid2 = (t: string) => g.op('Reshape', [t, gridShape]);
+    const corner = (t: string, dy: number, dx: number) =>
+      g.op('Slice', [
+        grid2(t),
+        g.constI([dy, dx]),
+        g.add(gridShape, g.constI([dy - 1, dx - 1])),
+        g.constI([0, 1]),
+      ]);
+    const differs = (t: string) => {
+      const c00 = corner(t, 0, 0);
+      const ne = (o: string) => g.op('Not', [g.op('Equal', [c00, o])]);
+      return g.op('Or', [g.op('Or', [ne(corner(t, 0, 1)), ne(corner(t, 1, 0))]), ne(corner(t, 1, 1))]);
+    };
+    const unsafe = g.op('Or', [differs(coarse.frontId), differs(coarse.secondId)]);
+    const anyBlend = g.op('Max', [
+      corner(coarse.blended, 0, 0),
+      corner(coarse.blended, 0, 1),
+      corner(coarse.blended, 1, 0),
+      corner(coarse.blended, 1, 1),
+    ]);
+    const fgCells = g.op('And', [g.op('Not', [unsafe]), g.op('Greater', [corner(coarse.frontId, 0, 0), f0])]);
+
+    // Pixel offsets inside a cell: cell (cy, cx) covers pixels cy*step + oy, cx*step + ox, whose
+    // position between the corners is (i + 0.5) / step (see regionGrid).
+    const offsets: number[] = [];
+    const fractions: number[] = [];
+    for (let i = 0; i < step; i++) {
+      offsets.push(i - step / 2);
+      fractions.push((i + 0.5) / step);
+    }
+    const perPixel = (values: (i: number, j: number) => number) => {
+      const out: number[] = [];
+      for (let i = 0; i < step; i++) for (let j = 0; j < step; j++) out.push(values(i, j));
+      return out;
+    };
+    const oy = g.constI(
+      perPixel((i) => offsets[i]!),
+      [1, step * step],
+    );
+    const ox = g.constI(
+      perPixel((_, j) => offsets[j]!),
+      [1, step * step],
+    );
+    const wy = g.constF(
+      perPixel((i) => fractions[i]!),
+      [1, step * step],
+    );
+    const wx = g.constF(
+      perPixel((_, j) => fractions[j]!),
+      [1, step * step],
+    );
+    const iStep = g.scalarI(step);
+    const iCols = g.op('Squeeze', [g.op('Slice', [gridShape, g.constI([1]), g.constI([2])]), g.constI([0])]);
+
+    /**
+     * The in-region pixels of the flagged cells: region pixel index, grid index of the cell's
+     * top-left corner, and the pixel's bilinear fractions, all [R'].
+     */
+    const cellPixels = (flags: string) => {
+      const nz = g.op('NonZero', [flags]); // [2, C]
+      const [cy, cx] = rowsOf(nz, 2).map((t) => g.op('Transpose', [t], { perm: [1, 0] })) as [string, string];
+      const py = flat(g.add(g.mul(cy, iStep), oy)); // [C * step^2]
+      const px = flat(g.add(g.mul(cx, iStep), ox));
+      const zeroI = g.op('Mul', [oy, g.scalarI(0)]); // [1, step^2] zeros, for shapes
+      const cornerIdx = flat(g.add(g.mul(cy, iCols), g.add(cx, zeroI)));
+      const cellIdx = flat(g.add(g.mul(cy, g.sub(iCols, g.scalarI(1))), g.add(cx, zeroI)));
+      const inFrame = g.op('And', [
+        g.op('And', [g.op('GreaterOrEqual', [py, g.scalarI(0)]), g.op('Less', [py, iH])]),
+        g.op('And', [g.op('GreaterOrEqual', [px, g.scalarI(0)]), g.op('Less', [px, iW])]),
+      ]);
+      const keep = flat(g.op('NonZero', [inFrame]));
+      const pick = (t: string) => g.op('Gather', [t, keep], { axis: 0 });
+      const zeroF = g.op('Mul', [g.op('Cast', [cy], { to: 1 }), f0]); // [C, 1] zeros, for shapes
+      return {
+        idx: pick(g.add(g.mul(py, iW), px)),
+        corner: pick(cornerIdx),
+        cell: pick(cellIdx),
+        fy: pick(flat(g.add(zeroF, wy))),
+        fx: pick(flat(g.add(zeroF, wx))),
+      };
+    };
+
+    // Interior: bilinear between the four corners (grid index c, c + 1, c + cols, c + cols + 1).
+    const inner = cellPixels(fgCells);
+    const c01 = g.add(inner.corner, g.scalarI(1));
+    const c10 = g.add(inner.corner, iCols);
+    const c11 = g.add(c10, g.scalarI(1));
+    const lerp2 = (t: string) => {
+      const ft = flat(t);
+      const at = (i: string) => g.op('Gather', [ft, i], { axis: 0 });
+      const t00 = at(inner.corner);
+      const t10 = at(c10);
+      const top = g.add(t00, g.mul(g.sub(at(c01), t00), inner.fx));
+      const bottom = g.add(t10, g.mul(g.sub(at(c11), t10), inner.fx));
+      return g.add(top, g.mul(g.sub(bottom, top), inner.fy));
+    };
+    let iu = lerp2(coarse.fu);
+    let iv = lerp2(coarse.fv);
+    // Joint blends: a few more fixed-point steps from the interpolated map.
+    const blend = flat(
+      g.op('NonZero', [g.op('Greater', [g.op('Gather', [flat(anyBlend), inner.cell], { axis: 0 }), f0])]),
+    );
+    const rq = centres(g.op('Gather', [inner.idx, blend], { axis: 0 }));
+    let ru = g.op('Gather', [iu, blend], { axis: 0 });
+    let rv = g.op('Gather', [iv, blend], { axis: 0 });
+    for (let it = 0; it < REFINE_STEPS; it++) {
+      const next = solveStep(ru, rv, rq.u, rq.v);
+      ru = next.u;
+      rv = next.v;
+    }
+    iu = g.op('ScatterElements', [iu, blend, ru], { axis: 0 });
+    iv = g.op('ScatterElements', [iv, blend, rv], { axis: 0 });
+
+    // Edges: solved exactly, kept where they have a front layer.
+    const band = cellPixels(unsafe);
+    const bq = centres(band.idx);
+    const ones = g.op('Expand', [f1, g.op('Shape', [bq.u])]);
+    const exact = solvePoints(g.op('Concat', [bq.u, bq.v, ones].map(unsqueeze1), { axis: 1 }));
+    const drawn = flat(g.op('NonZero', [flat(g.op('Greater', [exact.hf, f0]))]));
+    const onDrawn = (t: string) => g.op('Gather', [flat(t), drawn], { axis: 0 });
+    const both = (a: string, b: string) => g.op('Concat', [a, b], { axis: 0 });
+    fgIdx = both(inner.idx, onDrawn(band.idx));
+    fu = both(iu, onDrawn(exact.fu));
+    fv = both(iv, onDrawn(exact.fv));
+    fu2 = both(lerp2(coarse.su2), onDrawn(exact.su2));
+    fv2 = both(lerp2(coarse.sv2), onDrawn(exact.sv2));
+    fhs = both(lerp2(coarse.hs), onDrawn(exact.hs));
+  }
+
+  // Colour at the foreground pixels; the rest of the region stays transparent black. The layer
+  // behind is fetched only where the front one is not opaque and there is one (silhouettes over
+  // other parts): a sparse second fetch.
+  const colF = fetch(art, 4, fu, fv);
+  const aF = colF[3]!;
+  const behind = flat(
+    g.op('NonZero', [g.op('And', [g.op('Greater', [fhs, f0]), g.op('Less', [aF, g.scalarF(1)])])]),
+  );
+  const at = (t: string) => g.op('Gather', [t, behind], { axis: 0 });
+  const shade = g.sub(f1, at(aF));
+  const colS = fetch(art, 4, at(fu2), at(fv2)).map((c) => g.mul(g.mul(c, at(fhs)), shade));
+  const col = colF.map((c, i) => g.op('ScatterElements', [c, behind, g.add(at(c), colS[i]!)], { axis: 0 }));
+  const ca = col[3]!;
+  const has = g.op('GreaterOrEqual', [ca, g.scalarF(WARP_MIN_ALPHA)]);
+  const safeA = g.where(has, ca, f1);
+  const regionPixels = g.op('Unsqueeze', [g.op('Mul', [iW, iH]), g.constI([0])]); // [1]
+  const regionShape4 = g.op('Concat', [regionPixels, g.constI([4])], { axis: 0 }); // [R, 4]
+  const fgAt = unsqueeze1(fgIdx); // [F, 1]
+  if (opts.floatOutput) {
+    const straight = [0, 1, 2].map((i) => g.where(has, g.div(col[i]!, safeA), f0));
+    const alpha = g.where(has, ca, f0);
+    const values = g.op('Concat', [...straight, alpha].map(unsqueeze1), { axis: 1 });
+    const frame = g.op('ScatterND', [g.op('Expand', [f0, regionShape4]), fgAt, values]);
+    g.output(frame, 'rgba', 'float32', ['R', 4]);
+  }
+  // RGBA8, round to nearest: straight colour = premultiplied * (255 / alpha); +0.5 then a
+  // truncating cast (values are clipped to [0, 255.5) first).
+  const scale = g.where(has, g.div(g.scalarF(255), safeA), f0);
+  const toByte = (t: string) =>
+    g.op('Cast', [g.op('Clip', [g.add(t, half), f0, g.scalarF(255.49)])], { to: 2 });
+  const bytes = [
+    ...[0, 1, 2].map((i) => toByte(g.mul(col[i]!, scale))),
+    toByte(g.mul(g.where(has, ca, f0), g.scalarF(255))),
+  ];
+  const zero8 = g.tensor('uint8', new Uint8Array(1), []);
+  const frame8 = g.op('ScatterND', [
+    g.op('Expand', [zero8, regionShape4]),
+    fgAt,
+    g.op('Concat', bytes.map(unsqueeze1), { axis: 1 }),
+  ]);
+  g.output(frame8, 'rgba8', 'uint8', ['R', 4]);
+  return g.toBytes();
+}
+
+/** Fixed-point steps of the full-resolution touch-up of coarse-grid maps in joint blends. */
+const REFINE_STEPS = 2;
+
+type Ten = [string, string, string, string, string, string, string, string, string, string];

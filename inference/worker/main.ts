@@ -1,0 +1,203 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type CharacterFiles,
+  type FromWorker,
+  fromWorkerSchema,
+  type RenderJob,
+  type renderJobSchema,
+  toWorkerSchema,
+} from '../../core/contract/jobs.js';
+import { jointId } from '../../core/ids.js';
+import { drawPoseMap } from '../../core/render/poseMap.js';
+import type { BoneProjection } from '../../core/render/project.js';
+import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import { FrameEngine, type PreparedCharacter } from '../engine/engine.js';
+import { loadModelPack, type ModelPack } from '../packs/pack.js';
+
+/**
+ * The frame worker: one code path for Electron's utilityProcess (messages on process.parentPort)
+ * and Node's child_process.fork (process.send / 'message', 'advanced' serialization so pixel bytes
+ * travel without base64). It owns the ONNX sessions; the host never loads onnxruntime.
+ *
+ * Jobs run one at a time in arrival order; between frames the event loop turns, so a 'cancel'
+ * for the running job is seen before its next frame.
+ */
+
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function send(message: FromWorker): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+function onMessage(listener: (data: unknown) => void): void {
+  if (parentPort) parentPort.on('message', (e) => listener(e.data));
+  else process.on('message', listener);
+}
+
+const engine = new FrameEngine({ ...(process.env.KEYPOSE_EP ? { provider: process.env.KEYPOSE_EP } : {}) });
+const characters = new Map<
+  string,
+  { prepared: PreparedCharacter; art: RgbaImage; skeletonBones: string[] }
+>();
+const packs = new Map<string, ModelPack>();
+const queue: ReturnType<typeof renderJobSchema.parse>[] = [];
+let running: { jobId: string; cancelled: boolean } | null = null;
+let providerReported = false;
+
+function loadCharacter(c: CharacterFiles): void {
+  const artBytes = readFileSync(c.artFile);
+  const weightBytes = readFileSync(c.weightsFile);
+  const k = c.jointIds.length;
+  if (artBytes.length !== c.width * c.height * 4) {
+    throw new Error(
+      `${c.artFile}: expected ${c.width * c.height * 4} bytes of RGBA, found ${artBytes.length}`,
+    );
+  }
+  if (weightBytes.length !== k * c.width * c.height * 4) {
+    throw new Error(
+      `${c.weightsFile}: expected ${k}x${c.height}x${c.width} float32 weights, found ${weightBytes.length} bytes`,
+    );
+  }
+  const art: RgbaImage = { width: c.width, height: c.height, data: new Uint8Array(artBytes) };
+  const data = new Float32Array(
+    weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.length),
+  );
+  const weights: SkinWeights = { width: c.width, height: c.height, jointIds: c.jointIds.map(jointId), data };
+  characters.set(c.id, { prepared: engine.prepare(art, weights), art, skeletonBones: c.jointIds });
+}
+
+async function runJob(job: ReturnType<typeof renderJobSchema.parse>): Promise<void> {
+  const ch = characters.get(job.characterId);
+  if (!ch) {
+    send({
+      type: 'error',
+      jobId: job.jobId,
+      code: 'unknown-character',
+      message: `character ${job.characterId} is not loaded`,
+    });
+    return;
+  }
+  let pack: ModelPack | null = null;
+  if (job.packDir) {
+    try {
+      pack = packs.get(job.packDir) ?? (await loadModelPack(job.packDir));
+      packs.set(job.packDir, pack);
+    } catch (err) {
+      // A broken pack must not stop the built-in engine: report it and render without it.
+      send({ type: 'error', jobId: job.jobId, code: 'pack-invalid', message: (err as Error).message });
+    }
+  }
+  running = { jobId: job.jobId, cancelled: false };
+  const state = running;
+  const total = job.frames.length;
+  let done = 0;
+  for (const frame of job.frames) {
+    if (state.cancelled) break;
+    const t0 = performance.now();
+    const bones = frame.bones.map((b) => ({ ...b, jointId: jointId(b.jointId) })) as BoneProjection[];
+    let image = (await engine.render(ch.prepared, bones, job.gridStep ? { gridStep: job.gridStep } : {}))
+      .image;
+    if (pack?.refine) {
+      const poseMap = drawPoseMap(frame.poseJoints ?? [], { width: image.width, height: image.height });
+      image = await pack.refine.run({ warped: image, poseMap, reference: ch.art });
+    }
+    const renderMs = performance.now() - t0;
+    if (!providerReported && engine.provider) {
+      providerReported = true;
+      send({ type: 'provider', name: engine.provider.name, messages: [...engine.provider.messages] });
+    }
+    if (state.cancelled) break;
+    const base = {
+      type: 'frame' as const,
+      jobId: job.jobId,
+      frameIndex: frame.frameIndex,
+      key: frame.key,
+      width: image.width,
+      height: image.height,
+      renderMs,
+      provider: engine.provider?.name ?? 'cpu',
+    };
+    if (job.transfer === 'file' && job.frameDir) {
+      // Written under a temporary name and renamed, so a reader never sees half a frame.
+      const file = join(job.frameDir, `${frame.key}.rgba`);
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, image.data);
+      renameSync(tmp, file);
+      send({ ...base, file });
+    } else {
+      send({ ...base, rgba: image.data });
+    }
+    done++;
+    send({ type: 'progress', jobId: job.jobId, done, total });
+  }
+  running = null;
+  send(state.cancelled ? { type: 'cancelled', jobId: job.jobId } : { type: 'done', jobId: job.jobId });
+}
+
+let pumping = false;
+async function pump(): Promise<void> {
+  if (pumping) return;
+  pumping = true;
+  try {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      try {
+        await runJob(job);
+      } catch (err) {
+        running = null;
+        send({ type: 'error', jobId: job.jobId, code: 'render-failed', message: (err as Error).message });
+      }
+    }
+  } finally {
+    pumping = false;
+  }
+}
+
+onMessage((data) => {
+  const parsed = toWorkerSchema.safeParse(data);
+  if (!parsed.success) {
+    send({ type: 'error', jobId: null, code: 'invalid-message', message: parsed.error.message });
+    return;
+  }
+  const msg = parsed.data;
+  switch (msg.type) {
+    case 'loadCharacter':
+      try {
+        loadCharacter(msg.character);
+        send({ type: 'characterLoaded', characterId: msg.character.id });
+      } catch (err) {
+        send({ type: 'error', jobId: null, code: 'unknown-character', message: (err as Error).message });
+      }
+      return;
+    case 'render':
+      queue.push(msg.job);
+      void pump();
+      return;
+    case 'cancel': {
+      if (running?.jobId === msg.jobId) running.cancelled = true;
+      const i = queue.findIndex((j) => j.jobId === msg.jobId);
+      if (i >= 0) {
+        queue.splice(i, 1);
+        send({ type: 'cancelled', jobId: msg.jobId });
+      }
+      return;
+    }
+    case 'shutdown':
+      void engine.dispose().finally(() => process.exit(0));
+      return;
+  }
+});
+
+// Without a parent there is nobody to render for.
+process.on('disconnect', () => process.exit(0));
+
+// Validate our own first message too: the schema is the contract both sides build against.
+send(fromWorkerSchema.parse({ type: 'ready', pid: process.pid, provider: null }) as FromWorker);
+
+export type { RenderJob };

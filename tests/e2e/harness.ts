@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { startStudioServer } from '../../host/studio/server.js';
+
+/**
+ * Browser-test helpers: the real studio server (in this process, Vite in middleware mode over
+ * renderer/) with a throw-away projects folder, and Debian's Chromium driven by playwright-core.
+ */
+
+export interface StartedStudio {
+  url: string;
+  projectsDir: string;
+  close(): Promise<void>;
+}
+
+export async function startStudio(opts: { projectsDir?: string } = {}): Promise<StartedStudio> {
+  const ownsDir = opts.projectsDir === undefined;
+  const projectsDir = opts.projectsDir ?? (await mkdtemp(join(tmpdir(), 'keypose-e2e-projects-')));
+  const server = await startStudioServer({
+    projectsDir,
+    mode: 'dev',
+    port: 0,
+    portFallback: false,
+    hmr: false,
+    log: () => undefined,
+  });
+  return {
+    url: server.url,
+    projectsDir,
+    async close() {
+      await server.close();
+      if (ownsDir) await rm(projectsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const CHROMIUM_PATH = process.env.KEYPOSE_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Flags for a quiet, offline, headless Chromium. There is no GPU on the test machines; Debian's
+ * Chromium 156 still gives WebGL 1/2 through ANGLE on SwiftShader (Vulkan) with --disable-gpu, so
+ * no --use-angle/--enable-unsafe-swiftshader is needed (checked by tests/e2e/studio.test.ts).
+ */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A fresh browser (playwright gives every launch its own temporary user-data-dir). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}

@@ -1,0 +1,170 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetSchema } from '../../../core/document/schema.js';
+import { ANIMATED_DRAWINGS_JOINTS } from '../../../host/import/animatedDrawings.js';
+import { ImportError } from '../../../host/import/errors.js';
+import { importCharacter } from '../../../host/import/importCharacter.js';
+import { rigCharacter } from '../../../inference/rigging/rigCharacter.js';
+import { RiggingError } from '../../../inference/rigging/types.js';
+import { encodeRgba, layeredPsd } from './fixtures.js';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'keypose-character-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+// Joints of an Animated Drawings character, in its own char_cfg.yaml format (a 100x160 figure).
+const AD_JOINTS: Record<string, [number, number, string | null]> = {
+  root: [50, 90, null],
+  hip: [50, 90, 'root'],
+  torso: [50, 50, 'hip'],
+  neck: [50, 28, 'torso'],
+  right_shoulder: [38, 52, 'torso'],
+  right_elbow: [24, 54, 'right_shoulder'],
+  right_hand: [10, 56, 'right_elbow'],
+  left_shoulder: [62, 52, 'torso'],
+  left_elbow: [76, 54, 'left_shoulder'],
+  left_hand: [90, 56, 'left_elbow'],
+  right_hip: [42, 92, 'root'],
+  right_knee: [41, 120, 'right_hip'],
+  right_foot: [40, 148, 'right_knee'],
+  left_hip: [58, 92, 'root'],
+  left_knee: [59, 120, 'left_hip'],
+  left_foot: [60, 148, 'left_knee'],
+};
+
+async function writeAdFolder(
+  name: string,
+  opts: { dropJoint?: string; scale?: number } = {},
+): Promise<string> {
+  const folder = join(dir, name);
+  await mkdir(folder, { recursive: true });
+  const lines = ['height: 160', 'skeleton:'];
+  for (const [joint, [x, y, parent]] of Object.entries(AD_JOINTS)) {
+    if (joint === opts.dropJoint) continue;
+    lines.push(`- loc:\n  - ${x}\n  - ${y}\n  name: ${joint}\n  parent: ${parent ?? 'null'}`);
+  }
+  lines.push('width: 100');
+  await writeFile(join(folder, 'char_cfg.yaml'), `${lines.join('\n')}\n`);
+  const s = opts.scale ?? 1;
+  const inFigure = (x: number, y: number) =>
+    Math.abs(x / s - 50) < 12 || (Math.abs(y / s - 54) < 5 && x / s > 6 && x / s < 94);
+  // AD's texture is an opaque drawing; the mask says where the figure is.
+  await writeFile(
+    join(folder, 'texture.png'),
+    await encodeRgba(
+      100 * s,
+      160 * s,
+      (x, y) => (inFigure(x, y) ? [30, 30, 200, 255] : [255, 255, 255, 255]),
+      'png',
+    ),
+  );
+  await writeFile(
+    join(folder, 'mask.png'),
+    await encodeRgba(
+      100 * s,
+      160 * s,
+      (x, y) => (inFigure(x, y) ? [255, 255, 255, 255] : [0, 0, 0, 255]),
+      'png',
+    ),
+  );
+  return folder;
+}
+
+describe('importCharacter', () => {
+  it('keeps a PNG as it is and returns its pixels', async () => {
+    const bytes = await encodeRgba(20, 30, (x) => (x < 10 ? [255, 0, 0, 255] : [0, 0, 0, 0]), 'png');
+    const path = join(dir, 'half.png');
+    await writeFile(path, bytes);
+    const character = await importCharacter(path);
+    expect(character.kind).toBe('picture');
+    expect(assetSchema.parse(character.asset)).toEqual(character.asset);
+    expect(Buffer.from(character.asset.dataBase64, 'base64').equals(bytes)).toBe(true);
+    expect([character.asset.mime, character.asset.width, character.asset.height]).toEqual([
+      'image/png',
+      20,
+      30,
+    ]);
+    expect(character.hasAlpha).toBe(true);
+    expect(character.partHints).toEqual([]);
+    expect(character.skeleton).toBeUndefined();
+  });
+
+  it('imports a PSD as a PNG asset with its layers as part hints', async () => {
+    const path = join(dir, 'layers.psd');
+    await writeFile(path, layeredPsd());
+    const character = await importCharacter(path);
+    expect(character.kind).toBe('psd');
+    expect(character.asset.mime).toBe('image/png');
+    expect(character.asset.sourceName).toBe('layers.psd');
+    expect(character.partHints.map((l) => l.name)).toEqual(['body', 'Left Arm', 'legs/R_leg']);
+  });
+
+  it('imports an Animated Drawings folder: mask as alpha, its 16 joints on the humanoid', async () => {
+    const folder = await writeAdFolder('char');
+    const character = await importCharacter(folder);
+    expect(character.kind).toBe('animated-drawings');
+    expect(character.hasAlpha).toBe(true);
+    expect(character.rgba.data[(54 * 100 + 50) * 4 + 3]).toBe(255);
+    expect(character.rgba.data[(5 * 100 + 5) * 4 + 3]).toBe(0);
+    const sk = character.skeleton!;
+    const at = (name: string): [number, number] => {
+      const p = sk.joints.find((j) => j.name === name)!.restPosition;
+      return [p[0] + 50, 80 - p[1]]; // back to image pixels of the 100x160 texture
+    };
+    expect(at('Hips')).toEqual([50, 90]);
+    expect(at('Neck')).toEqual([50, 50]);
+    expect(at('LeftArm')).toEqual([62, 52]);
+    expect(at('LeftHand')).toEqual([90, 56]);
+    expect(at('RightForeArm')).toEqual([24, 54]);
+    expect(at('RightFoot')).toEqual([40, 148]);
+    expect(at('LeftUpLeg')).toEqual([58, 92]);
+    expect(at('Head')[1]).toBeLessThan(50);
+    expect(at('Head')[1]).toBeGreaterThan(28);
+    expect(at('LeftToeBase')[1]).toBeGreaterThan(148);
+    // The character's left is +x (the viewer's right), like Keypose's default humanoid.
+    expect(at('LeftHand')[0]).toBeGreaterThan(at('RightHand')[0]);
+    expect(ANIMATED_DRAWINGS_JOINTS).toHaveLength(16);
+    // Importing the char_cfg.yaml file itself works too.
+    const again = await importCharacter(join(folder, 'char_cfg.yaml'));
+    expect(again.skeleton).toEqual(sk);
+  });
+
+  it('scales AD joints when the texture was saved at another size', async () => {
+    const character = await importCharacter(await writeAdFolder('char2x', { scale: 2 }));
+    const hand = character.skeleton!.joints.find((j) => j.name === 'LeftHand')!.restPosition;
+    expect([hand[0] + 100, 160 - hand[1]]).toEqual([180, 112]);
+  });
+
+  it('names the missing joint of a broken AD config', async () => {
+    const folder = await writeAdFolder('broken', { dropJoint: 'left_knee' });
+    const error = await importCharacter(folder).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportError);
+    expect((error as ImportError).reason).toBe('invalid-character-folder');
+    expect((error as ImportError).message).toMatch(/left_knee/);
+  });
+
+  it('refuses a folder that is not an AD character', async () => {
+    const folder = join(dir, 'empty-folder');
+    await mkdir(folder, { recursive: true });
+    const error = await importCharacter(folder).catch((e: unknown) => e);
+    expect((error as ImportError).reason).toBe('invalid-character-folder');
+  });
+
+  it('a picture with no figure (plain white paper) fails to rig with a clear error', async () => {
+    const path = join(dir, 'white.jpg');
+    await writeFile(path, await encodeRgba(200, 150, () => [255, 255, 255, 255], 'jpeg'));
+    const character = await importCharacter(path);
+    const error = await rigCharacter({ image: character.rgba, hasAlpha: character.hasAlpha }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(RiggingError);
+    expect((error as RiggingError).code).toBe('no-figure');
+    expect((error as RiggingError).message).toMatch(/no figure/);
+  });
+});

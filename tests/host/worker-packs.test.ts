@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FrameRequest, RenderJobEvent } from '../../core/contract/jobs.js';
+import { quatFromAxisAngle } from '../../core/math/quat.js';
+import { poseJoints2D } from '../../core/render/poseMap.js';
+import { projectPose } from '../../core/render/project.js';
+import { WorkerSupervisor } from '../../host/worker/supervisor.js';
+import { createSyntheticCharacter } from '../../inference/engine/synthetic.js';
+import {
+  blendRefineModel,
+  refineManifest,
+  unsupportedOpModel,
+  writePack,
+} from '../inference/packFixtures.js';
+
+/** A model pack's refine stage end to end through the real worker process. */
+const ch = createSyntheticCharacter({ width: 64, height: 80 });
+const pose = {
+  rotations: { LeftArm: quatFromAxisAngle([0, 0, 1], -0.5) },
+  rootTranslation: [0, 0, 0] as const,
+};
+const frame: FrameRequest = {
+  frameIndex: 0,
+  key: 'k0000000000000000',
+  bones: projectPose(ch.skeleton, pose, ch.art) as never,
+  poseJoints: poseJoints2D(ch.skeleton, pose, ch.art),
+};
+
+let sup: WorkerSupervisor;
+beforeAll(() => {
+  sup = new WorkerSupervisor();
+  sup.registerCharacter('c', ch.art, ch.weights);
+});
+afterAll(() => sup.stop());
+
+async function renderOne(packDir?: string) {
+  const events: RenderJobEvent[] = [];
+  const job = sup.render({ characterId: 'c', frames: [frame], ...(packDir ? { packDir } : {}) }, (e) =>
+    events.push(e),
+  );
+  expect(await job.finished).toBe('done');
+  const f = events.find((e) => e.type === 'frame');
+  if (f?.type !== 'frame') throw new Error('no frame');
+  return { rgba: f.rgba, events };
+}
+
+describe('model pack refine stage in the worker', () => {
+  it('receives the warped frame and the reference, and its output is the frame', async () => {
+    const plain = await renderOne();
+    const packed = await renderOne(writePack(refineManifest(), { 'refine.onnx': blendRefineModel() }));
+    let maxDiff = 0;
+    for (let i = 0; i < plain.rgba.length; i++) {
+      const expected = Math.round(((plain.rgba[i]! / 255) * 0.5 + (ch.art.data[i]! / 255) * 0.5) * 255);
+      maxDiff = Math.max(maxDiff, Math.abs(packed.rgba[i]! - expected));
+    }
+    expect(maxDiff).toBeLessThanOrEqual(1);
+  });
+
+  it('a broken pack is reported and the built-in engine keeps rendering', async () => {
+    const plain = await renderOne();
+    const broken = await renderOne(writePack(refineManifest(), { 'refine.onnx': unsupportedOpModel() }));
+    const warning = broken.events.find((e) => e.type === 'warning');
+    expect(warning?.type === 'warning' && warning.message).toMatch(/cannot be loaded by onnxruntime/);
+    expect(Buffer.from(broken.rgba).equals(Buffer.from(plain.rgba))).toBe(true);
+  });
+});

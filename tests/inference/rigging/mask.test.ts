@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  brushMask,
+  computeMask,
+  countMask,
+  erode,
+  fillHoles,
+  largestComponent,
+  maskIoU,
+  morphOpen,
+} from '../../../inference/rigging/mask.js';
+import { type Mask, RiggingError } from '../../../inference/rigging/types.js';
+import { drawHumanoid, renderOnPaper, renderWithAlpha, seededRandom, trueMask } from './syntheticFigure.js';
+
+function emptyMask(width: number, height: number): Mask {
+  return { width, height, data: new Uint8Array(width * height) };
+}
+
+describe('computeMask', () => {
+  for (const armAngleDeg of [0, 35]) {
+    it(`separates a figure from shaded, noisy paper (arms at ${armAngleDeg} deg): IoU >= 0.95`, () => {
+      const figure = drawHumanoid({ width: 400, height: 400, figureHeightPx: 340, armAngleDeg });
+      const { mask, source } = computeMask(renderOnPaper(figure, 7 + armAngleDeg), false);
+      expect(source).toBe('background');
+      const iou = maskIoU(mask, trueMask(figure));
+      expect(iou).toBeGreaterThanOrEqual(0.95);
+    });
+  }
+
+  it('fills a line drawing (a dark outline on paper, paper-white inside): IoU >= 0.95', () => {
+    const figure = drawHumanoid({ width: 400, height: 400, figureHeightPx: 340, armAngleDeg: 20 });
+    const truth = trueMask(figure);
+    const inside = erode(truth, 2);
+    const drawing = renderOnPaper(figure, 4);
+    const blankPaper = renderOnPaper({ ...figure, coverage: new Float32Array(400 * 400) }, 4);
+    for (let p = 0; p < inside.data.length; p++) {
+      if (inside.data[p]) drawing.data.set(blankPaper.data.subarray(p * 4, p * 4 + 3), p * 4);
+    }
+    const { mask } = computeMask(drawing, false);
+    expect(maskIoU(mask, truth)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('takes the alpha channel when there is one: IoU >= 0.95', () => {
+    const figure = drawHumanoid({ width: 400, height: 400, figureHeightPx: 340, armAngleDeg: 20 });
+    const { mask, source } = computeMask(renderWithAlpha(figure), true);
+    expect(source).toBe('alpha');
+    expect(maskIoU(mask, trueMask(figure))).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('keeps transparent holes of an alpha mask (the artist drew them)', () => {
+    const width = 50;
+    const data = new Uint8Array(width * width * 4);
+    for (let y = 0; y < width; y++) {
+      for (let x = 0; x < width; x++) {
+        const r = Math.hypot(x - 25, y - 25);
+        data[(y * width + x) * 4 + 3] = r < 20 && r > 8 ? 255 : 0;
+      }
+    }
+    const { mask } = computeMask({ width, height: width, data }, true);
+    expect(mask.data[25 * width + 25]).toBe(0);
+    expect(mask.data[25 * width + 10]).toBe(1);
+  });
+
+  it('says "no figure" for plain white paper and for a fully transparent picture', () => {
+    const random = seededRandom(3);
+    const white = new Uint8Array(120 * 90 * 4);
+    for (let i = 0; i < white.length; i += 4) {
+      white.fill(250 + Math.floor(random() * 5), i, i + 3);
+      white[i + 3] = 255;
+    }
+    expect(() => computeMask({ width: 120, height: 90, data: white }, false)).toThrowError(RiggingError);
+    expect(() => computeMask({ width: 120, height: 90, data: white }, false)).toThrowError(/no figure/);
+    const clear = new Uint8Array(120 * 90 * 4);
+    const error = (() => {
+      try {
+        computeMask({ width: 120, height: 90, data: clear }, true);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect((error as RiggingError).code).toBe('no-figure');
+  });
+});
+
+describe('mask clean-up', () => {
+  it('keeps the largest component, fills holes and drops specks', () => {
+    let mask = emptyMask(40, 40);
+    mask = brushMask(mask, { xPx: 15, yPx: 15, radiusPx: 10, mode: 'add' });
+    mask = brushMask(mask, { xPx: 15, yPx: 15, radiusPx: 3, mode: 'remove' });
+    mask = brushMask(mask, { xPx: 35, yPx: 35, radiusPx: 2, mode: 'add' });
+    expect(mask.data[15 * 40 + 15]).toBe(0);
+    const largest = largestComponent(mask);
+    expect(largest.data[35 * 40 + 35]).toBe(0);
+    const filled = fillHoles(largest);
+    expect(filled.data[15 * 40 + 15]).toBe(1);
+    const single = emptyMask(10, 10);
+    single.data[55] = 1;
+    expect(countMask(morphOpen(single, 1))).toBe(0);
+  });
+});
+
+describe('brushMask', () => {
+  it('adds and removes a disc, leaving the input untouched', () => {
+    const mask = emptyMask(30, 30);
+    const added = brushMask(mask, { xPx: 10, yPx: 10, radiusPx: 4, mode: 'add' });
+    expect(countMask(mask)).toBe(0);
+    // A disc of radius 4 covers about pi * 16 pixels.
+    expect(Math.abs(countMask(added) - Math.PI * 16)).toBeLessThan(6);
+    expect(added.data[10 * 30 + 10]).toBe(1);
+    expect(added.data[10 * 30 + 15]).toBe(0);
+    const removed = brushMask(added, { xPx: 10, yPx: 10, radiusPx: 2, mode: 'remove' });
+    expect(removed.data[10 * 30 + 10]).toBe(0);
+    expect(removed.data[10 * 30 + 13]).toBe(1);
+    // A brush partly off the picture is clipped, not an error.
+    const edge = brushMask(mask, { xPx: 0, yPx: 0, radiusPx: 3, mode: 'add' });
+    expect(edge.data[0]).toBe(1);
+  });
+});

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { jointId } from '../../../core/ids.js';
+import { createDefaultHumanoid } from '../../../core/skeleton/humanoid.js';
+import { buildPartHints, jointsForPartName } from '../../../inference/rigging/partHints.js';
+import { type RigProgress, rigCharacter } from '../../../inference/rigging/rigCharacter.js';
+import { RiggingError } from '../../../inference/rigging/types.js';
+import { drawHumanoid, renderOnPaper, renderWithAlpha } from './syntheticFigure.js';
+
+describe('rigCharacter', () => {
+  it('runs mask -> fit -> weights with increasing progress and named stages', async () => {
+    const figure = drawHumanoid({ width: 320, height: 320, figureHeightPx: 280 });
+    const progress: RigProgress[] = [];
+    const result = await rigCharacter(
+      { image: renderOnPaper(figure, 5), hasAlpha: false },
+      { onProgress: (p) => progress.push(p) },
+    );
+    expect(result.maskSource).toBe('background');
+    expect(result.fit?.sources.LeftHand).toBe('outline');
+    expect(result.weights.jointIds).toHaveLength(result.skeleton.joints.length);
+    const fractions = progress.map((p) => p.fraction);
+    expect(fractions[0]).toBe(0);
+    expect(fractions.at(-1)).toBe(1);
+    for (let i = 1; i < fractions.length; i++)
+      expect(fractions[i]!).toBeGreaterThanOrEqual(fractions[i - 1]!);
+    expect(new Set(progress.map((p) => p.stage))).toEqual(new Set(['mask', 'fit', 'weights', 'done']));
+    expect(result.timingsMs.weights).toBeGreaterThan(0);
+  });
+
+  it('uses a skeleton it is given (an AD rig) instead of fitting one', async () => {
+    const figure = drawHumanoid({ width: 200, height: 200, figureHeightPx: 170 });
+    const skeleton = createDefaultHumanoid({ heightPx: 170 });
+    const result = await rigCharacter({ image: renderWithAlpha(figure), hasAlpha: true, skeleton });
+    expect(result.fit).toBeUndefined();
+    expect(result.skeleton).toBe(skeleton);
+    expect(result.maskSource).toBe('alpha');
+  });
+
+  it('stops when cancelled: before it starts, and between stages', async () => {
+    const figure = drawHumanoid({ width: 200, height: 200, figureHeightPx: 170 });
+    const image = renderWithAlpha(figure);
+    const before = new AbortController();
+    before.abort();
+    await expect(rigCharacter({ image, hasAlpha: true }, { signal: before.signal })).rejects.toMatchObject({
+      code: 'cancelled',
+    });
+    const during = new AbortController();
+    const stages: string[] = [];
+    const error = await rigCharacter(
+      { image, hasAlpha: true },
+      {
+        signal: during.signal,
+        onProgress: (p) => {
+          stages.push(p.stage);
+          if (p.stage === 'fit') during.abort();
+        },
+      },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RiggingError);
+    expect((error as RiggingError).code).toBe('cancelled');
+    expect(stages).not.toContain('weights');
+  });
+
+  it('cancels inside the weights stage', async () => {
+    const figure = drawHumanoid({ width: 200, height: 200, figureHeightPx: 170 });
+    const controller = new AbortController();
+    let weightsProgress = 0;
+    const error = await rigCharacter(
+      { image: renderWithAlpha(figure), hasAlpha: true },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.stage === 'weights' && ++weightsProgress === 3) controller.abort();
+        },
+      },
+    ).catch((e: unknown) => e);
+    expect((error as RiggingError).code).toBe('cancelled');
+  });
+
+  it('rejects pixels that do not match the size', async () => {
+    await expect(
+      rigCharacter({ image: { width: 10, height: 10, data: new Uint8Array(7) }, hasAlpha: true }),
+    ).rejects.toMatchObject({ code: 'invalid-input' });
+  });
+
+  it('applies PSD-style layers as part hints', async () => {
+    const figure = drawHumanoid({ width: 200, height: 200, figureHeightPx: 170 });
+    const image = renderWithAlpha(figure);
+    // A "left arm" layer covering the right third of the picture (the character's left side).
+    const layerImage = { width: 70, height: 200, data: new Uint8Array(70 * 200 * 4).fill(255) };
+    const result = await rigCharacter({
+      image,
+      hasAlpha: true,
+      layers: [{ name: 'Left Arm', left: 130, top: 0, image: layerImage }],
+    });
+    expect(result.partHints?.parts[0]?.jointIds).toEqual(['LeftArm', 'LeftForeArm', 'LeftHand']);
+    const plane = 200 * 200;
+    const arm = ['LeftArm', 'LeftForeArm', 'LeftHand'].map((n) =>
+      result.weights.jointIds.indexOf(jointId(n)),
+    );
+    for (let y = 0; y < 200; y++) {
+      for (let x = 130; x < 200; x++) {
+        const p = y * 200 + x;
+        if (!result.mask.data[p]) continue;
+        const sum = arm.reduce((s, k) => s + result.weights.data[k * plane + p]!, 0);
+        expect(sum).toBeCloseTo(1, 5);
+      }
+    }
+  });
+});
+
+describe('part names', () => {
+  const skeleton = createDefaultHumanoid();
+  const names = (layer: string) => jointsForPartName(layer, skeleton).map(String);
+  it('maps layer names to joints', () => {
+    expect(names('left arm')).toEqual(['LeftArm', 'LeftForeArm', 'LeftHand']);
+    expect(names('R_forearm')).toEqual(['RightForeArm']);
+    expect(names('LeftUpperArm')).toEqual(['LeftArm']);
+    expect(names('Head')).toEqual(['Head']);
+    expect(names('hair back')).toEqual(['Head']);
+    expect(names('Torso')).toEqual(['Chest', 'Spine']);
+    expect(names('right shoe')).toEqual(['RightFoot', 'RightToeBase']);
+    expect(names('leg.L')).toEqual(['LeftUpLeg', 'LeftLeg', 'LeftFoot', 'LeftToeBase']);
+    expect(names('left arm/sleeve')).toEqual(['LeftArm', 'LeftForeArm', 'LeftHand']);
+    expect(names('legs/R_leg')).toEqual(['RightUpLeg', 'RightLeg', 'RightFoot', 'RightToeBase']);
+    expect(names('shading')).toEqual([]);
+    // A sided part without a side is ambiguous: no hint rather than a wrong one.
+    expect(names('arm')).toEqual([]);
+  });
+
+  it('gives overlapping pixels to the topmost named layer', () => {
+    const square = (size: number) => ({
+      width: size,
+      height: size,
+      data: new Uint8Array(size * size * 4).fill(255),
+    });
+    const hints = buildPartHints(
+      [
+        { name: 'body', left: 0, top: 0, image: square(10) },
+        { name: 'shading', left: 0, top: 0, image: square(10) },
+        { name: 'head', left: 5, top: 5, image: square(10) },
+      ],
+      12,
+      12,
+      skeleton,
+    )!;
+    expect(hints.parts.map((p) => p.name)).toEqual(['body', 'head']);
+    expect(hints.owner[0]).toBe(0);
+    expect(hints.owner[6 * 12 + 6]).toBe(1);
+    expect(hints.owner[11 * 12 + 11]).toBe(1);
+    expect(hints.owner[11 * 12 + 0]).toBe(-1);
+  });
+});
