@@ -10,10 +10,11 @@ import { COMMANDS } from './commands/index.js';
  */
 export async function runCli(
   argv: readonly string[],
-  io: Pick<CliContext, 'stdout' | 'stderr' | 'cwd'> = {
+  io: Pick<CliContext, 'stdout' | 'stderr' | 'cwd' | 'stderrIsTTY'> = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
   },
   commands: readonly CliCommand[] = COMMANDS,
 ): Promise<number> {
@@ -92,7 +93,8 @@ export function helpText(commands: readonly CliCommand[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     `  ${'help'.padEnd(width)}  Show this help, or one command's: keypose help <command>.`,
     '',
-    '--json prints one JSON document on stdout. Exit codes: 0 ok, 2 bad input (file or arguments), 1 internal error.',
+    '--json prints one JSON document on stdout. Exit codes: 0 ok, 2 bad input (file or arguments),',
+    '1 internal error, 3 render/export failed, 130 cancelled (Ctrl+C; no partial file is left).',
     '',
   ].join('\n');
 }

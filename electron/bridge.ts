@@ -1,11 +1,13 @@
 import {
   type ApiMethodName,
   apiMethods,
+  type JobEvent,
+  jobEventSchema,
   type KeyposeBridge,
   type MenuCommand,
   menuCommandSchema,
 } from '../core/contract/api.js';
-import { apiChannel, MENU_CHANNEL } from './channels.js';
+import { apiChannel, JOB_EVENT_CHANNEL, MENU_CHANNEL } from './channels.js';
 
 /** What the bridge needs from ipcRenderer: invoke and a subscribe that returns its undo. */
 export type InvokeFn = (channel: string, ...args: unknown[]) => Promise<unknown>;
@@ -26,6 +28,11 @@ export function createBridge(invoke: InvokeFn, subscribe: SubscribeFn): KeyposeB
   bridge.onMenuCommand = (listener: (command: MenuCommand) => void) =>
     subscribe(MENU_CHANNEL, (_event, command) => {
       const parsed = menuCommandSchema.safeParse(command);
+      if (parsed.success) listener(parsed.data);
+    });
+  bridge.onJobEvent = (listener: (event: JobEvent) => void) =>
+    subscribe(JOB_EVENT_CHANNEL, (_event, data) => {
+      const parsed = jobEventSchema.safeParse(data);
       if (parsed.success) listener(parsed.data);
     });
   return bridge as KeyposeBridge;

@@ -6,6 +6,8 @@ import type { ApiMethodName } from '../core/contract/api.js';
  */
 export const API_CHANNEL_PREFIX = 'keypose:api:';
 export const MENU_CHANNEL = 'keypose:menu';
+/** Job events (progress, frames, results, engine status) from the main process to the page. */
+export const JOB_EVENT_CHANNEL = 'keypose:job-event';
 
 export const apiChannel = (method: ApiMethodName): string => `${API_CHANNEL_PREFIX}${method}`;
 

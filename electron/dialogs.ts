@@ -7,11 +7,13 @@ export interface ShellDialogs {
   chooseProjectToOpen(): Promise<string | null>;
   /** Where to save, or null when cancelled; `suggestedName` is a file name. */
   chooseSaveLocation(suggestedName: string): Promise<string | null>;
+  /** Where to export, or null when cancelled; `extension` has no dot ('' = a folder). */
+  chooseExportLocation?(suggestedName: string, extension: string): Promise<string | null>;
 }
 
 /**
- * The desktop shell's services: the shared host services, with openProject and saveProject
- * asking the user for a path when the renderer gives none (the contract says null = cancelled).
+ * The desktop shell's services: the shared host services, with openProject, saveProject and
+ * exportProject asking the user for a path when the renderer gives none (the contract says null = cancelled).
  */
 export function withDialogs(services: ApiImplementation, dialogs: ShellDialogs): ApiImplementation {
   return {
@@ -26,6 +28,17 @@ export function withDialogs(services: ApiImplementation, dialogs: ShellDialogs):
       // Linux file dialogs do not add the extension the filter names.
       if (!chosen.endsWith(PROJECT_EXTENSION)) chosen = `${chosen}${PROJECT_EXTENSION}`;
       return services.saveProject(document, chosen);
+    },
+    async exportProject(request) {
+      if (request.outPath !== undefined || !dialogs.chooseExportLocation)
+        return services.exportProject(request);
+      const presets = await services.listExportPresets();
+      const extension = presets.find((p) => p.id === request.presetId)?.extension ?? '';
+      const stem = projectFileName(request.document.name).slice(0, -PROJECT_EXTENSION.length);
+      let chosen = await dialogs.chooseExportLocation(extension ? `${stem}.${extension}` : stem, extension);
+      if (chosen === null) return null;
+      if (extension && !chosen.endsWith(`.${extension}`)) chosen = `${chosen}.${extension}`;
+      return services.exportProject({ ...request, outPath: chosen });
     },
   };
 }

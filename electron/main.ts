@@ -1,16 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
 import type { MenuCommand } from '../core/contract/api.js';
+import { createServiceContext } from '../host/api/context.js';
 import { createServices } from '../host/api/services.js';
 import { findAppRoot } from '../host/paths.js';
 import { PROJECT_EXTENSION } from '../host/project/store.js';
 import { CONTENT_SECURITY_POLICY } from '../host/studio/csp.js';
-import { contentTypeOf, resolveAppUrl } from './appProtocol.js';
-import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, MENU_CHANNEL } from './channels.js';
+import { appFrameResponse, contentTypeOf, frameKeyOfAppUrl, resolveAppUrl } from './appProtocol.js';
+import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, JOB_EVENT_CHANNEL, MENU_CHANNEL } from './channels.js';
 import { withDialogs } from './dialogs.js';
 import { isAppUrl, registerHandlers } from './ipcHandlers.js';
 import { buildMenuTemplate } from './menu.js';
+import { builtWorkerEntry, utilityWorkerFactory } from './workerFactory.js';
 
 /**
  * The desktop shell: one window showing the renderer, the application menu, open/save dialogs,
@@ -67,7 +79,28 @@ function sendMenuCommand(command: MenuCommand): void {
 async function main(): Promise<void> {
   await app.whenReady();
 
+  // Shared by every service group: the job manager, the render service and the frame worker
+  // (a utilityProcess running build/worker/main.js, started on the first render).
+  const serviceOptions = {
+    shell: 'electron' as const,
+    projectsDir: null,
+    confineToProjectsDir: false,
+    version: app.getVersion(),
+    cacheRoot: join(app.getPath('sessionData'), 'frame-cache'),
+    workerFactory: utilityWorkerFactory(utilityProcess, builtWorkerEntry(appRoot)),
+  };
+  const context = createServiceContext(serviceOptions);
+  context.jobs.subscribe((event) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(JOB_EVENT_CHANNEL, event);
+  });
+  app.on('will-quit', () => {
+    void context.dispose();
+  });
+
   protocol.handle(APP_SCHEME, async (request) => {
+    // app://keypose/frames/<key>: a rendered frame's raw RGBA8 bytes, from the frame cache.
+    const frameKey = frameKeyOfAppUrl(request.url);
+    if (frameKey) return appFrameResponse(frameKey, (key) => context.render.getFrame(key));
     const file = resolveAppUrl(request.url, rendererDir);
     if (!file) return new Response('Not found', { status: 404 });
     try {
@@ -94,38 +127,41 @@ async function main(): Promise<void> {
   // The app asks for no device permissions (camera, notifications, …).
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
 
-  const services = withDialogs(
-    createServices({
-      shell: 'electron',
-      projectsDir: null,
-      confineToProjectsDir: false,
-      version: app.getVersion(),
-    }),
-    {
-      async chooseProjectToOpen() {
-        const options: Electron.OpenDialogOptions = {
-          title: 'Open Keypose project',
-          properties: ['openFile'],
-          filters: [{ name: 'Keypose project', extensions: [PROJECT_EXTENSION.slice(1)] }],
-        };
-        const result = mainWindow
-          ? await dialog.showOpenDialog(mainWindow, options)
-          : await dialog.showOpenDialog(options);
-        return result.canceled ? null : (result.filePaths[0] ?? null);
-      },
-      async chooseSaveLocation(suggestedName) {
-        const options: Electron.SaveDialogOptions = {
-          title: 'Save Keypose project',
-          defaultPath: join(app.getPath('documents'), suggestedName),
-          filters: [{ name: 'Keypose project', extensions: [PROJECT_EXTENSION.slice(1)] }],
-        };
-        const result = mainWindow
-          ? await dialog.showSaveDialog(mainWindow, options)
-          : await dialog.showSaveDialog(options);
-        return result.canceled || !result.filePath ? null : result.filePath;
-      },
+  const services = withDialogs(createServices(serviceOptions, context), {
+    async chooseProjectToOpen() {
+      const options: Electron.OpenDialogOptions = {
+        title: 'Open Keypose project',
+        properties: ['openFile'],
+        filters: [{ name: 'Keypose project', extensions: [PROJECT_EXTENSION.slice(1)] }],
+      };
+      const result = mainWindow
+        ? await dialog.showOpenDialog(mainWindow, options)
+        : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
     },
-  );
+    async chooseSaveLocation(suggestedName) {
+      const options: Electron.SaveDialogOptions = {
+        title: 'Save Keypose project',
+        defaultPath: join(app.getPath('documents'), suggestedName),
+        filters: [{ name: 'Keypose project', extensions: [PROJECT_EXTENSION.slice(1)] }],
+      };
+      const result = mainWindow
+        ? await dialog.showSaveDialog(mainWindow, options)
+        : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+    async chooseExportLocation(suggestedName, extension) {
+      const options: Electron.SaveDialogOptions = {
+        title: 'Export',
+        defaultPath: join(app.getPath('videos'), suggestedName),
+        ...(extension ? { filters: [{ name: extension.toUpperCase(), extensions: [extension] }] } : {}),
+      };
+      const result = mainWindow
+        ? await dialog.showSaveDialog(mainWindow, options)
+        : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+  });
   registerHandlers(ipcMain, services, (event) => isAppUrl(event.senderFrame?.url, APP_ORIGIN));
 
   Menu.setApplicationMenu(

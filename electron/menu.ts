@@ -24,6 +24,7 @@ export function buildMenuTemplate(
       submenu: [
         item('New', 'file.new', 'CmdOrCtrl+N'),
         item('Open…', 'file.open', 'CmdOrCtrl+O'),
+        item('Import Character…', 'file.import', 'CmdOrCtrl+I'),
         { type: 'separator' },
         item('Save', 'file.save', 'CmdOrCtrl+S'),
         item('Save As…', 'file.saveAs', 'CmdOrCtrl+Shift+S'),

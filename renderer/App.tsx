@@ -1,13 +1,17 @@
 import { type DragEvent, type ReactElement, useEffect, useState } from 'react';
+import { ImportDialog, ImportInput } from './characters/ImportUI.js';
+import { importFlowFor } from './characters/importFlow.js';
 import { useEditor, useServices } from './context.js';
+import { ExportHost } from './export/ExportHost.js';
 import { ErrorBanner } from './panels/ErrorBanner.js';
 import { OpenDialog, SaveDialog } from './panels/FileDialogs.js';
 import { HelpPanel } from './panels/HelpPanel.js';
 import { Inspector } from './panels/Inspector.js';
-import { NewProjectInput, projectFromPicture } from './panels/NewProject.js';
+import { NewProjectInput } from './panels/NewProject.js';
 import { Outliner } from './panels/Outliner.js';
 import { StatusBar } from './panels/StatusBar.js';
 import { Toolbar } from './panels/Toolbar.js';
+import { FrameEngineHost } from './render/FrameEngineHost.js';
 import { isDirty } from './state/editorStore.js';
 import { Timeline } from './timeline/Timeline.js';
 import { Viewport } from './viewport/Viewport.js';
@@ -22,27 +26,18 @@ function useWindowTitle(): void {
 }
 
 export function App(): ReactElement {
-  const { editor, commands } = useServices();
+  const { editor, api } = useServices();
   const dialog = useEditor((s) => s.dialog);
   const hasDocument = useEditor((s) => s.document !== null);
   const [dropping, setDropping] = useState(false);
   useWindowTitle();
 
-  // Dropping a picture anywhere on the window starts a new project from it.
+  // Dropping a picture anywhere on the window imports and rigs it (then: new project or add it).
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     event.preventDefault();
     setDropping(false);
     const file = event.dataTransfer.files[0];
-    if (!file) return;
-    if (isDirty(editor.store.getState()) && !window.confirm('Discard the unsaved changes of this project?'))
-      return;
-    projectFromPicture(file).then(
-      (doc) => {
-        editor.actions.load(doc, null, { unsaved: true });
-        editor.actions.setMode('fit');
-      },
-      (error: unknown) => commands.reportError('Could not start a project from this picture', error),
-    );
+    if (file) void importFlowFor(editor, api).start(file, 'ask');
   };
 
   return (
@@ -72,9 +67,13 @@ export function App(): ReactElement {
       <Timeline />
       <StatusBar />
       <NewProjectInput />
+      <ImportInput />
+      {dialog === 'import' ? <ImportDialog /> : null}
       {dialog === 'help' ? <HelpPanel /> : null}
       {dialog === 'open' ? <OpenDialog /> : null}
       {dialog === 'save' ? <SaveDialog /> : null}
+      <FrameEngineHost />
+      <ExportHost />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { ApiError, type KeyposeApi, type MenuCommand } from '../core/contract/api.js';
 import type { ProjectDocument } from '../core/document/schema.js';
 import { keyedFrames } from '../core/motion/edit.js';
+import { CHARACTER_COMMANDS, type CharacterCommandId, runCharacterCommand } from './characters/commands.js';
 import type { Playback } from './playback.js';
 import type { CommandId } from './shortcuts.js';
 import { activeCharacter, type Editor, isDirty } from './state/editorStore.js';
@@ -33,6 +34,7 @@ const MODAL_COMMANDS: ReadonlySet<CommandId> = new Set<CommandId>([
   'file.save',
   'file.saveAs',
   'file.new',
+  'file.import',
 ]);
 
 function describe(error: unknown): { message: string; file?: string } {
@@ -154,6 +156,7 @@ export function createCommands(
     runMenu(command) {
       const map: Record<MenuCommand, CommandId> = {
         'file.new': 'file.new',
+        'file.import': 'file.import',
         'file.open': 'file.open',
         'file.save': 'file.save',
         'file.saveAs': 'file.saveAs',
@@ -169,6 +172,9 @@ export function createCommands(
       // While a dialog is open only the file commands, help and Escape act; keys typed at the
       // dialog must not edit the project behind it.
       if (state().dialog !== 'none' && !MODAL_COMMANDS.has(command)) return;
+      if (CHARACTER_COMMANDS.has(command)) {
+        return runCharacterCommand(command as CharacterCommandId, editor, api);
+      }
       const frame = playhead.getState().frame;
       switch (command) {
         case 'playback.toggle':
@@ -235,6 +241,14 @@ export function createCommands(
           return actions.setFitMirror(!state().fitMirror);
         case 'view.onionSkin':
           return actions.setOnionSkin(!state().onionSkin);
+        case 'view.frames':
+          return actions.setShowFrames(!state().showFrames);
+        case 'export.open':
+          if (state().document) actions.openDialog('export');
+          return;
+        case 'export.repeat':
+          if (state().document) actions.requestRepeatExport();
+          return;
         case 'select.parent':
           return actions.selectParent();
         case 'select.child':

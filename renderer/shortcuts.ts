@@ -36,11 +36,19 @@ export type CommandId =
   | 'gizmo.translate'
   | 'view.camera'
   | 'view.onionSkin'
+  | 'view.frames'
+  | 'export.open'
+  | 'export.repeat'
   | 'fit.mirror'
   | 'select.parent'
   | 'select.child'
   | 'select.none'
-  | 'help.toggle';
+  | 'help.toggle'
+  | 'file.import'
+  | 'fit.weights'
+  | 'fit.brush'
+  | 'brush.smaller'
+  | 'brush.larger';
 
 export type ShortcutGroup = 'Playback' | 'Keys' | 'Pose' | 'Edit' | 'File' | 'View' | 'Help';
 
@@ -115,9 +123,25 @@ export const SHORTCUTS: readonly Shortcut[] = [
     group: 'Edit',
   },
   {
+    command: 'fit.weights',
+    bindings: ['W'],
+    label: "Fit mode: show the selected joint's skin weights",
+    group: 'Edit',
+  },
+  { command: 'fit.brush', bindings: ['B'], label: 'Fit mode: mask brush (Alt-drag removes)', group: 'Edit' },
+  { command: 'brush.smaller', bindings: ['['], label: 'Mask brush smaller', group: 'Edit' },
+  { command: 'brush.larger', bindings: [']'], label: 'Mask brush larger', group: 'Edit' },
+  {
     command: 'file.new',
     bindings: ['Mod+N'],
     label: 'New project from a picture',
+    group: 'File',
+    inTextFields: true,
+  },
+  {
+    command: 'file.import',
+    bindings: ['Mod+I'],
+    label: 'Import a character picture (PNG, JPEG, WebP, PSD) and rig it',
     group: 'File',
     inTextFields: true,
   },
@@ -131,6 +155,26 @@ export const SHORTCUTS: readonly Shortcut[] = [
     group: 'View',
   },
   { command: 'view.onionSkin', bindings: ['O'], label: 'Onion skin on/off', group: 'View' },
+  {
+    command: 'view.frames',
+    bindings: ['V'],
+    label: 'Show generated frames / show the static art (Pose mode, camera view)',
+    group: 'View',
+  },
+  {
+    command: 'export.open',
+    bindings: ['Mod+E'],
+    label: 'Export… (video, image sequence, motion)',
+    group: 'File',
+    inTextFields: true,
+  },
+  {
+    command: 'export.repeat',
+    bindings: ['Mod+Shift+E'],
+    label: 'Repeat the last export without the dialog',
+    group: 'File',
+    inTextFields: true,
+  },
   { command: 'help.toggle', bindings: ['?', 'F1'], label: 'This help panel', group: 'Help' },
 ];
 

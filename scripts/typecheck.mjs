@@ -3,9 +3,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const projects = ['core', 'inference', 'host', 'electron', 'renderer', 'cli', 'tests', 'bench'].filter((p) =>
-  existsSync(`${p}/tsconfig.json`),
-);
+const projects = [
+  'core',
+  'inference',
+  'host',
+  'electron',
+  'renderer',
+  'cli',
+  'tests',
+  'bench',
+  'scripts',
+].filter((p) => existsSync(`${p}/tsconfig.json`));
 let failed = false;
 for (const project of projects) {
   const result = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], {

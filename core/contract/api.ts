@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { projectDocumentSchema } from '../document/schema.js';
+import { assetSchema, characterSchema, projectDocumentSchema } from '../document/schema.js';
 
 /**
  * The one API every shell exposes to the renderer: Electron's preload (through contextBridge and
@@ -52,6 +52,112 @@ export const shellInfoSchema = z.object({
 });
 export type ShellInfo = z.infer<typeof shellInfoSchema>;
 
+export const engineStatusSchema = z.object({
+  /** e.g. 'cpu', 'cuda'; null until the worker has started. */
+  provider: z.string().nullable(),
+  messages: z.array(z.string()),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
+
+export const jobStartedSchema = z.object({ jobId: z.string() });
+
+export const renderFramesRequestSchema = z.object({
+  document: projectDocumentSchema,
+  /** Defaults to the first character. */
+  characterId: z.string().optional(),
+  frames: z.array(z.number().int().min(0)).min(1),
+  /** 'draft' renders a coarse frame fast (during a drag); 'final' the full frame. */
+  quality: z.enum(['draft', 'final']).default('final'),
+});
+export type RenderFramesRequest = z.input<typeof renderFramesRequestSchema>;
+
+/** A rendered frame: straight RGBA8, fetched from frameUrl(key) (raw bytes, width x height x 4). */
+export const frameRefSchema = z.object({
+  frameIndex: z.number().int(),
+  key: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  quality: z.enum(['draft', 'final']),
+});
+export type FrameRef = z.infer<typeof frameRefSchema>;
+
+export const renderFramesResultSchema = z.object({
+  /** Null when every frame was cached. */
+  jobId: z.string().nullable(),
+  cached: z.array(frameRefSchema),
+});
+
+export const importSourceSchema = z.union([
+  z.object({ path: z.string() }),
+  z.object({ fileName: z.string(), dataBase64: z.string() }),
+]);
+export type ImportSource = z.infer<typeof importSourceSchema>;
+
+/** The result of an import job: a rigged character and its art, ready to add to a document. */
+export const importedCharacterSchema = z.object({
+  character: characterSchema,
+  assets: z.record(z.string(), assetSchema),
+  /** How the skeleton was fitted, and joints that were placed by the template (to check by hand). */
+  fit: z.object({
+    method: z.enum(['pose-model', 'silhouette', 'file']),
+    templatedJoints: z.array(z.string()),
+  }),
+  warnings: z.array(z.string()),
+});
+export type ImportedCharacter = z.output<typeof importedCharacterSchema>;
+
+export const weightOverlayRequestSchema = z.object({
+  document: projectDocumentSchema,
+  characterId: z.string(),
+  jointId: z.string(),
+});
+
+export const exportPresetInfoSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  extension: z.string(),
+  alpha: z.boolean(),
+  kind: z.enum(['video', 'image-sequence', 'motion']),
+});
+export type ExportPresetInfo = z.infer<typeof exportPresetInfoSchema>;
+
+export const exportRequestSchema = z.object({
+  document: projectDocumentSchema,
+  characterId: z.string().optional(),
+  presetId: z.string(),
+  outPath: z.string().optional(),
+  fps: z.string().optional(),
+  scale: z.number().positive().max(4).optional(),
+  range: z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }).optional(),
+  startTimecode: z.string().optional(),
+  background: z.string().optional(),
+});
+export type ExportRequest = z.input<typeof exportRequestSchema>;
+
+const jobKindSchema = z.enum(['render', 'import', 'export']);
+export const jobEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('progress'),
+    jobId: z.string(),
+    kind: jobKindSchema,
+    done: z.number(),
+    total: z.number(),
+    stage: z.string().optional(),
+    etaSec: z.number().nullable().optional(),
+  }),
+  z.object({ type: z.literal('frame'), jobId: z.string(), frame: frameRefSchema }),
+  z.object({
+    type: z.literal('done'),
+    jobId: z.string(),
+    kind: jobKindSchema,
+    result: z.unknown().optional(),
+  }),
+  z.object({ type: z.literal('failed'), jobId: z.string(), kind: jobKindSchema, error: apiErrorSchema }),
+  z.object({ type: z.literal('cancelled'), jobId: z.string(), kind: jobKindSchema }),
+  z.object({ type: z.literal('engine'), status: engineStatusSchema }),
+]);
+export type JobEvent = z.infer<typeof jobEventSchema>;
+
 export const apiMethods = {
   getShellInfo: { args: z.tuple([]), result: shellInfoSchema },
   /** The sample character and motion from assets/, as an unsaved project. */
@@ -67,6 +173,34 @@ export const apiMethods = {
     result: z.object({ path: z.string() }).nullable(),
   },
   listProjects: { args: z.tuple([]), result: z.array(projectListEntrySchema) },
+
+  // ---- Long work runs as jobs: the call returns a job id at once; progress, frames and the
+  // ---- result arrive as JobEvents (onJobEvent); cancelJob stops one.
+  cancelJob: { args: z.tuple([z.string()]), result: z.null() },
+  /** The frame engine's execution provider (for the status bar) and why preferred ones were skipped. */
+  getEngineStatus: { args: z.tuple([]), result: engineStatusSchema },
+  /**
+   * Renders frames of a character. Frames already in the frame cache are listed in `cached` (their
+   * pixels are at frameUrl(key)); the others stream as 'frame' events. A newer renderFrames for the
+   * same character does not cancel older jobs: the caller cancels what it no longer needs.
+   */
+  renderFrames: { args: z.tuple([renderFramesRequestSchema]), result: renderFramesResultSchema },
+  /**
+   * Imports a picture (PNG/JPEG/WebP/PSD, or an Animated Drawings folder by path) and rigs it (mask,
+   * skeleton fit, weights) as a job; the 'done' event's result is an ImportedCharacter.
+   */
+  importCharacter: { args: z.tuple([importSourceSchema]), result: jobStartedSchema },
+  /** Per-joint skin weights of a character as a heat-map picture (for the weight overlay). */
+  getWeightOverlay: {
+    args: z.tuple([weightOverlayRequestSchema]),
+    result: z.object({ width: z.number().int(), height: z.number().int(), pngBase64: z.string() }),
+  },
+  listExportPresets: { args: z.tuple([]), result: z.array(exportPresetInfoSchema) },
+  /**
+   * Exports as a job. Without outPath, Electron shows the save dialog and the studio writes under
+   * its projects folder (exports/). The 'done' event's result is { path }.
+   */
+  exportProject: { args: z.tuple([exportRequestSchema]), result: jobStartedSchema.nullable() },
 } as const;
 
 export type ApiMethods = typeof apiMethods;
@@ -80,11 +214,16 @@ export type KeyposeApi = {
 } & {
   /** Menu commands (Electron's menu bar; the studio has none). Returns an unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /** Job progress, frames and results (validated with jobEventSchema). Returns an unsubscribe function. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
+  /** Where a rendered frame's raw RGBA bytes are served (studio: /frames/KEY; Electron: app://). */
+  frameUrl(key: string): string;
 };
 
 /** Commands the application menu sends to the renderer; the renderer maps them to store actions. */
 export const menuCommandSchema = z.enum([
   'file.new',
+  'file.import',
   'file.open',
   'file.save',
   'file.saveAs',
@@ -124,4 +263,6 @@ export type KeyposeBridge = {
   [K in ApiMethodName]: (...args: z.input<ApiMethods[K]['args']>) => Promise<ApiResponse<unknown>>;
 } & {
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /** Job events from the main process (webContents.send on 'keypose:job-event'), validated. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
 };

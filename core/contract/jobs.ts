@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { skeletonSchema } from '../document/schema.js';
 
 /**
  * Messages between the host (host/worker/supervisor.ts) and the frame worker
@@ -56,11 +57,59 @@ export type RenderJob = z.input<typeof renderJobSchema>;
 
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected pixel bytes (Uint8Array)');
 
+/**
+ * Skin weights computed in the worker (inference/worker/weights.ts): the art as straight RGBA8,
+ * optionally an explicit figure mask (1 byte per pixel, non-zero = figure); otherwise the mask
+ * comes from the art (its alpha, or its plain background when fully opaque).
+ */
+export const computeWeightsSchema = z.object({
+  type: z.literal('computeWeights'),
+  requestId: z.string().min(1),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  rgba: bytes,
+  mask: bytes.optional(),
+  skeleton: skeletonSchema,
+});
+export type ComputeWeights = z.input<typeof computeWeightsSchema>;
+
+/** A picture crossing to the worker: straight RGBA8, row-major, y down. */
+const rgbaImageSchema = z.object({
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  rgba: bytes,
+});
+
+/**
+ * Rig a character (inference/worker/rig.ts): mask -> skeleton fit -> skin weights. The art goes
+ * inline; a skeleton the source already placed (Animated Drawings) skips the fit; named layers
+ * (PSD) are part hints. Answered by rigProgress*, then one of rigDone / rigFailed; 'cancel' with
+ * the job id stops it.
+ */
+export const rigJobSchema = z.object({
+  jobId: z.string().min(1),
+  image: rgbaImageSchema,
+  hasAlpha: z.boolean(),
+  layers: z
+    .array(
+      z.object({ name: z.string(), left: z.number().int(), top: z.number().int(), image: rgbaImageSchema }),
+    )
+    .default([]),
+  skeleton: skeletonSchema.optional(),
+  /** Try the pose model before the silhouette fit. */
+  usePoseModel: z.boolean().default(true),
+});
+export type RigJob = z.input<typeof rigJobSchema>;
+
 export const toWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('loadCharacter'), character: characterFilesSchema }),
+  /** Frees a character the host no longer renders (e.g. superseded by re-computed weights). */
+  z.object({ type: z.literal('unloadCharacter'), characterId: z.string() }),
   z.object({ type: z.literal('render'), job: renderJobSchema }),
+  z.object({ type: z.literal('rig'), job: rigJobSchema }),
   z.object({ type: z.literal('cancel'), jobId: z.string() }),
   z.object({ type: z.literal('shutdown') }),
+  computeWeightsSchema,
 ]);
 export type ToWorker = z.input<typeof toWorkerSchema>;
 
@@ -109,6 +158,43 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     message: z.string(),
   }),
   z.object({ type: z.literal('log'), message: z.string() }),
+  /** Reply to computeWeights: float32 K x H x W as bytes (little-endian), joints in skeleton order. */
+  z.object({
+    type: z.literal('weights'),
+    requestId: z.string(),
+    width: z.number().int(),
+    height: z.number().int(),
+    jointIds: z.array(z.string()),
+    data: bytes,
+    computeMs: z.number(),
+  }),
+  z.object({ type: z.literal('weightsFailed'), requestId: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal('rigProgress'),
+    jobId: z.string(),
+    /** 0..1 over the whole rig. */
+    fraction: z.number(),
+    stage: z.string(),
+  }),
+  z.object({
+    type: z.literal('rigDone'),
+    jobId: z.string(),
+    skeleton: skeletonSchema,
+    fitMethod: z.enum(['pose-model', 'silhouette', 'file']),
+    /** Joint names placed by template proportions rather than found in the picture. */
+    templatedJoints: z.array(z.string()),
+    maskSource: z.enum(['alpha', 'background', 'given']),
+    /** The figure mask (1 byte per pixel, 1 = figure) when it was separated from a background. */
+    mask: bytes.optional(),
+    warnings: z.array(z.string()),
+    timingsMs: z.record(z.string(), z.number()),
+  }),
+  z.object({
+    type: z.literal('rigFailed'),
+    jobId: z.string(),
+    code: z.enum(['no-figure', 'invalid-input', 'cancelled', 'failed']),
+    message: z.string(),
+  }),
 ]);
 export type FromWorker = z.output<typeof fromWorkerSchema>;
 

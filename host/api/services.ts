@@ -21,6 +21,10 @@ import {
   projectFileName,
   saveProject,
 } from '../project/store.js';
+import { createCharacterServices } from './characterServices.js';
+import { createServiceContext, type ServiceContext, type ServicesOptions } from './context.js';
+import { createExportServices } from './exportServices.js';
+import { createRenderServices } from './renderServices.js';
 
 /**
  * The host side of the contract in core/contract/api.ts, shared by the Electron shell (over IPC)
@@ -33,20 +37,17 @@ export type ApiImplementation = {
   ) => Promise<z.output<ApiMethods[K]['result']>>;
 };
 
-export interface ServicesOptions {
-  shell: 'electron' | 'studio';
-  /** Folder the studio lists and saves projects in; null in Electron (dialogs choose). */
-  projectsDir: string | null;
-  /**
-   * Confine file access to projectsDir (the studio: any page the browser opens can reach
-   * 127.0.0.1, so the server must not read or write arbitrary paths for it).
-   */
-  confineToProjectsDir: boolean;
-  version?: string;
-  samplePath?: string | null;
-}
+export type { ServiceContext, ServicesOptions } from './context.js';
 
-export function createServices(options: ServicesOptions): ApiImplementation {
+/**
+ * The whole API. Long work (render, import, export) lives in three service groups sharing one
+ * ServiceContext (job manager, render service, frame worker); pass a context to subscribe to its
+ * job events (the shells do) and to dispose of it.
+ */
+export function createServices(
+  options: ServicesOptions,
+  context: ServiceContext = createServiceContext(options),
+): ApiImplementation {
   const version = options.version ?? readAppVersion();
   const projectsDir = options.projectsDir ? resolve(options.projectsDir) : null;
   if (options.confineToProjectsDir && !projectsDir) {
@@ -85,6 +86,9 @@ export function createServices(options: ServicesOptions): ApiImplementation {
   };
 
   return {
+    ...createRenderServices(context),
+    ...createCharacterServices(context),
+    ...createExportServices(context),
     async getShellInfo() {
       return { shell: options.shell, version, projectsDir };
     },

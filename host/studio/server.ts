@@ -4,9 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ApiResponse } from '../../core/contract/api.js';
+import { createServiceContext, type ServiceContext } from '../api/context.js';
 import { type ApiImplementation, callApi, createServices } from '../api/services.js';
 import { findAppRoot } from '../paths.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
+import { FRAMES_PREFIX, serveFrame } from './frames.js';
 
 /**
  * The studio: the renderer and the host services on 127.0.0.1 for a browser. The same API table
@@ -27,6 +29,14 @@ export interface StudioServerOptions {
   /** Overrides where the app lives (renderer/, build/renderer, assets/). */
   appRoot?: string;
   services?: ApiImplementation;
+  /**
+   * The services' shared context (job manager, render service, worker): its job events go out on
+   * /api/events as 'job' and its frames are served at /frames/<key>. Created (and disposed of on
+   * close) when neither services nor context is given.
+   */
+  context?: ServiceContext;
+  /** Parent folder of the per-project frame caches (default ~/.cache/keypose). */
+  cacheRoot?: string;
   log?: (line: string) => void;
 }
 
@@ -35,6 +45,7 @@ export interface StudioServer {
   port: number;
   projectsDir: string;
   services: ApiImplementation;
+  context: ServiceContext | null;
   /** Sends one server-sent event to every connected page. */
   broadcast(event: string, data: unknown): void;
   close(): Promise<void>;
@@ -70,8 +81,15 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   const appRoot = options.appRoot ?? findAppRoot();
   if (!appRoot) throw new Error('Cannot find the Keypose folder (package.json) above host/studio/.');
   const projectsDir = resolve(options.projectsDir);
-  const services =
-    options.services ?? createServices({ shell: 'studio', projectsDir, confineToProjectsDir: true });
+  const ownsContext = !options.context && !options.services;
+  const servicesOptions = {
+    shell: 'studio' as const,
+    projectsDir,
+    confineToProjectsDir: true,
+    ...(options.cacheRoot ? { cacheRoot: options.cacheRoot } : {}),
+  };
+  const context = options.context ?? (ownsContext ? createServiceContext(servicesOptions) : null);
+  const services = options.services ?? createServices(servicesOptions, context ?? undefined);
   const log = options.log ?? ((line: string) => console.log(line));
   const eventClients = new Set<ServerResponse>();
   // Set once listening; requests cannot arrive before that.
@@ -116,6 +134,18 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     // API calls are POSTs and the event stream is GET /api/events; every other request, GETs
     // under /api/ included, belongs to the renderer (Vite serves renderer/api/*.ts at /api/…).
     const isEvents = url.pathname === '/api/events';
+    if (url.pathname.startsWith(FRAMES_PREFIX) && context) {
+      const refused = refuseForeignRequest(req, port);
+      if (refused) {
+        sendText(res, 403, refused);
+        return;
+      }
+      serveFrame(context.render, url.pathname, req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendText(res, 500, `Internal error: ${String(error)}`);
+        else res.destroy();
+      });
+      return;
+    }
     const isApiCall = url.pathname.startsWith('/api/') && req.method !== 'GET' && req.method !== 'HEAD';
     if (!isEvents && !isApiCall) {
       renderer(req, res);
@@ -152,18 +182,23 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     for (const client of eventClients) client.write(': heartbeat\n\n');
   }, HEARTBEAT_MS);
   heartbeat.unref();
+  const broadcast = (event: string, data: unknown) => {
+    const payload = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const client of eventClients) client.write(payload);
+  };
+  const unsubscribeJobs = context?.jobs.subscribe((event) => broadcast('job', event));
 
   return {
     url: `http://${HOST}:${port}/`,
     port,
     projectsDir,
     services,
-    broadcast(event, data) {
-      const payload = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-      for (const client of eventClients) client.write(payload);
-    },
+    context,
+    broadcast,
     async close() {
       clearInterval(heartbeat);
+      unsubscribeJobs?.();
+      if (ownsContext) await context?.dispose();
       for (const client of eventClients) client.end();
       eventClients.clear();
       await closeRenderer();

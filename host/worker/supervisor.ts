@@ -45,7 +45,9 @@ export function forkWorkerFactory(
 ): WorkerFactory {
   return () => {
     const child: ChildProcess = fork(opts.entry ?? WORKER_ENTRY, [], {
-      execArgv: opts.execArgv ?? ['--import', 'tsx'],
+      // tsx by absolute URL: a bare `--import tsx` resolves from the working folder, which for
+      // `npx keypose` run in a user's folder is not this app's.
+      execArgv: opts.execArgv ?? ['--import', import.meta.resolve('tsx')],
       serialization: 'advanced',
       env: opts.env ?? process.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -132,6 +134,11 @@ export interface SupervisorOptions {
   readonly maxRetries?: number;
 }
 
+export interface WorkerWatcher {
+  message?(msg: FromWorker): void;
+  exit?(reason: string): void;
+}
+
 export class WorkerSupervisor {
   private readonly factory: WorkerFactory;
   private readonly workDir: string;
@@ -147,6 +154,7 @@ export class WorkerSupervisor {
   providerMessages: readonly string[] = [];
   /** How many worker processes have been started (1 + restarts). */
   starts = 0;
+  private readonly watchers = new Set<WorkerWatcher>();
 
   constructor(opts: SupervisorOptions = {}) {
     this.factory = opts.factory ?? forkWorkerFactory();
@@ -154,6 +162,23 @@ export class WorkerSupervisor {
     this.workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'keypose-worker-'));
     mkdirSync(this.workDir, { recursive: true });
     this.maxRetries = opts.maxRetries ?? 1;
+  }
+
+  /**
+   * Observes every valid worker message (provider reports, replies to side requests such as
+   * computeWeights) and worker exits. Returns an unsubscribe function.
+   */
+  watch(watcher: WorkerWatcher): () => void {
+    this.watchers.add(watcher);
+    return () => {
+      this.watchers.delete(watcher);
+    };
+  }
+
+  /** Sends a message outside the render queue (e.g. computeWeights), starting the worker if needed. */
+  post(message: ToWorker): void {
+    if (this.stopped) throw new Error('the worker supervisor is stopped');
+    this.ensureWorker().send(message);
   }
 
   get workerPid(): number | undefined {
@@ -179,6 +204,21 @@ export class WorkerSupervisor {
     };
     this.characters.set(id, files);
     this.worker?.send({ type: 'loadCharacter', character: files });
+  }
+
+  /** The characters handed to the worker (loaded again after a restart). */
+  get characterIds(): string[] {
+    return [...this.characters.keys()];
+  }
+
+  /** Forgets a character: its files go and the worker frees it (jobs that still need it fail). */
+  unregisterCharacter(id: string): void {
+    const files = this.characters.get(id);
+    if (!files) return;
+    this.characters.delete(id);
+    rmSync(files.artFile, { force: true });
+    rmSync(files.weightsFile, { force: true });
+    this.worker?.send({ type: 'unloadCharacter', characterId: id });
   }
 
   render(request: RenderRequest, onEvent: (e: RenderJobEvent) => void = () => {}): RenderJobHandle {
@@ -274,6 +314,7 @@ export class WorkerSupervisor {
     const parsed = fromWorkerSchema.safeParse(data);
     if (!parsed.success) return;
     const msg: FromWorker = parsed.data;
+    for (const watcher of [...this.watchers]) watcher.message?.(msg);
     const job = 'jobId' in msg && msg.jobId ? this.queue.find((j) => j.jobId === msg.jobId) : undefined;
     switch (msg.type) {
       case 'frame': {
@@ -326,6 +367,8 @@ export class WorkerSupervisor {
   private onWorkerExit(w: WorkerHandle, code: number | null, signal: string | null): void {
     if (w !== this.worker) return;
     this.worker = null;
+    for (const watcher of [...this.watchers])
+      watcher.exit?.(`the frame worker exited (${signal ?? `code ${code}`})`);
     if (this.stopped) return;
     const job = this.queue[0];
     if (!job?.sent) return;

@@ -11,7 +11,7 @@ import {
 } from '../../core/render/reference.js';
 import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
 import { createSessionWithFallback, type ProviderChoice } from './providers.js';
-import { buildWarpGraph, FIELD_ORDER, regionGrid } from './warpGraph.js';
+import { buildWarpGraph, FIELD_ORDER, gridCandidates, type RegionGrid, regionGrid } from './warpGraph.js';
 
 /** The warp maths version (part of every frame key, with the grid step: engineVersionTag). */
 export const ENGINE_VERSION = WARP_ENGINE_VERSION;
@@ -22,12 +22,23 @@ export interface PreparedCharacter {
   readonly width: number;
   readonly height: number;
   readonly weights: SkinWeights;
+  /**
+   * Per bone, the imagePx rectangle [minU, minV, maxU, maxV] any start in its dilated support
+   * lies in (null: the bone has no weights).
+   */
+  readonly supportBoxes: readonly (readonly [number, number, number, number] | null)[];
+  /**
+   * Per bone, the rest imagePx rectangles [u0, v0, u1, v1, ...] of the SPLAT_BLOCK_PX blocks that
+   * hold any of its dilated support: forward-mapped each frame, they mark every cell where the
+   * bone can start a candidate at some pixel (see coverageCells).
+   */
+  readonly supportBlocks: readonly Float32Array[];
   /** Rest-space rectangle the tables cover (weights' bounding box + 1 px). */
   readonly crop: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
   readonly tensors: {
     readonly weights: ort.Tensor;
     readonly support: ort.Tensor;
-    /** Premultiplied colour planes [4, P], padded. */
+    /** Premultiplied colour [P, 4], padded. */
     readonly art: ort.Tensor;
   };
 }
@@ -99,26 +110,45 @@ export class FrameEngine {
     x1 = Math.min(W - 1, x1 + 1);
     y1 = Math.min(H - 1, y1 + 1);
     const crop = { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+    // Per bone, pixels with weight; a start passes the dilated-support test only within one pixel
+    // of them, i.e. inside [x - 1, x + 2) in imagePx; one more pixel of margin for safety.
+    const supportBoxes = weights.jointIds.map((_, j) => {
+      let bx0 = W;
+      let by0 = H;
+      let bx1 = -1;
+      let by1 = -1;
+      for (let y = 0; y < H; y++) {
+        const row = j * n + y * W;
+        for (let x = 0; x < W; x++) {
+          if (weights.data[row + x]! > 0) {
+            if (x < bx0) bx0 = x;
+            if (x > bx1) bx1 = x;
+            if (y < by0) by0 = y;
+            if (y > by1) by1 = y;
+          }
+        }
+      }
+      return bx1 < 0 ? null : ([bx0 - 2, by0 - 2, bx1 + 3, by1 + 3] as const);
+    });
     const CW = crop.width;
     const CH = crop.height;
     const PW = CW + 2;
     const P = PW * (CH + 2);
-    // Weights [K, P] and art planes [P], cropped, with a one-pixel zero border (see warpGraph.ts).
+    // Weights [P, K] and premultiplied art [P, 4], pixel-major (the graph gathers whole rows),
+    // cropped, with a one-pixel zero border (see warpGraph.ts).
     const wP = new Float32Array(P * K);
     for (let j = 0; j < K; j++) {
       for (let y = 0; y < CH; y++) {
         const src = j * n + (y + y0) * W + x0;
-        wP.set(weights.data.subarray(src, src + CW), j * P + (y + 1) * PW + 1);
+        const dst = ((y + 1) * PW + 1) * K + j;
+        for (let x = 0; x < CW; x++) wP[dst + x * K] = weights.data[src + x]!;
       }
     }
     const pm = premultiply(art);
     const artP = new Float32Array(P * 4);
     for (let y = 0; y < CH; y++) {
-      for (let x = 0; x < CW; x++) {
-        const i = ((y + y0) * W + x + x0) * 4;
-        const o = (y + 1) * PW + x + 1;
-        for (let c = 0; c < 4; c++) artP[c * P + o] = pm[i + c]!;
-      }
+      const i = ((y + y0) * W + x0) * 4;
+      artP.set(pm.subarray(i, i + CW * 4), ((y + 1) * PW + 1) * 4);
     }
     // The reference's dilated support table, cropped the same way (its border is all zero: the
     // crop is one pixel larger than the weights, the dilation one pixel).
@@ -133,10 +163,12 @@ export class FrameEngine {
       height: H,
       weights,
       crop,
+      supportBoxes,
+      supportBlocks: supportBlocks(full, W, H, K),
       tensors: {
-        weights: new ort.Tensor('float32', wP, [K, P]),
+        weights: new ort.Tensor('float32', wP, [P, K]),
         support: new ort.Tensor('uint8', support, [support.length]),
-        art: new ort.Tensor('float32', artP, [4, P]),
+        art: new ort.Tensor('float32', artP, [P, 4]),
       },
     };
   }
@@ -220,6 +252,26 @@ export class FrameEngine {
     const fullFloat = opts.float ? new Float32Array(W * H * 4) : undefined;
     const rg = regionGrid(W, H, step, { minU: minU - 1, minV: minV - 1, maxU: maxU + 1, maxV: maxV + 1 });
     if (!rg) return { image: { width: W, height: H, data: full }, ...(fullFloat ? { rgba: fullFloat } : {}) };
+    // Each bone's posed support box: where its candidates can be valid.
+    const boxes = ordered.map((b, k) => {
+      const box = ch.supportBoxes[k];
+      if (!box) return null;
+      const [a, bb, c, d, tx, ty] = b.affine;
+      const us: number[] = [];
+      const vs: number[] = [];
+      for (const [u, v] of [
+        [box[0], box[1]],
+        [box[2], box[1]],
+        [box[0], box[3]],
+        [box[2], box[3]],
+      ] as const) {
+        us.push(a * u + c * v + tx);
+        vs.push(bb * u + d * v + ty);
+      }
+      return [Math.min(...us), Math.min(...vs), Math.max(...us), Math.max(...vs)] as const;
+    });
+    const candidates = gridCandidates(rg, boxes);
+    const cells = step > 1 ? coverageCells(rg, ordered, ch.supportBlocks) : new Float32Array(0);
     const session = await this.session(ch, K, step, !!opts.float);
     const feeds = {
       weights: ch.tensors.weights,
@@ -230,8 +282,12 @@ export class FrameEngine {
       grid: new ort.Tensor('float32', rg.points, [rg.points.length / 3, 3]),
       region: new ort.Tensor('int64', BigInt64Array.from(rg.region.map((v) => BigInt(v))), [4]),
       gridShape: new ort.Tensor('int64', BigInt64Array.of(BigInt(rg.rows), BigInt(rg.cols)), [2]),
+      candPoint: new ort.Tensor('int32', candidates.point, [candidates.point.length]),
+      candBone: new ort.Tensor('int32', candidates.bone, [candidates.bone.length]),
+      ...(step > 1 ? { cellBones: new ort.Tensor('float32', cells, [cells.length]) } : {}),
     };
-    const out = await session.run(feeds, opts.float ? ['rgba8', 'rgba'] : ['rgba8']);
+    const out = await session.run(feeds, opts.float ? ['rgba8', 'rgba'] : step > 1 ? ['rgba8', 'dbg'] : ['rgba8']);
+    if (out.dbg) console.log('DBG band/inner/blend', [...(out.dbg.data as BigInt64Array)].join(' '), 'cells>0', cells.filter((x) => x > 0).length);
     const [x0, y0, rw, rh] = rg.region;
     const bytes = out.rgba8!.data as Uint8Array;
     if (x0 === 0 && y0 === 0 && rw === W && rh === H) {
@@ -262,4 +318,103 @@ export class FrameEngine {
       }
     }
   }
+}
+
+/** Side of the rest-space blocks the support is forward-splatted by (smaller: tighter, slower). */
+const SPLAT_BLOCK_PX = 2;
+
+/**
+ * Per bone, the rest imagePx rectangles of the SPLAT_BLOCK_PX blocks holding any of its dilated
+ * support (the reference's candidate test: a start at u passes when padded pixel floor(u) + 1 is
+ * marked, so padded pixel x covers u in [x - 1, x)).
+ */
+function supportBlocks(table: Uint8Array, W: number, H: number, K: number): Float32Array[] {
+  const B = SPLAT_BLOCK_PX;
+  const PW = W + 2;
+  const bw = Math.ceil(PW / B);
+  const bh = Math.ceil((H + 2) / B);
+  const out: Float32Array[] = [];
+  const seen = new Uint8Array(bw * bh);
+  for (let k = 0; k < K; k++) {
+    seen.fill(0);
+    const rects: number[] = [];
+    for (let y = 0; y < H + 2; y++) {
+      const row = y * PW;
+      const by = Math.floor(y / B);
+      for (let x = 0; x < PW; x++) {
+        if (table[(row + x) * K + k] === 0) continue;
+        const b = by * bw + Math.floor(x / B);
+        if (seen[b]) continue;
+        seen[b] = 1;
+        const u0 = Math.floor(x / B) * B - 1;
+        const v0 = by * B - 1;
+        rects.push(u0, v0, u0 + B, v0 + B);
+      }
+    }
+    out.push(Float32Array.from(rects));
+  }
+  return out;
+}
+
+/**
+ * Per cell of the coarse grid (cells between four neighbouring grid points, row-major, see
+ * warpGraph.ts), an upper bound on how many bones start a candidate at one of its pixels: each
+ * bone's support blocks mapped forward by its affine, every cell whose pixel centres their
+ * bounding box reaches counted once per bone. A cell where this exceeds the candidates found at
+ * its corners may hold a part no corner sees (a thin line between grid points): the graph
+ * solves it per pixel instead of interpolating or skipping it.
+ */
+export function coverageCells(
+  grid: RegionGrid,
+  bones: readonly BoneProjection[],
+  blocks: readonly Float32Array[],
+): Float32Array {
+  const step = grid.spacing;
+  const cellCols = grid.cols - 1;
+  const cellRows = grid.rows - 1;
+  const counts = new Float32Array(cellCols * cellRows);
+  const stamp = new Int32Array(counts.length);
+  const [x0, y0, rw, rh] = grid.region;
+  const half = step / 2;
+  const eps = 1e-3;
+  bones.forEach((bone, k) => {
+    const rects = blocks[k];
+    if (!rects || rects.length === 0 || !invertAffine2(bone.affine)) return;
+    const [a, b, c, d, tx, ty] = bone.affine;
+    const mark = k + 1;
+    for (let r = 0; r < rects.length; r += 4) {
+      const u0 = rects[r]!;
+      const v0 = rects[r + 1]!;
+      const u1 = rects[r + 2]!;
+      const v1 = rects[r + 3]!;
+      const pu0 = a * u0 + c * v0 + tx;
+      const pu1 = a * u1 + c * v0 + tx;
+      const pu2 = a * u0 + c * v1 + tx;
+      const pu3 = a * u1 + c * v1 + tx;
+      const pv0 = b * u0 + d * v0 + ty;
+      const pv1 = b * u1 + d * v0 + ty;
+      const pv2 = b * u0 + d * v1 + ty;
+      const pv3 = b * u1 + d * v1 + ty;
+      // Region pixels whose centres (x0 + px + 0.5) fall in the bounding box.
+      const px0 = Math.max(0, Math.ceil(Math.min(pu0, pu1, pu2, pu3) - eps - 0.5 - x0));
+      const px1 = Math.min(rw - 1, Math.floor(Math.max(pu0, pu1, pu2, pu3) + eps - 0.5 - x0));
+      const py0 = Math.max(0, Math.ceil(Math.min(pv0, pv1, pv2, pv3) - eps - 0.5 - y0));
+      const py1 = Math.min(rh - 1, Math.floor(Math.max(pv0, pv1, pv2, pv3) + eps - 0.5 - y0));
+      if (px1 < px0 || py1 < py0) continue;
+      // Region pixel p lies in cell floor((p + step / 2) / step).
+      const cx0 = Math.floor((px0 + half) / step);
+      const cx1 = Math.min(cellCols - 1, Math.floor((px1 + half) / step));
+      const cy0 = Math.floor((py0 + half) / step);
+      const cy1 = Math.min(cellRows - 1, Math.floor((py1 + half) / step));
+      for (let cy = cy0; cy <= cy1; cy++) {
+        const row = cy * cellCols;
+        for (let cx = cx0; cx <= cx1; cx++) {
+          if (stamp[row + cx] === mark) continue;
+          stamp[row + cx] = mark;
+          counts[row + cx]! += 1;
+        }
+      }
+    }
+  });
+  return counts;
 }

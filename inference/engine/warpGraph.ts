@@ -1,4 +1,5 @@
 import {
+  FIELD_CHANNELS,
   WARP_DUPLICATE_PX,
   WARP_ITERATIONS,
   WARP_MIN_ALPHA,
@@ -12,22 +13,23 @@ import { GraphBuilder } from '../onnx/builder.js';
  * The frame warp of core/render/reference.ts as an ONNX graph (same maths, float32).
  *
  * Per-pixel tables cover the character's crop (weights' bounding box + 1 px) with a one-pixel
- * zero border (P = (cropH + 2) x (cropW + 2)), so a bilinear fetch is four GatherElements with
+ * zero border (P = (cropH + 2) x (cropW + 2)), so a bilinear fetch is one Gather of four rows with
  * clamped indices and no bounds logic, matching the reference's zero padding outside the art.
  * Inputs:
- *  - weights   float [K, P]    skin weights, padded crop
+ *  - weights   float [P, K]    skin weights, padded crop, pixel-major
  *  - support   uint8 [P * K]   1 where bone k has weight within one pixel (dilated support)
- *  - art       float [4, P]    premultiplied colour planes in [0, 1]
+ *  - art       float [P, 4]    premultiplied colour in [0, 1], pixel-major
  *  - boneRows  float [10, K]   per bone [a, b, c, d, tx, ty, du, dv, d0, 1] (transposed, rows
  *                              in FIELD_ORDER)
  *  - invT      float [3, 2K]   per bone A_k^-1: [u, v, 1] @ invT = every bone's start at once
  *  - grid      float [N, 3]    solve points [u, v, 1] of this frame's region (regionGrid)
  *  - region    int64 [4]       [x0, y0, width, height] of the region in the frame
  *  - gridShape int64 [2]       [rows, cols] of the grid
+ *  - candPoint, candBone int32 [C]  candidate (grid point, bone) pairs (see RegionGrid)
  * Outputs: rgba8 uint8 [R, 4] for the region's pixels (row-major), and optionally rgba float.
  *
  * Cost structure (FINDINGS: GridSample is slow on CPU, so there is none):
- *  - the blended field is one MatMul [10, K] x [K, P] (weights pre-blended into 10 channels,
+ *  - the blended field is one MatMul [P, K] x [K, 10] (weights pre-blended into 10 channels,
  *    exact because bilinear sampling is linear), over the crop only;
  *  - only the frame region the bones can reach is solved (the engine computes it per frame);
  *  - candidates whose start is outside their bone's dilated support are dropped with NonZero
@@ -36,9 +38,12 @@ import { GraphBuilder } from '../onnx/builder.js';
  *    cells whose four corners agree on the front/back bones interpolate the corners' maps
  *    bilinearly (exact where one bone drives the picture; cells touching a joint blend get two
  *    more fixed-point steps per pixel), cells whose corners disagree (silhouettes, occlusion
- *    edges) are solved exactly per pixel, empty cells are skipped: full-resolution work is
+ *    edges) are solved exactly per pixel, and so are cells where the engine's forward splat of
+ *    the bones' supports (cellBones) finds more bones than the corners start candidates for
+ *    (thin lines between grid points); the remaining empty cells are skipped: full-resolution work is
  *    proportional to the character's pixels, not the frame's;
- *  - colour is fetched once per pixel (4 GatherElements over the 4 planes), the layer behind
+ *  - every bilinear fetch is one Gather of 4 channel-last rows per point (block copies); colour
+ *    is fetched once per pixel, the layer behind
  *    only where the front one is not opaque;
  *  - per-point values are 1-D or broadcast along the contiguous axis (onnxruntime's other
  *    broadcasting paths are several times slower); GatherElements with int32 indices is its
@@ -71,8 +76,11 @@ export interface RegionGrid {
   readonly region: readonly [number, number, number, number];
   readonly rows: number;
   readonly cols: number;
-  /** Solve points, rows [u, v, 1]. */
+  /** Solve points, rows [u, v, 1]: point (x, y) sits at (originU + x spacing, originV + y spacing). */
   readonly points: Float32Array;
+  readonly originU: number;
+  readonly originV: number;
+  readonly spacing: number;
 }
 
 /**
@@ -111,7 +119,15 @@ export function regionGrid(
         points[o + 2] = 1;
       }
     }
-    return { region: [x0, y0, w, h], rows: h, cols: w, points };
+    return {
+      region: [x0, y0, w, h],
+      rows: h,
+      cols: w,
+      points,
+      originU: x0 + 0.5,
+      originV: y0 + 0.5,
+      spacing: 1,
+    };
   }
   const cols = x1c - x0c + 2;
   const rows = y1c - y0c + 2;
@@ -124,7 +140,50 @@ export function regionGrid(
       points[o + 2] = 1;
     }
   }
-  return { region: [x0, y0, w, h], rows, cols, points };
+  return {
+    region: [x0, y0, w, h],
+    rows,
+    cols,
+    points,
+    originU: (x0c - 0.5) * step,
+    originV: (y0c - 0.5) * step,
+    spacing: step,
+  };
+}
+
+/**
+ * Candidate (grid point, bone) pairs: bone k at the points inside `boxes[k]` (imagePx
+ * [minU, minV, maxU, maxV], null = nowhere). A start A_k^-1 q can only be in bone k's support if
+ * q is in A_k(support), so boxes that bound A_k(support) drop no candidate the reference keeps.
+ */
+export function gridCandidates(
+  grid: RegionGrid,
+  boxes: readonly (readonly [number, number, number, number] | null)[],
+): { point: Int32Array; bone: Int32Array } {
+  const ranges = boxes.map((b) => {
+    if (!b) return null;
+    const x0 = Math.max(0, Math.ceil((b[0] - grid.originU) / grid.spacing));
+    const y0 = Math.max(0, Math.ceil((b[1] - grid.originV) / grid.spacing));
+    const x1 = Math.min(grid.cols - 1, Math.floor((b[2] - grid.originU) / grid.spacing));
+    const y1 = Math.min(grid.rows - 1, Math.floor((b[3] - grid.originV) / grid.spacing));
+    return x1 >= x0 && y1 >= y0 ? ([x0, y0, x1, y1] as const) : null;
+  });
+  let count = 0;
+  for (const r of ranges) if (r) count += (r[2] - r[0] + 1) * (r[3] - r[1] + 1);
+  const point = new Int32Array(count);
+  const bone = new Int32Array(count);
+  let i = 0;
+  ranges.forEach((r, k) => {
+    if (!r) return;
+    for (let y = r[1]; y <= r[3]; y++) {
+      for (let x = r[0]; x <= r[2]; x++) {
+        point[i] = y * grid.cols + x;
+        bone[i] = k;
+        i++;
+      }
+    }
+  });
+  return { point, bone };
 }
 
 export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
@@ -134,9 +193,9 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   const g = new GraphBuilder('keypose_warp');
   // Tables are the crop with a one-pixel zero border: crop pixel (0, 0) sits at table (1, 1).
   const PW = crop.width + 2;
-  const weights = g.input('weights', 'float32', [K, 'P']);
+  const weights = g.input('weights', 'float32', ['P', K]);
   const support = g.input('support', 'uint8', ['PK']);
-  const art = g.input('art', 'float32', [4, 'P']);
+  const art = g.input('art', 'float32', ['P', 4]);
   const boneRows = g.input('boneRows', 'float32', [10, K]);
   const invT = g.input('invT', 'float32', [3, 2 * K]);
   const grid = g.input('grid', 'float32', ['N', 3]);
@@ -145,10 +204,20 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   // the grid covers it (plus a ring of points for step > 1) as gridShape [rows, cols].
   const region = g.input('region', 'int64', [4]);
   const gridShape = g.input('gridShape', 'int64', [2]);
+  // The grid's candidates (point index, bone index): the engine lists bone k only at points its
+  // posed support's bounding box covers, so most of the N x K pairs are never looked at.
+  const candPoint = g.input('candPoint', 'int32', ['C']);
+  const candBone = g.input('candBone', 'int32', ['C']);
+  // Per cell of the coarse grid ([rows - 1, cols - 1] flattened), an upper bound on the bones
+  // that start a candidate at any of its pixels (engine.ts coverageCells); step > 1 only.
+  const cellBones = step > 1 ? g.input('cellBones', 'float32', ['Q']) : '';
   // Per-bone inverse affines as two [3, K] matrices: [u, v, 1] @ invU = the starts' u, one per bone.
   const [invU, invV] = g
     .opN('Split', [g.op('Reshape', [invT, g.constI([3, K, 2])]), g.constI([1, 1])], 2, { axis: 2 })
     .map((t) => g.op('Reshape', [t, g.constI([3, K])])) as [string, string];
+  // The same as [K, 3] rows, for per-candidate gathers.
+  const invUrows = g.op('Transpose', [invU], { perm: [1, 0] });
+  const invVrows = g.op('Transpose', [invV], { perm: [1, 0] });
   const boneRange = g.tensor('int32', new Uint8Array(Int32Array.from({ length: K }, (_, k) => k).buffer), [
     1,
     K,
@@ -172,38 +241,47 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
 
   const rowsOf = (t: string, n: number): string[] =>
     g.opN('Split', [t, g.constI(new Array(n).fill(1))], n, { axis: 0 });
-  // Per padded rest pixel, the pre-blended field [10, P], channels in FIELD_ORDER (the seven the
-  // iterations need first, so they fetch only those rows).
-  const field = g.op('MatMul', [boneRows, weights]);
+  // Per padded rest pixel, the pre-blended field [P, 10], channel-last (channels in FIELD_ORDER:
+  // the seven the iterations read first).
+  const field = g.op('MatMul', [weights, g.op('Transpose', [boneRows], { perm: [1, 0] })]); // [P, 10]
+
+  const cat = (ts: string[]) => g.op('Concat', ts, { axis: 0 });
+  /**
+   * sum over the four taps of w * table[idx]: `idx` and `w` are [4M] (the four corners' rows
+   * and weights of M points, corner-major), `table` is channel-last [rows, >= C]; gives the
+   * first C channels as [C, M]. One Gather of whole rows (a C-float block copy per row, far
+   * cheaper than per-element GatherElements), transposed so the per-point weights broadcast
+   * along the contiguous axis (onnxruntime's fast path), then the four corners summed.
+   */
+  const fourTaps = (table: string, C: number, idx: string, w: string): string => {
+    let taps = g.op('Transpose', [g.op('Gather', [table, idx], { axis: 0 })], { perm: [1, 0] }); // [>= C, 4M]
+    // Leading channels only: a contiguous slice of the transposed taps.
+    if (C < FIELD_CHANNELS && table === field) taps = g.op('Slice', [taps, g.constI([0]), g.constI([C])]);
+    const weighted = g.op('Reshape', [g.mul(taps, w), g.constI([C, 4, -1])]);
+    return g.op('ReduceSum', [weighted, g.constI([1])], { keepdims: 0 });
+  };
 
   /**
-   * Bilinear fetch of the first C rows of `table` ([>= C, P]) at points (u, v) ([M] each): C
-   * tensors [M]. One GatherElements per corner for all channels (int32 indices: onnxruntime's
-   * fastest gather); the per-point weights broadcast along the contiguous axis (its fast path).
+   * Bilinear fetch of the first C channels of a channel-last table ([P, >= C]) at points (u, v)
+   * ([M] each): C tensors [M].
    */
   const fetch = (table: string, C: number, u: string, v: string): string[] => {
     const x = g.add(u, offX);
     const y = g.add(v, offY);
     const xf = g.op('Floor', [x]);
     const yf = g.op('Floor', [y]);
-    const row = (t: string) => g.op('Unsqueeze', [t, g.constI([0])]); // [1, M]
-    const fx = row(g.sub(x, xf));
-    const fy = row(g.sub(y, yf));
+    const fx = g.sub(x, xf);
+    const fy = g.sub(y, yf);
+    const gx = g.sub(f1, fx);
+    const gy = g.sub(f1, fy);
     const x0 = g.op('Clip', [xf, f0, fMaxX]);
     const x1 = g.op('Clip', [g.add(xf, f1), f0, fMaxX]);
     const r0 = g.mul(g.op('Clip', [yf, f0, fMaxY]), fPW);
     const r1 = g.mul(g.op('Clip', [g.add(yf, f1), f0, fMaxY]), fPW);
-    const shape = g.op('Concat', [g.constI([C]), g.op('Shape', [u])], { axis: 0 });
     // Padded indices stay below 2^24, so float arithmetic is exact before the cast.
-    const at = (r: string, c: string) =>
-      g.op('GatherElements', [table, g.op('Expand', [row(g.op('Cast', [g.add(r, c)], { to: 6 })), shape])], {
-        axis: 1,
-      });
-    const t00 = at(r0, x0);
-    const t10 = at(r1, x0);
-    const top = g.add(t00, g.mul(g.sub(at(r0, x1), t00), fx));
-    const bottom = g.add(t10, g.mul(g.sub(at(r1, x1), t10), fx));
-    return rowsOf(g.add(top, g.mul(g.sub(bottom, top), fy)), C).map(flat);
+    const idx = g.op('Cast', [cat([g.add(r0, x0), g.add(r0, x1), g.add(r1, x0), g.add(r1, x1)])], { to: 6 });
+    const w = cat([g.mul(gy, gx), g.mul(gy, fx), g.mul(fy, gx), g.mul(fy, fx)]); // [4M]
+    return rowsOf(fourTaps(table, C, idx, w), C).map(flat);
   };
 
   const minW = g.scalarF(WARP_MIN_WEIGHT);
@@ -236,29 +314,49 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
    * from a joint blend, and the signature (front and second bone + 1, 0 = none) that tells where
    * interpolating between points is safe. Each result is [N, 1].
    */
-  const solvePoints = (grid: string) => {
-    // All candidate starts for every (grid point, bone), [N, K] each; flattened, candidate c
-    // belongs to grid point c / K and bone c % K.
-    const su2d = g.op('MatMul', [grid, invU]);
-    const sv2d = g.op('MatMul', [grid, invV]);
-    const su = flat(su2d);
-    const sv = flat(sv2d);
-    const nc = g.op('Shape', [su]); // [1] = N*K
+  const solvePoints = (grid: string, list?: { point: string; bone: string }) => {
     // Dilated-support test at the start's nearest pixel (padded index; int32 indices take
     // onnxruntime's fast GatherElements path).
     const nearest = (p: string, off: string, max: string) =>
       g.op('Clip', [g.op('Floor', [g.add(p, off)]), f0, max]);
-    const pix = g.op('Cast', [g.add(g.mul(nearest(sv2d, nearY, fMaxY), fPW), nearest(su2d, nearX, fMaxX))], {
-      to: 6,
-    });
-    const supIdx = flat(g.add(g.mul(pix, g.constI32(K)), boneRange));
-    const inSupport = g.op('Cast', [g.op('GatherElements', [support, supIdx], { axis: 0 })], { to: 9 });
-    const kept = flat(g.op('NonZero', [inSupport])); // [M]
+    const supportPixel = (su: string, sv: string) =>
+      g.op('Cast', [g.add(g.mul(nearest(sv, nearY, fMaxY), fPW), nearest(su, nearX, fMaxX))], { to: 6 });
+    let su: string;
+    let sv: string;
+    let kept: string;
+    let keptBone: string;
+    let pt: string; // [M] grid point of each kept candidate
+    if (list) {
+      // Candidates listed by the engine (each bone only where its posed support can reach).
+      const q = g.op('Gather', [grid, list.point], { axis: 0 }); // [C, 3]
+      const start = (invRows: string) =>
+        g.op('ReduceSum', [g.mul(q, g.op('Gather', [invRows, list.bone], { axis: 0 })), g.constI([1])], {
+          keepdims: 0,
+        });
+      su = start(invUrows);
+      sv = start(invVrows);
+      const supIdx = g.add(g.mul(supportPixel(su, sv), g.constI32(K)), g.op('Cast', [list.bone], { to: 6 }));
+      const inSupport = g.op('Cast', [g.op('GatherElements', [support, supIdx], { axis: 0 })], { to: 9 });
+      kept = flat(g.op('NonZero', [inSupport])); // [M]
+      keptBone = g.op('Gather', [list.bone, kept], { axis: 0 });
+      pt = g.op('Gather', [list.point, kept], { axis: 0 });
+    } else {
+      // Every (point, bone): [N, K] starts from two MatMuls; flattened, candidate c belongs to
+      // point c / K and bone c % K.
+      const su2d = g.op('MatMul', [grid, invU]);
+      const sv2d = g.op('MatMul', [grid, invV]);
+      su = flat(su2d);
+      sv = flat(sv2d);
+      const supIdx = flat(g.add(g.mul(supportPixel(su2d, sv2d), g.constI32(K)), boneRange));
+      const inSupport = g.op('Cast', [g.op('GatherElements', [support, supIdx], { axis: 0 })], { to: 9 });
+      kept = flat(g.op('NonZero', [inSupport])); // [M]
+      keptBone = g.op('Mod', [kept, iK]);
+      pt = g.op('Div', [kept, iK]);
+    }
     let u = g.op('Gather', [su, kept], { axis: 0 }); // [M]
     let v = g.op('Gather', [sv, kept], { axis: 0 });
-    const keptBone = g.op('Mod', [kept, iK]);
     const [qu, qv] = rowsOf(
-      g.op('Transpose', [g.op('Gather', [grid, g.op('Div', [kept, iK])], { axis: 0 })], { perm: [1, 0] }),
+      g.op('Transpose', [g.op('Gather', [grid, pt], { axis: 0 })], { perm: [1, 0] }),
       3,
     ).map(flat) as [string, string];
 
@@ -279,7 +377,8 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       [g.op('Greater', [g.add(g.op('Abs', [g.sub(u, u0)]), g.op('Abs', [g.sub(v, v0)])), g.scalarF(1e-3)])],
       { to: 1 },
     );
-    const [fa, fb, fc, fd, ftx, fty, fs, fdu, fdv, fd0] = fetch(field, 10, u, v) as Ten;
+    const [fa, fb, fc, fd, ftx, fty, fs, fdu, fdv, fd0] = fetch(field, FIELD_CHANNELS, u, v) as Ten;
+
     const s = g.op('Max', [fs, minW]);
     const eu = g.sub(g.div(g.add(g.add(g.mul(fa, u), g.mul(fc, v)), ftx), s), qu);
     const ev = g.sub(g.div(g.add(g.add(g.mul(fb, u), g.mul(fd, v)), fty), s), qv);
@@ -297,39 +396,67 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     const tie = g.mul(g.op('Cast', [keptBone], { to: 1 }), g.scalarF(WARP_TIE_BREAK));
     const key = g.where(valid, g.add(z, tie), neg); // [M]
 
-    // Back to a dense [N, K] table of candidates (dropped ones keep key -1e30).
-    const scatter = (fill: number, values: string) => {
-      const filled = g.op('Expand', [g.scalarF(fill), nc]);
-      const out = g.op('ScatterElements', [filled, kept, values], { axis: 0 });
-      return g.op('Reshape', [out, g.constI([-1, K])]);
-    };
-    const keys = scatter(-1e30, key);
-    const pus = scatter(0, u);
-    const pvs = scatter(0, v);
-    const front = g.op('ArgMax', [keys], { axis: 1, keepdims: 1 }); // [N, 1]
-    const pick = (t: string, idx: string) => g.op('GatherElements', [t, idx], { axis: 1 });
-    const frontKey = pick(keys, front);
-    const fu = pick(pus, front);
-    const fv = pick(pvs, front);
-    const du = g.sub(pus, fu);
-    const dv = g.sub(pvs, fv);
+    // Per grid point, the front-most candidate and the next one at a different rest point. Only
+    // the kept candidates (a few percent of N x K) are touched: per-point maxima by
+    // ScatterElements(reduction = max), then each candidate compares itself with its point's max.
+    const nPts = g.op('Shape', [grid], { start: 0, end: 1 }); // [1] = N
+    const threshold = g.scalarF(-1e29);
+    const perPointMax = (values: string) =>
+      g.op('ScatterElements', [g.op('Expand', [neg, nPts]), pt, values], { axis: 0, reduction: 'max' });
+    const atPoint = (t: string) => g.op('Gather', [t, pt], { axis: 0 }); // [N] -> [M]
+    const winners = (k: string, best: string) =>
+      flat(
+        g.op('NonZero', [g.op('And', [g.op('Equal', [k, atPoint(best)]), g.op('Greater', [k, threshold])])]),
+      );
+    const boneLabel = g.add(g.op('Cast', [keptBone], { to: 1 }), f1); // bone + 1
+    /** [N] with `values` of the selected candidates at their points, 0 elsewhere. */
+    const put = (sel: string, values: string) =>
+      g.op(
+        'ScatterElements',
+        [
+          g.op('Expand', [f0, nPts]),
+          g.op('Gather', [pt, sel], { axis: 0 }),
+          g.op('Gather', [values, sel], { axis: 0 }),
+        ],
+        { axis: 0 },
+      );
+    const frontKey = perPointMax(key);
+    const fSel = winners(key, frontKey);
+    const fu = put(fSel, u);
+    const fv = put(fSel, v);
+    const du = g.sub(u, atPoint(fu));
+    const dv = g.sub(v, atPoint(fv));
     const far = g.op('Greater', [
       g.add(g.mul(du, du), g.mul(dv, dv)),
       g.scalarF(WARP_DUPLICATE_PX * WARP_DUPLICATE_PX),
     ]);
-    const keys2 = g.where(far, keys, neg);
-    const second = g.op('ArgMax', [keys2], { axis: 1, keepdims: 1 });
-    const secondKey = pick(keys2, second);
-    const threshold = g.scalarF(-1e29);
+    const key2 = g.where(far, key, neg);
+    const secondKey = perPointMax(key2);
+    const sSel = winners(key2, secondKey);
     const hf = g.op('Cast', [g.op('Greater', [frontKey, threshold])], { to: 1 });
+    // Per point, the candidates whose start passed the support test and, of those, the ones that
+    // did not converge to a drawn point (built on demand).
+    const perPointSum = (values: string) =>
+      g.op('ScatterElements', [g.op('Expand', [f0, nPts]), pt, values], { axis: 0, reduction: 'add' });
+    const keptCounts = () => ({
+      kept: perPointSum(g.op('Expand', [f1, g.op('Shape', [pt])])),
+      failed: perPointSum(g.op('Cast', [g.op('Not', [valid])], { to: 1 })),
+    });
     const hs = g.op('Cast', [g.op('Greater', [secondKey, threshold])], { to: 1 });
-    const su2 = pick(pus, second);
-    const sv2 = pick(pvs, second);
-    const blended = pick(scatter(0, moved), front);
-    const boneId = (idx: string, has: string) => g.mul(g.add(g.op('Cast', [idx], { to: 1 }), f1), has);
-    return { fu, fv, hf, su2, sv2, hs, blended, frontId: boneId(front, hf), secondId: boneId(second, hs) };
+    return {
+      fu,
+      fv,
+      hf,
+      su2: put(sSel, u),
+      sv2: put(sSel, v),
+      hs,
+      keptCounts,
+      blended: put(fSel, moved),
+      frontId: put(fSel, boneLabel),
+      secondId: put(sSel, boneLabel),
+    };
   };
-  const coarse = solvePoints(grid);
+  const coarse = solvePoints(grid, { point: candPoint, bone: candBone });
   const regionPart = (i: number) => g.op('Slice', [region, g.constI([i]), g.constI([i + 1])]); // [1]
   const iW = g.op('Squeeze', [regionPart(2), g.constI([0])]); // region width (scalar)
   const iH = g.op('Squeeze', [regionPart(3), g.constI([0])]);
@@ -384,7 +511,24 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       const ne = (o: string) => g.op('Not', [g.op('Equal', [c00, o])]);
       return g.op('Or', [g.op('Or', [ne(corner(t, 0, 1)), ne(corner(t, 1, 0))]), ne(corner(t, 1, 1))]);
     };
-    const unsafe = g.op('Or', [differs(coarse.frontId), differs(coarse.secondId)]);
+    // A cell may hold a part no corner sees (a line thinner than the grid spacing, an antenna, a
+    // strand of hair) when some bone starts a candidate at one of its pixels (cellBones, an upper
+    // bound) but at no corner, or not at every corner while a corner dropped a candidate (a thin
+    // part's start can pass the support test and still miss it): those cells are solved per
+    // pixel too. This keeps such lines in cells whose corners are all empty, while joint blends,
+    // where a bone's candidates start at some corners and merge with the front, stay interpolated.
+    const counts = coarse.keptCounts();
+    const corners4 = (t: string) => [corner(t, 0, 0), corner(t, 0, 1), corner(t, 1, 0), corner(t, 1, 1)];
+    const cellShape = g.sub(gridShape, g.constI([1, 1]));
+    const cellCount = g.op('Reshape', [cellBones, cellShape]);
+    const unseen = g.op('Or', [
+      g.op('Greater', [cellCount, g.op('Max', corners4(counts.kept))]),
+      g.op('And', [
+        g.op('Greater', [cellCount, g.op('Min', corners4(counts.kept))]),
+        g.op('Greater', [g.op('Max', corners4(counts.failed)), f0]),
+      ]),
+    ]);
+    const unsafe = g.op('Or', [g.op('Or', [differs(coarse.frontId), differs(coarse.secondId)]), unseen]);
     const anyBlend = g.op('Max', [
       corner(coarse.blended, 0, 0),
       corner(coarse.blended, 0, 1),
@@ -458,17 +602,24 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     const c01 = g.add(inner.corner, g.scalarI(1));
     const c10 = g.add(inner.corner, iCols);
     const c11 = g.add(c10, g.scalarI(1));
-    const lerp2 = (t: string) => {
-      const ft = flat(t);
-      const at = (i: string) => g.op('Gather', [ft, i], { axis: 0 });
-      const t00 = at(inner.corner);
-      const t10 = at(c10);
-      const top = g.add(t00, g.mul(g.sub(at(c01), t00), inner.fx));
-      const bottom = g.add(t10, g.mul(g.sub(at(c11), t10), inner.fx));
-      return g.add(top, g.mul(g.sub(bottom, top), inner.fy));
-    };
-    let iu = lerp2(coarse.fu);
-    let iv = lerp2(coarse.fv);
+    // The corners' maps packed as rows [fu, fv, su2, sv2, hs] and interpolated in one pass.
+    const column = (t: string) => g.op('Reshape', [t, g.constI([-1, 1])]);
+    const cornerTable = g.op('Concat', [coarse.fu, coarse.fv, coarse.su2, coarse.sv2, coarse.hs].map(column), {
+      axis: 1,
+    });
+    const gx = g.sub(f1, inner.fx);
+    const gy = g.sub(f1, inner.fy);
+    const lerped = rowsOf(
+      fourTaps(
+        cornerTable,
+        5,
+        cat([inner.corner, c01, c10, c11]),
+        cat([g.mul(gy, gx), g.mul(gy, inner.fx), g.mul(inner.fy, gx), g.mul(inner.fy, inner.fx)]),
+      ),
+      5,
+    ).map(flat);
+    let iu = lerped[0]!;
+    let iv = lerped[1]!;
     // Joint blends: a few more fixed-point steps from the interpolated map.
     const blend = flat(
       g.op('NonZero', [g.op('Greater', [g.op('Gather', [flat(anyBlend), inner.cell], { axis: 0 }), f0])]),
@@ -486,6 +637,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
 
     // Edges: solved exactly, kept where they have a front layer.
     const band = cellPixels(unsafe);
+    g.output(g.op('Concat', [g.op('Shape', [band.idx]), g.op('Shape', [inner.idx]), g.op('Shape', [blend])], { axis: 0 }), 'dbg', 'int64', [3]);
     const bq = centres(band.idx);
     const ones = g.op('Expand', [f1, g.op('Shape', [bq.u])]);
     const exact = solvePoints(g.op('Concat', [bq.u, bq.v, ones].map(unsqueeze1), { axis: 1 }));
@@ -495,9 +647,9 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     fgIdx = both(inner.idx, onDrawn(band.idx));
     fu = both(iu, onDrawn(exact.fu));
     fv = both(iv, onDrawn(exact.fv));
-    fu2 = both(lerp2(coarse.su2), onDrawn(exact.su2));
-    fv2 = both(lerp2(coarse.sv2), onDrawn(exact.sv2));
-    fhs = both(lerp2(coarse.hs), onDrawn(exact.hs));
+    fu2 = both(lerped[2]!, onDrawn(exact.su2));
+    fv2 = both(lerped[3]!, onDrawn(exact.sv2));
+    fhs = both(lerped[4]!, onDrawn(exact.hs));
   }
 
   // Colour at the foreground pixels; the rest of the region stays transparent black. The layer

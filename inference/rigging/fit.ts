@@ -25,12 +25,26 @@ import { type Mask, RiggingError } from './types.js';
  * proportions stand in for it.
  */
 
+/** How a joint was placed: a pose-model keypoint, an outline feature, or template proportions. */
+export type JointSource = 'pose-model' | 'outline' | 'template';
+
 export interface FitResult {
   readonly skeleton: Skeleton;
-  /** Joint name -> how its position was found: 'outline' (a feature) or 'template' (proportion). */
-  readonly sources: Record<string, 'outline' | 'template'>;
+  /** Joint name -> how its position was found. */
+  readonly sources: Record<string, JointSource>;
   /** The figure's height in pixels (head top to soles). */
   readonly figureHeightPx: number;
+  /** Which fit placed the skeleton: the pose model's joints (outline and template filling in) or the silhouette's. */
+  readonly method: 'pose-model' | 'silhouette';
+  /** Joints placed by template proportions only (no keypoint, no outline feature): worth checking. */
+  readonly templatedJoints: readonly string[];
+  /** Why the pose model was not used, or what went wrong with it (the fit still succeeded). */
+  readonly warnings: readonly string[];
+}
+
+/** Names of the joints whose source is 'template', in the skeleton's order. */
+export function templatedJointsOf(skeleton: Skeleton, sources: Record<string, JointSource>): string[] {
+  return skeleton.joints.filter((j) => (sources[j.name] ?? 'template') === 'template').map((j) => j.name);
 }
 
 type P = [number, number];
@@ -61,7 +75,7 @@ export function fitHumanoidToMask(mask: Mask): FitResult {
   }
   if (top < 0) throw new RiggingError('no-figure', 'the mask is empty: there is no figure to fit');
   const H = bottom + 1 - top;
-  const sources: Record<string, 'outline' | 'template'> = {};
+  const sources: Record<string, JointSource> = {};
   const fromTop = (f: number) => top + f * H; // f measured down from the head top
   const yOf = (upFraction: number) => bottom + 1 - upFraction * H; // fraction up from the soles
 
@@ -301,7 +315,14 @@ export function fitHumanoidToMask(mask: Mask): FitResult {
       return { ...joint, restPosition: [p[0] - width / 2, height / 2 - p[1], joint.restPosition[2]] };
     }),
   };
-  return { skeleton, sources, figureHeightPx: H };
+  return {
+    skeleton,
+    sources,
+    figureHeightPx: H,
+    method: 'silhouette',
+    templatedJoints: templatedJointsOf(skeleton, sources),
+    warnings: [],
+  };
 }
 
 function median(values: readonly number[]): number {

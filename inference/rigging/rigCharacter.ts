@@ -1,8 +1,10 @@
 import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
+import { type BodyPoseResult, detectBodyPose } from '../pose/detectBodyPose.js';
 import { type FitResult, fitHumanoidToMask } from './fit.js';
 import { computeMask, type MaskSource } from './mask.js';
 import { buildPartHints, type PartLayer } from './partHints.js';
+import { fitFromBodyPose } from './poseFit.js';
 import { type Mask, RiggingError, throwIfAborted } from './types.js';
 import { computeSkinWeights, type PartHints, prepareWeightGrid, type WeightGrid } from './weights.js';
 
@@ -30,19 +32,56 @@ export interface RigProgress {
 export interface RigOptions {
   readonly onProgress?: (progress: RigProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * 'auto' (default): run the body pose model (MoveNet, offline) on the picture and fit the
+   * skeleton to the person it finds, if it finds this figure; else, and with 'off', the
+   * silhouette fit. A pose model that fails to load is a warning, never a failed rig.
+   */
+  readonly poseModel?: 'auto' | 'off';
+  /** Folder of the pose model's files (default: the one inside @vladmandic/human). */
+  readonly poseModelsDir?: string;
 }
 
 export interface RigResult {
   readonly mask: Mask;
   readonly maskSource: MaskSource | 'given';
   readonly skeleton: Skeleton;
-  /** How each joint was placed, when the skeleton was fitted here. */
+  /**
+   * When the skeleton was fitted here: how (fit.method 'pose-model' or 'silhouette'), how each
+   * joint was placed (fit.sources), which joints are template guesses (fit.templatedJoints) and
+   * why the pose model was not used, if it was not (fit.warnings).
+   */
   readonly fit?: FitResult;
   readonly weights: SkinWeights;
   readonly partHints?: PartHints;
   /** The mask's weight graph: pass it back to computeSkinWeights when only joints move (Fit mode). */
   readonly grid: WeightGrid;
   readonly timingsMs: Readonly<Record<'mask' | 'fit' | 'weights', number>>;
+}
+
+/**
+ * The automatic fit: the pose model's where it finds this figure, else the silhouette's. Every
+ * pose-model problem (not installed, failed to start, no person, another person) ends in the
+ * silhouette fit, with the reason in fit.warnings when it is worth telling.
+ */
+async function automaticFit(image: RigInput['image'], mask: Mask, options: RigOptions): Promise<FitResult> {
+  const silhouette = fitHumanoidToMask(mask);
+  if (options.poseModel === 'off') return silhouette;
+  let pose: BodyPoseResult | null;
+  try {
+    pose = await detectBodyPose(image, options.poseModelsDir ? { modelsDir: options.poseModelsDir } : {});
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return {
+      ...silhouette,
+      warnings: [`The pose model could not run (${reason}); the silhouette fit was used.`],
+    };
+  }
+  // No person at all is the normal case for a drawing: no warning.
+  if (!pose) return silhouette;
+  const outcome = fitFromBodyPose(mask, pose, silhouette);
+  if (outcome.fit) return outcome.fit;
+  return { ...silhouette, warnings: [`Silhouette fit: ${outcome.rejected}.`] };
 }
 
 /** Lets the event loop run (so a cancel message can arrive) between stages. */
@@ -91,10 +130,11 @@ export async function rigCharacter(input: RigInput, options: RigOptions = {}): P
   if (input.skeleton) {
     skeleton = input.skeleton;
   } else {
-    fit = fitHumanoidToMask(mask);
+    fit = await automaticFit(image, mask, options);
     skeleton = fit.skeleton;
   }
   const fitMs = performance.now() - t;
+  throwIfAborted(signal);
   report(0.35, 'weights');
   await yieldToEventLoop();
   throwIfAborted(signal);

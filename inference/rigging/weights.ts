@@ -12,15 +12,19 @@ import { type Mask, RiggingError, throwIfAborted } from './types.js';
  * even though they are close on the page. Distances become weights by an inverse power,
  * w_k ~ (d_k + eps)^-power, normalised to sum 1 inside the mask, 0 outside. At each branch of
  * the skeleton (hips, chest) the branches compete: a whole branch (a leg with its knee, foot and
- * toes) fades out, continuously, where another branch is clearly nearer, so even next to the
- * crotch, where the path round is short, one leg does not pull the other.
+ * toes) keeps its weight only where it is nearer than every other branch, fading out,
+ * continuously, towards a tie; what it loses goes to the branch point's own bone (the pelvis
+ * takes the crotch). So even next to the crotch, where the path round is short, one leg carries
+ * nothing on the other leg's side.
  *
  * Speed: distances are computed on a coarse graph, not per pixel. The picture is cut into cells
  * of `cellPx` pixels; each 4-connected piece of the mask inside a cell is one graph node (so a
  * cell straddling a 3 px gap gives two nodes, one per leg, and the gap survives the
  * downsampling); nodes are linked only where their pixels touch. Per-pixel weights are then
  * interpolated bilinearly from the four surrounding cells, using in each cell the node connected
- * to the pixel's own node (never a node across a gap), and renormalised.
+ * to the pixel's own node (never a node across a gap), and renormalised. Right below a crotch
+ * both legs' tops share cells, so there (wherever two branches are close to a tie) the branches'
+ * distances are measured again per pixel in a small window (pixelBranchGates).
  */
 
 export interface PartHints {
@@ -329,8 +333,237 @@ function medianBoneLength(segments: readonly BoneSegments[]): number {
 /** Most weight values we allocate (2 GB of float32). */
 const MAX_WEIGHT_VALUES = 2 ** 29;
 
-/** Width of the fade between two branches, in grid cells. */
-const BRANCH_FADE_CELLS = 1;
+/**
+ * Width of the fade between two branches, in grid cells: a branch's gate grows from 0 where
+ * another branch is as near to 1 where it is this much nearer than every other.
+ */
+const BRANCH_FADE_CELLS = 2;
+/** ... and at least this fraction of the median bone length. */
+const BRANCH_FADE_OF_BONE = 0.35;
+
+/**
+ * Gate of subtree s at one place: 0 where a rival subtree of its branch is at least as near,
+ * rising to 1 where s is nearer than all of them by fadePx. `reach[base + j]` is subtree j's
+ * distance there; rivals are the other subtrees' indices.
+ */
+function branchGate(
+  reach: ArrayLike<number>,
+  base: number,
+  s: number,
+  rivals: readonly number[],
+  fadePx: number,
+): number {
+  let nearestOther = Number.POSITIVE_INFINITY;
+  for (const j of rivals) nearestOther = Math.min(nearestOther, reach[base + j]!);
+  if (!Number.isFinite(nearestOther)) return 1;
+  const own = reach[base + s]!;
+  if (!Number.isFinite(own)) return 0;
+  const t = Math.min(1, Math.max(0, (nearestOther - own) / fadePx));
+  // Smoothstep: no kink where the fade starts, so the hand-over to the branch point's own bone
+  // (which takes a tie) does not jump when the gated bones are much nearer than it.
+  return t * t * (3 - 2 * t);
+}
+
+interface PixelGates {
+  /** Per pixel of the picture: its index in the window (the pixels some branch refines), or -1. */
+  readonly windowOf: Int32Array;
+  /** Per window pixel and subtree (all branches, in order): the gate, NaN where not refined. */
+  readonly gate: Float32Array;
+}
+
+/**
+ * Branch gates per pixel where the coarse graph is too coarse to decide them: for each branch,
+ * the window is every pixel of a node that needs it (contested, or interpolating from a contested
+ * node). Inside it each subtree's reach is measured by Dijkstra over the mask's pixels
+ * (8-neighbours), seeded on the bones' own pixels with their exact distance and on the window's
+ * border with the coarse graph's distance, so two legs 3 px apart are told apart right below the
+ * crotch, where they share cells.
+ */
+function pixelBranchGates(args: {
+  grid: WeightGrid;
+  branches: readonly (readonly (readonly number[])[])[];
+  needs: Uint8Array;
+  nodeReach: Float32Array;
+  segments: readonly BoneSegments[];
+  fadePx: number;
+  rivals: readonly (readonly number[])[];
+}): PixelGates {
+  const { grid, branches, needs, nodeReach, segments, fadePx, rivals } = args;
+  const { width, height, nodeOf, nodeX, nodeY } = grid;
+  const plane = width * height;
+  const branchCount = branches.length;
+  const subtreeCount = branches.reduce((n, b) => n + b.length, 0);
+  const windowOf = new Int32Array(plane).fill(-1);
+  const pixelList: number[] = [];
+  for (let p = 0; p < plane; p++) {
+    const n = nodeOf[p]!;
+    if (n < 0) continue;
+    for (let b = 0; b < branchCount; b++) {
+      if (needs[n * branchCount + b]) {
+        windowOf[p] = pixelList.length;
+        pixelList.push(p);
+        break;
+      }
+    }
+  }
+  const count = pixelList.length;
+  const gate = new Float32Array(count * subtreeCount).fill(Number.NaN);
+  if (count === 0) return { windowOf, gate };
+  const pixels = Int32Array.from(pixelList);
+  const column = new Float64Array(count);
+  const heap = new MinHeap(count * 2);
+  const SQRT2 = Math.SQRT2;
+  for (let b = 0, first = 0; b < branchCount; first += branches[b]!.length, b++) {
+    const subtrees = branches[b]!;
+    /** Window index of pixel q if q is in this branch's window, else -1. */
+    const inBranch = (q: number): number => {
+      const u = windowOf[q]!;
+      return u >= 0 && needs[nodeOf[q]! * branchCount + b] ? u : -1;
+    };
+    // The branch window's border: pixels with an outside mask pixel among their 8 neighbours.
+    // They take the coarse graph's distance from their own node or the outside neighbour's node,
+    // plus the way from that node's centre.
+    const borderPixel: number[] = [];
+    const borderStart: number[] = [0];
+    const borderNode: number[] = [];
+    const borderOffset: number[] = [];
+    let members = 0;
+    for (let u = 0; u < count; u++) {
+      const p = pixels[u]!;
+      if (inBranch(p) < 0) continue;
+      members++;
+      const x = p % width;
+      const y = (p - x) / width;
+      const before = borderNode.length;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const qx = x + dx;
+          const qy = y + dy;
+          if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
+          const q = qy * width + qx;
+          const m = nodeOf[q]!;
+          if (m < 0 || inBranch(q) >= 0) continue;
+          borderNode.push(m);
+          borderOffset.push(Math.sqrt((x - nodeX[m]!) ** 2 + (y - nodeY[m]!) ** 2));
+        }
+      }
+      if (borderNode.length === before) continue;
+      const n = nodeOf[p]!;
+      borderNode.push(n);
+      borderOffset.push(Math.sqrt((x - nodeX[n]!) ** 2 + (y - nodeY[n]!) ** 2));
+      borderPixel.push(u);
+      borderStart.push(borderNode.length);
+    }
+    if (members === 0) continue;
+    for (let i = 0; i < subtrees.length; i++) {
+      const s = first + i;
+      column.fill(Number.POSITIVE_INFINITY);
+      heap.size = 0;
+      const seed = (u: number, d: number) => {
+        if (d < column[u]!) {
+          column[u] = d;
+          heap.push(d, u);
+        }
+      };
+      for (let k = 0; k < borderPixel.length; k++) {
+        let d = Number.POSITIVE_INFINITY;
+        for (let c = borderStart[k]!; c < borderStart[k + 1]!; c++) {
+          d = Math.min(d, nodeReach[borderNode[c]! * subtreeCount + s]! + borderOffset[c]!);
+        }
+        if (Number.isFinite(d)) seed(borderPixel[k]!, d);
+      }
+      // The subtree's bones: the pixels they pass over, at their exact distance.
+      for (const k of subtrees[i]!) {
+        const seg = segments[k]!;
+        for (let j = 0; j < seg.ax.length; j++) {
+          const ax = seg.ax[j]!;
+          const ay = seg.ay[j]!;
+          const steps = Math.max(1, Math.ceil(2 * Math.hypot(seg.bx[j]! - ax, seg.by[j]! - ay)));
+          for (let t = 0; t <= steps; t++) {
+            const sx = Math.floor(ax + ((seg.bx[j]! - ax) * t) / steps);
+            const sy = Math.floor(ay + ((seg.by[j]! - ay) * t) / steps);
+            for (let dy = 0; dy <= 1; dy++) {
+              for (let dx = 0; dx <= 1; dx++) {
+                const qx = sx + dx;
+                const qy = sy + dy;
+                if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
+                const u = inBranch(qy * width + qx);
+                if (u >= 0) seed(u, distanceToSegments(seg, qx, qy));
+              }
+            }
+          }
+        }
+      }
+      while (heap.size > 0) {
+        const u = heap.pop();
+        const d = heap.lastKey;
+        if (d > column[u]!) continue;
+        const p = pixels[u]!;
+        const x = p % width;
+        const y = (p - x) / width;
+        for (let dy = -1; dy <= 1; dy++) {
+          const qy = y + dy;
+          if (qy < 0 || qy >= height) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const qx = x + dx;
+            if ((dx === 0 && dy === 0) || qx < 0 || qx >= width) continue;
+            const uq = inBranch(qy * width + qx);
+            if (uq < 0) continue;
+            // A diagonal step needs an inside pixel beside it: no slipping through a corner.
+            if (dx !== 0 && dy !== 0 && nodeOf[y * width + qx]! < 0 && nodeOf[qy * width + x]! < 0) continue;
+            const nd = d + (dx !== 0 && dy !== 0 ? SQRT2 : 1);
+            if (nd < column[uq]!) {
+              column[uq] = nd;
+              heap.push(nd, uq);
+            }
+          }
+        }
+      }
+      // Reach per window pixel and subtree, kept in `gate` until the gates replace it below.
+      for (let u = 0; u < count; u++) gate[u * subtreeCount + s] = column[u]!;
+    }
+    const reach = new Float64Array(subtrees.length);
+    const localRivals = subtrees.map((_, i) => rivals[first + i]!.map((j) => j - first));
+    for (let u = 0; u < count; u++) {
+      if (inBranch(pixels[u]!) < 0) {
+        for (let i = 0; i < subtrees.length; i++) gate[u * subtreeCount + first + i] = Number.NaN;
+        continue;
+      }
+      let known = false;
+      for (let i = 0; i < subtrees.length; i++) {
+        reach[i] = gate[u * subtreeCount + first + i]!;
+        if (Number.isFinite(reach[i]!)) known = true;
+      }
+      for (let i = 0; i < subtrees.length; i++) {
+        gate[u * subtreeCount + first + i] = known
+          ? branchGate(reach, 0, i, localRivals[i]!, fadePx)
+          : Number.NaN;
+      }
+    }
+  }
+  return { windowOf, gate };
+}
+
+/** Contested branch zones are refined per pixel only where the branch's bones are within this
+ * factor of the nearest bone's distance (else their weight there is below ~1%). */
+const CONTEST_RELEVANCE = 3;
+/**
+ * A node is contested while its two nearest subtrees differ by less than the fade plus this many
+ * cells: the coarse graph's error (a node's pixels lie up to a cell from its centre, and its
+ * centre-to-centre paths run a little long).
+ */
+const CONTEST_SLACK_CELLS = 1.5;
+
+/** Indices of the joints with two or more children, in the order branchSubtrees lists them. */
+function branchPoints(skeleton: Skeleton): number[] {
+  const index = new Map(skeleton.joints.map((j, i) => [j.id as string, i]));
+  const childCount = skeleton.joints.map(() => 0);
+  for (const j of skeleton.joints) {
+    const parent = j.parentId === null ? undefined : index.get(j.parentId);
+    if (parent !== undefined) childCount[parent]!++;
+  }
+  return childCount.flatMap((c, i) => (c >= 2 ? [i] : []));
+}
 
 /**
  * For every joint with two or more children (a branch point), the bone indices of each child's
@@ -513,56 +746,155 @@ export function computeSkinWeights(input: SkinWeightInput): SkinWeights {
   }
 
   // Node weights: inverse distance power, gated at every branch of the skeleton (the hips, the
-  // chest): the branches compete, and a branch fades out where another one is clearly nearer.
-  // That is what keeps a leg's weights off the other leg next to the crotch, where the path round
-  // is short; the fade is continuous, so the hand-over between branches stays smooth.
+  // chest): the branches compete, and a branch keeps its weight only where it is clearly nearer
+  // than every other branch. Where two branches are about as near (the crotch, the middle of the
+  // chest) both fade to 0 and the branch point's own bone (Hips, Chest) takes over: that is what
+  // keeps a leg's weights off the other leg next to the crotch, where the path round is short;
+  // the fade is continuous, so the hand-over between branches stays smooth.
   // The blend width at a joint grows with epsilon: a fraction of the typical bone length, so a
   // bent elbow folds over a band of the arm instead of a crease one cell wide.
   const epsilonPx = Math.max(2, cellPx, (options.blendFraction ?? 0.1) * medianBoneLength(segments));
+
+  const invDist = new Float32Array(nodeCount * boneCount);
+  for (let i = 0; i < invDist.length; i++) {
+    const d = dist[i]!;
+    // power 4 (the default) by multiplication: Math.pow is the slow part of this loop.
+    const x = 1 / (d + epsilonPx);
+    invDist[i] = !Number.isFinite(d) ? 0 : power === 4 ? x * x * (x * x) : x ** power;
+  }
+  const branches = branchSubtrees(skeleton);
+  const medianBonePx = medianBoneLength(segments);
+  const fadePx = Math.max(BRANCH_FADE_CELLS * Math.max(2, cellPx), BRANCH_FADE_OF_BONE * medianBonePx);
+  const subtreeBones = branches.flat();
+  const subtreeCount = subtreeBones.length;
+  /** For each subtree, the other subtrees of its branch. */
+  const rivals = branches.flatMap((subtrees, b) => {
+    const first = branches.slice(0, b).reduce((n, s) => n + s.length, 0);
+    return subtrees.map((_, i) => subtrees.map((__, j) => first + j).filter((j) => j !== first + i));
+  });
+  const branchJoints = branchPoints(skeleton).flatMap((joint, b) => branches[b]!.map(() => joint));
+  /** Per bone, the subtrees it belongs to, outermost branch first. */
+  const boneMemberships = skeleton.joints.map((_, k) =>
+    subtreeBones.flatMap((bones, sub) => (bones.includes(k) ? [sub] : [])),
+  );
+  // Node-level reach of each subtree (nearest of its bones) and its gate.
+  const nodeReach = new Float32Array(nodeCount * subtreeCount);
+  const nodeGate = new Float32Array(nodeCount * subtreeCount);
+  for (let n = 0; n < nodeCount; n++) {
+    for (let s = 0; s < subtreeCount; s++) {
+      let d = Number.POSITIVE_INFINITY;
+      for (const k of subtreeBones[s]!) d = Math.min(d, dist[n * boneCount + k]!);
+      nodeReach[n * subtreeCount + s] = d;
+    }
+    for (let s = 0; s < subtreeCount; s++) {
+      nodeGate[n * subtreeCount + s] = branchGate(nodeReach, n * subtreeCount, s, rivals[s]!, fadePx);
+    }
+  }
+  // Where two branches are close to a tie, the coarse graph cannot tell which side of a narrow
+  // gap a pixel lies on (both legs' tops share the cells at the crotch): there the branches'
+  // reach is measured again per pixel (see pixelBranchGates). A node is contested for a branch
+  // when its two nearest subtrees differ by less than the fade plus the graph's own error.
+  const contestPx = fadePx + CONTEST_SLACK_CELLS * cellPx;
+  const contested = new Uint8Array(nodeCount * branches.length);
+  for (let n = 0; n < nodeCount; n++) {
+    let nearest = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < boneCount; k++) nearest = Math.min(nearest, dist[n * boneCount + k]!);
+    for (let b = 0, first = 0; b < branches.length; first += branches[b]!.length, b++) {
+      let best = Number.POSITIVE_INFINITY;
+      let second = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < branches[b]!.length; i++) {
+        const d = nodeReach[n * subtreeCount + first + i]!;
+        if (d < best) {
+          second = best;
+          best = d;
+        } else if (d < second) second = d;
+      }
+      // Only where the branch's bones carry weight at all: their inverse-distance share is at
+      // least 1/RELEVANCE^power of the nearest bone's.
+      if (
+        Number.isFinite(second) &&
+        second - best < contestPx &&
+        best + epsilonPx <= CONTEST_RELEVANCE * (nearest + epsilonPx)
+      )
+        contested[n * branches.length + b] = 1;
+    }
+  }
+  // A node needs per-pixel gates for a branch when it, or a node its pixels interpolate from, is
+  // contested.
+  const { corners } = grid;
+  const needs = new Uint8Array(nodeCount * branches.length);
+  for (let n = 0; n < nodeCount; n++) {
+    for (let b = 0; b < branches.length; b++) {
+      let any = contested[n * branches.length + b]!;
+      for (let c = 0; c < 12 && !any; c++) {
+        const m = corners[n * 12 + c]!;
+        if (m >= 0) any = contested[m * branches.length + b]!;
+      }
+      needs[n * branches.length + b] = any;
+    }
+  }
   const nodeBone = new Int16Array(nodeCount * maxInfluences).fill(-1);
   const nodeWeight = new Float32Array(nodeCount * maxInfluences);
   const raw = new Float64Array(boneCount);
-  const branches = branchSubtrees(skeleton);
-  const branchFadePx = BRANCH_FADE_CELLS * Math.max(2, cellPx);
-  const gate = new Float64Array(boneCount);
-  for (let n = 0; n < nodeCount; n++) {
-    const row = n * boneCount;
-    gate.fill(1);
-    for (const subtrees of branches) {
-      const reach = subtrees.map((bones) => {
-        let d = Number.POSITIVE_INFINITY;
-        for (const k of bones) d = Math.min(d, dist[row + k]!);
-        return d;
-      });
-      subtrees.forEach((bones, i) => {
-        let nearestOther = Number.POSITIVE_INFINITY;
-        reach.forEach((d, j) => {
-          if (j !== i) nearestOther = Math.min(nearestOther, d);
-        });
-        if (!Number.isFinite(nearestOther)) return;
-        const fade = Math.min(1, Math.max(0, 0.5 + (nearestOther - reach[i]!) / (2 * branchFadePx)));
-        for (const k of bones) gate[k]! *= fade;
-      });
-    }
+  const subtreeGate = new Float64Array(subtreeCount);
+  /** Weights of node n under the given subtree gates, normalised, into slots `out*`. */
+  const nodeWeights = (
+    n: number,
+    outBone: Int16Array | Int32Array,
+    outWeight: Float32Array | Float64Array,
+    at: number,
+  ): void => {
+    // A gated bone's lost weight goes to its branch point's own bone (the pelvis takes the
+    // crotch, the chest the sternum), so the total does not shrink at a tie and the hand-over
+    // is as smooth as the gate itself.
+    raw.fill(0);
     for (let k = 0; k < boneCount; k++) {
-      const d = dist[row + k]!;
-      raw[k] = Number.isFinite(d) ? gate[k]! * (d + epsilonPx) ** -power : 0;
+      let r = invDist[n * boneCount + k]!;
+      for (const sub of boneMemberships[k]!) {
+        const g = subtreeGate[sub]!;
+        if (g >= 1) continue;
+        raw[branchJoints[sub]!]! += r * (1 - g);
+        r *= g;
+      }
+      raw[k]! += r;
+    }
+    // The strongest maxInfluences bones, strongest first (ties: the lower index first), in one pass.
+    let slot = 0;
+    for (let k = 0; k < boneCount; k++) {
+      const v = raw[k]!;
+      if (!(v > 0)) continue;
+      if (slot === maxInfluences && v <= outWeight[at + slot - 1]!) continue;
+      let i = slot < maxInfluences ? slot++ : slot - 1;
+      while (i > 0 && outWeight[at + i - 1]! < v) {
+        outWeight[at + i] = outWeight[at + i - 1]!;
+        outBone[at + i] = outBone[at + i - 1]!;
+        i--;
+      }
+      outWeight[at + i] = v;
+      outBone[at + i] = k;
     }
     let total = 0;
-    for (let slot = 0; slot < maxInfluences; slot++) {
-      let best = -1;
-      for (let k = 0; k < boneCount; k++) if (raw[k]! > 0 && (best < 0 || raw[k]! > raw[best]!)) best = k;
-      if (best < 0) break;
-      nodeBone[n * maxInfluences + slot] = best;
-      nodeWeight[n * maxInfluences + slot] = raw[best]!;
-      total += raw[best]!;
-      raw[best] = 0;
+    for (let i = 0; i < slot; i++) total += outWeight[at + i]!;
+    for (let i = 0; i < slot; i++) outWeight[at + i] = total > 0 ? outWeight[at + i]! / total : 0;
+    for (let i = slot; i < maxInfluences; i++) {
+      outBone[at + i] = -1;
+      outWeight[at + i] = 0;
     }
-    for (let slot = 0; slot < maxInfluences; slot++) {
-      const i = n * maxInfluences + slot;
-      nodeWeight[i] = total > 0 ? nodeWeight[i]! / total : 0;
-    }
+  };
+  for (let n = 0; n < nodeCount; n++) {
+    for (let s = 0; s < subtreeCount; s++) subtreeGate[s] = nodeGate[n * subtreeCount + s]!;
+    nodeWeights(n, nodeBone, nodeWeight, n * maxInfluences);
   }
+  throwIfAborted(signal);
+  const pixelGates = pixelBranchGates({
+    grid,
+    branches,
+    needs,
+    nodeReach,
+    segments,
+    fadePx,
+    rivals,
+  });
   throwIfAborted(signal);
 
   const jointIndex = new Map(skeleton.joints.map((j, i) => [j.id as string, i]));
@@ -575,7 +907,9 @@ export function computeSkinWeights(input: SkinWeightInput): SkinWeights {
 
   const plane = width * height;
   const data = new Float32Array(boneCount * plane);
-  const { nodeOf, corners } = grid;
+  const { nodeOf } = grid;
+  const cornerBone = new Int32Array(maxInfluences);
+  const cornerWeight = new Float64Array(maxInfluences);
   const accBone = new Int32Array(4 * maxInfluences);
   const accWeight = new Float64Array(4 * maxInfluences);
   const cornerNode = new Int32Array(4);
@@ -627,15 +961,36 @@ export function computeSkinWeights(input: SkinWeightInput): SkinWeights {
           total = 1;
         }
       } else {
+        const u = pixelGates.windowOf[p]!;
         for (let c = 0; c < 4; c++) {
           const n = cornerNode[c]!;
           if (n < 0) continue;
           const coeff = cornerCoeff[c]!;
           if (coeff === 0) continue;
+          let bones: Int16Array | Int32Array = nodeBone;
+          let weightsOf: Float32Array | Float64Array = nodeWeight;
+          let at = n * maxInfluences;
+          if (u >= 0) {
+            // The corner's weights under this pixel's own branch gates, where it has them; the
+            // corner's precomputed weights where those agree with its own gates.
+            let differs = false;
+            for (let s = 0; s < subtreeCount; s++) {
+              const g = pixelGates.gate[u * subtreeCount + s]!;
+              const own = nodeGate[n * subtreeCount + s]!;
+              subtreeGate[s] = Number.isNaN(g) ? own : g;
+              if (subtreeGate[s] !== own) differs = true;
+            }
+            if (differs) {
+              nodeWeights(n, cornerBone, cornerWeight, 0);
+              bones = cornerBone;
+              weightsOf = cornerWeight;
+              at = 0;
+            }
+          }
           for (let slot = 0; slot < maxInfluences; slot++) {
-            const k = nodeBone[n * maxInfluences + slot]!;
+            const k = bones[at + slot]!;
             if (k < 0) break;
-            const w = coeff * nodeWeight[n * maxInfluences + slot]!;
+            const w = coeff * weightsOf[at + slot]!;
             let i = 0;
             while (i < used && accBone[i] !== k) i++;
             if (i === used) {

@@ -4,7 +4,6 @@ import {
   type CharacterFiles,
   type FromWorker,
   fromWorkerSchema,
-  type RenderJob,
   type renderJobSchema,
   toWorkerSchema,
 } from '../../core/contract/jobs.js';
@@ -14,6 +13,8 @@ import type { BoneProjection } from '../../core/render/project.js';
 import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
 import { FrameEngine, type PreparedCharacter } from '../engine/engine.js';
 import { loadModelPack, type ModelPack } from '../packs/pack.js';
+import { cancelRigJob, runRigJob } from './rig.js';
+import { handleComputeWeights } from './weights.js';
 
 /**
  * The frame worker: one code path for Electron's utilityProcess (messages on process.parentPort)
@@ -175,11 +176,19 @@ onMessage((data) => {
         send({ type: 'error', jobId: null, code: 'unknown-character', message: (err as Error).message });
       }
       return;
+    case 'unloadCharacter':
+      // A job already running keeps its own reference to the character; later ones would fail.
+      characters.delete(msg.characterId);
+      return;
     case 'render':
       queue.push(msg.job);
       void pump();
       return;
+    case 'rig':
+      void runRigJob(msg.job, send);
+      return;
     case 'cancel': {
+      if (cancelRigJob(msg.jobId)) return;
       if (running?.jobId === msg.jobId) running.cancelled = true;
       const i = queue.findIndex((j) => j.jobId === msg.jobId);
       if (i >= 0) {
@@ -191,13 +200,17 @@ onMessage((data) => {
     case 'shutdown':
       void engine.dispose().finally(() => process.exit(0));
       return;
+    case 'computeWeights':
+      send(handleComputeWeights(msg));
+      return;
   }
 });
 
 // Without a parent there is nobody to render for.
 process.on('disconnect', () => process.exit(0));
+// Ctrl+C in a terminal reaches the whole process group: the host cancels its jobs and stops this
+// worker itself, so the signal must not kill it mid-job (which the host would take for a crash).
+process.on('SIGINT', () => {});
 
 // Validate our own first message too: the schema is the contract both sides build against.
 send(fromWorkerSchema.parse({ type: 'ready', pid: process.pid, provider: null }) as FromWorker);
-
-export type { RenderJob };

@@ -1,9 +1,9 @@
 import type { ApiMethodName, KeyposeApi, KeyposeBridge, MenuCommand } from '../../core/contract/api.js';
-import { createApiClient, createStudioTransport } from './client.js';
+import { createApiClient, createStudioJobs, createStudioTransport, ELECTRON_FRAMES_BASE } from './client.js';
 
 export type { KeyposeApi, MenuCommand } from '../../core/contract/api.js';
 export { ApiError } from '../../core/contract/api.js';
-export { createApiClient, createStudioTransport } from './client.js';
+export { createApiClient, createStudioJobs, createStudioTransport, fetchFrame } from './client.js';
 
 declare global {
   interface Window {
@@ -27,11 +27,19 @@ export function getApi(): KeyposeApi {
       (method, args) =>
         (bridge[method] as (...a: unknown[]) => ReturnType<KeyposeBridge[ApiMethodName]>)(...args),
       (listener: (command: MenuCommand) => void) => bridge.onMenuCommand(listener),
+      {
+        onJobEvent: (listener) => bridge.onJobEvent(listener),
+        frameUrl: (key) => `${ELECTRON_FRAMES_BASE}${encodeURIComponent(key)}`,
+      },
     );
   } else {
     const base = `${window.location.origin}/`;
     // The studio has no menu bar; its keyboard shortcuts live in the renderer.
-    cached = createApiClient(createStudioTransport(base, fetch.bind(window)), () => () => undefined);
+    cached = createApiClient(
+      createStudioTransport(base, fetch.bind(window)),
+      () => () => undefined,
+      createStudioJobs(base, (url) => new EventSource(url)),
+    );
   }
   return cached;
 }

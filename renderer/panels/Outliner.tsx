@@ -1,4 +1,5 @@
 import { type ReactElement, useMemo } from 'react';
+import { CharactersPanel } from '../characters/CharactersPanel.js';
 import { useEditor, useServices } from '../context.js';
 import { activeCharacter } from '../state/editorStore.js';
 import { jointDepths, jointSide, SIDE_COLOURS } from './jointStyle.js';
@@ -12,6 +13,7 @@ export function Outliner(): ReactElement {
 
   return (
     <section className="panel outliner" aria-label="Joints">
+      <CharactersPanel />
       <h2 className="panel-title">Joints</h2>
       <ul className="joint-list" data-testid="joint-list">
         {skeleton?.joints.map((joint) => (

@@ -1,5 +1,6 @@
 import { type ReactElement, useEffect, useRef } from 'react';
 import { useEditor, useServices } from '../context.js';
+import { EngineStatusItem } from '../render/EngineStatusItem.js';
 import { activeCharacter, isDirty } from '../state/editorStore.js';
 
 /** Project, unsaved marker, frame (updated from the playhead store, not React), selection, shell. */
@@ -60,6 +61,7 @@ export function StatusBar(): ReactElement {
         {selectedName ? `Selected: ${selectedName}` : 'Nothing selected'}
       </span>
       {gesture ? <span className="status-item status-gesture">{gesture}…</span> : null}
+      <EngineStatusItem />
       <span className="status-notice">{notice}</span>
       <span className="status-item status-shell" data-testid="status-shell">
         {shell ? `${shell.shell === 'studio' ? 'Studio' : 'Desktop'} ${shell.version}` : 'connecting…'}

@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import { FitToolButtons, ImportButton } from '../characters/CharactersPanel.js';
 import { useEditor, useServices } from '../context.js';
 import { isDirty } from '../state/editorStore.js';
 import { ToolButton } from './ToolButton.js';
@@ -34,6 +35,7 @@ export function Toolbar(): ReactElement {
           onClick={() => run('file.open')}
           testId="btn-open"
         />
+        <ImportButton />
         <ToolButton
           icon="save"
           label={dirty ? 'Save (unsaved changes)' : 'Save'}
@@ -93,6 +95,7 @@ export function Toolbar(): ReactElement {
           onClick={() => run('fit.mirror')}
           testId="btn-fit-mirror"
         />
+        <FitToolButtons />
       </div>
       <div className="tool-group segmented">
         <ToolButton

@@ -20,6 +20,7 @@ import {
   setRestPosition,
 } from '../../core/skeleton/edit.js';
 import { childrenOf, jointById } from '../../core/skeleton/query.js';
+import { followActiveCharacter } from '../characters/activeCharacter.js';
 import {
   keyJointRotation,
   keyPoseAt,
@@ -32,7 +33,7 @@ import { type PlayheadStore, setPlayheadFrame } from './playheadStore.js';
 
 export type EditorMode = 'fit' | 'pose';
 export type GizmoMode = 'rotate' | 'translate';
-export type DialogKind = 'none' | 'help' | 'open' | 'save';
+export type DialogKind = 'none' | 'help' | 'open' | 'save' | 'import' | 'export';
 
 /** An error shown in the banner until dismissed: what failed, why, and which file. */
 export interface EditorError {
@@ -81,6 +82,10 @@ export interface EditorState {
   readonly shell: ShellInfo | null;
   /** Incremented to ask the viewport to snap back to the camera view. */
   readonly cameraViewRequest: number;
+  /** Pose mode's camera view shows the engine's generated frames (else the static art). */
+  readonly showFrames: boolean;
+  /** Incremented to ask the export controller to repeat the last export (Ctrl+Shift+E). */
+  readonly repeatExportRequest: number;
 }
 
 export interface EditorActions {
@@ -114,6 +119,8 @@ export interface EditorActions {
   setNotice(notice: string | null): void;
   setShell(shell: ShellInfo): void;
   requestCameraView(): void;
+  setShowFrames(on: boolean): void;
+  requestRepeatExport(): void;
 
   /** Sets a joint's local rotation at the current frame. Auto-key: this writes a key. */
   setJointRotation(jointId: JointId, rotation: Quat): void;
@@ -170,6 +177,8 @@ const initialState: EditorState = {
   notice: null,
   shell: null,
   cameraViewRequest: 0,
+  showFrames: true,
+  repeatExportRequest: 0,
 };
 
 export function activeCharacter(state: EditorState): Character | null {
@@ -197,6 +206,8 @@ export function createEditor(playhead: PlayheadStore): Editor {
     const saved = get().savedDocument;
     set({
       document,
+      // Undo/redo may add, remove or reorder characters: stay on the same character when it exists.
+      characterIndex: followActiveCharacter(get().document, document, get().characterIndex),
       // diff() skips shared references, so this visits only the paths edited since the save.
       dirty: saved === null || (document !== saved && diff(saved, document).length > 0),
       canUndo: history.canUndo,
@@ -379,6 +390,12 @@ export function createEditor(playhead: PlayheadStore): Editor {
     },
     requestCameraView() {
       set({ cameraViewRequest: get().cameraViewRequest + 1 });
+    },
+    setShowFrames(on) {
+      set({ showFrames: on });
+    },
+    requestRepeatExport() {
+      set({ repeatExportRequest: get().repeatExportRequest + 1 });
     },
 
     setJointRotation(jointId, rotation) {

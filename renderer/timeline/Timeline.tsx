@@ -8,6 +8,7 @@ import { useEditor, useServices } from '../context.js';
 import { jointSide, SIDE_COLOURS } from '../panels/jointStyle.js';
 import { NumberField } from '../panels/NumberField.js';
 import { ToolButton } from '../panels/ToolButton.js';
+import { RenderBar } from '../render/RenderBar.js';
 import { activeCharacter } from '../state/editorStore.js';
 import { updateMotion } from '../state/edits.js';
 
@@ -443,6 +444,7 @@ function Ruler({
             {f}
           </span>
         ))}
+        <RenderBar durationFrames={durationFrames} />
         <span className="tl-playhead-badge" ref={badgeRef} data-testid="playhead-badge" />
       </div>
     </div>

@@ -4,8 +4,18 @@ import { type ComponentRef, type ReactElement, type RefObject, useEffect, useMem
 import * as THREE from 'three';
 import type { Asset } from '../../core/document/schema.js';
 import type { JointId } from '../../core/ids.js';
+import { ActiveCharacterOverlays, FitToolStatus } from '../characters/FitOverlays.js';
+import { FitHintToast } from '../characters/ImportUI.js';
+import {
+  boundsKey,
+  parseBounds,
+  SceneCharacters,
+  useActiveSceneMask,
+} from '../characters/SceneCharacters.js';
 import { useEditor, useServices } from '../context.js';
 import { HOVER_COLOUR, jointSide, SELECTED_COLOUR, SIDE_COLOURS } from '../panels/jointStyle.js';
+import { FrameLayer } from '../render/FrameLayer.js';
+import { FramesToggle } from '../render/FramesToggle.js';
 import { activeCharacter, type Editor } from '../state/editorStore.js';
 import { createBoneGeometry, createBoneOutlineGeometry } from './boneGeometry.js';
 import { PointerTool } from './PointerTool.js';
@@ -41,7 +51,16 @@ function useInvalidateOnStores(editor: Editor): void {
   }, [editor, invalidate]);
 }
 
-function ArtPlane({ asset }: { asset: Asset }): ReactElement {
+function ArtPlane({
+  asset,
+  pictureRef,
+  alphaMap,
+}: {
+  asset: Asset;
+  pictureRef?: RefObject<THREE.Mesh | null>;
+  /** The character's mask in a scene of several, so its paper does not hide the others. */
+  alphaMap?: THREE.Texture | null;
+}): ReactElement {
   const invalidate = useThree((s) => s.invalidate);
   const texture = useMemo(() => {
     const loaded = new THREE.TextureLoader().load(`data:${asset.mime};base64,${asset.dataBase64}`, () =>
@@ -68,9 +87,17 @@ function ArtPlane({ asset }: { asset: Asset }): ReactElement {
         <planeGeometry args={[asset.width, asset.height]} />
         <meshBasicMaterial color="#3a3a3a" depthWrite={false} />
       </mesh>
-      <mesh renderOrder={1}>
+      <mesh renderOrder={1} ref={pictureRef}>
         <planeGeometry args={[asset.width, asset.height]} />
-        <meshBasicMaterial map={texture} transparent depthWrite={false} toneMapped={false} />
+        {/* Keyed: three compiles alpha-map support into the shader, so adding one needs a new material. */}
+        <meshBasicMaterial
+          key={alphaMap ? 'masked' : 'plain'}
+          map={texture}
+          alphaMap={alphaMap ?? null}
+          transparent
+          depthWrite={false}
+          toneMapped={false}
+        />
       </mesh>
       <lineLoop geometry={border} renderOrder={2}>
         <lineBasicMaterial color="#5c5c5c" depthWrite={false} />
@@ -374,10 +401,12 @@ function CameraRig({ asset }: { asset: Asset | null }): null {
     return () => controls.removeEventListener('start', onStart);
   }, [controls]);
 
-  const width = asset?.width ?? 1000;
-  const height = asset?.height ?? 1000;
-  const scale = placement?.scale ?? 1;
-  const [cx, cy] = placement?.offset ?? [0, 0, 0];
+  // Several characters: frame them all (with one, this is its picture as placed).
+  const bounds = parseBounds(useEditor((s) => boundsKey(s.document)));
+  const width = bounds?.width ?? asset?.width ?? 1000;
+  const height = bounds?.height ?? asset?.height ?? 1000;
+  const scale = bounds ? 1 : (placement?.scale ?? 1);
+  const [cx, cy] = bounds ? [bounds.cx, bounds.cy] : (placement?.offset ?? [0, 0, 0]);
 
   const snap = () => {
     const ortho = camera as THREE.OrthographicCamera;
@@ -418,8 +447,12 @@ function Scene(): ReactElement {
     return character ? (s.document?.assets[character.artAssetId] ?? null) : null;
   });
   const placement = useEditor((s) => activeCharacter(s)?.placement ?? null);
+  const resolution = useEditor((s) => s.document?.resolution ?? null);
+  const sceneMask = useActiveSceneMask();
   const group = useRef<THREE.Group>(null);
   const gizmo = useRef<TransformControlsImpl>(null);
+  /** The static art's picture mesh: the frame layer hides it while a generated frame is shown. */
+  const artPicture = useRef<THREE.Mesh>(null);
   const readWorld = useMemo(() => createWorldPoseReader(editor), [editor]);
   const refs = useMemo<SceneRefs>(() => ({ group, gizmo, readWorld }), [readWorld]);
 
@@ -433,10 +466,13 @@ function Scene(): ReactElement {
         position={placement ? [placement.offset[0], placement.offset[1], placement.offset[2]] : [0, 0, 0]}
         scale={placement?.scale ?? 1}
       >
-        {asset ? <ArtPlane asset={asset} /> : null}
+        {asset ? <ArtPlane asset={asset} pictureRef={artPicture} alphaMap={sceneMask} /> : null}
+        <ActiveCharacterOverlays />
         <SkeletonView refs={refs} />
         <PoseGizmo refs={refs} />
       </group>
+      {asset && resolution ? <FrameLayer size={resolution} artRef={artPicture} /> : null}
+      <SceneCharacters />
       <PointerTool refs={refs} />
     </>
   );
@@ -456,6 +492,8 @@ function ViewportOverlay(): ReactElement {
           : 'Click a joint to select · drag a joint to swing its bone · gizmo rotates in 3D · auto-key on'}
         {onion ? ' · onion skin' : ''}
       </span>
+      <FitToolStatus />
+      <FramesToggle />
     </div>
   );
 }
@@ -476,6 +514,7 @@ export function Viewport(): ReactElement {
         <Scene />
       </Canvas>
       <ViewportOverlay />
+      <FitHintToast />
     </div>
   );
 }

@@ -71,7 +71,9 @@ describe('Electron IPC wiring', () => {
       (Object.keys(apiMethods) as ApiMethodName[]).map(apiChannel).sort(),
     );
     const bridge = createBridge(ipc.invoke, ipc.subscribe);
-    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(apiMethods), 'onMenuCommand'].sort());
+    expect(Object.keys(bridge).sort()).toEqual(
+      [...Object.keys(apiMethods), 'onMenuCommand', 'onJobEvent'].sort(),
+    );
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
   });
 

@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { quatFromAxisAngle } from '../../core/math/quat.js';
 import { identityBone } from '../../core/render/project.js';
 import { renderReference, type WarpResult } from '../../core/render/reference.js';
 import { FrameEngine } from '../../inference/engine/engine.js';
+import type { SyntheticCharacter } from '../../inference/engine/synthetic.js';
 import { armAcross, bonesFor, character, maxPremultipliedDiff, POSES, pose } from './scenes.js';
 
 /**
@@ -45,6 +47,44 @@ function edgeZone(ref: WarpResult, radius: number): Uint8Array {
     }
   }
   return edge;
+}
+
+/**
+ * The test character with thin line art owned by one bone each: a 2 px antenna sticking out of
+ * the head and a free 1 px strand hanging under the left forearm (dark, opaque, hard-edged).
+ * `hidden` draws the same lines with alpha 0, so the pixels where the two references differ are
+ * exactly the lines' pixels in the posed frame.
+ */
+function withThinLines(base: SyntheticCharacter, hidden: boolean): SyntheticCharacter {
+  const data = new Uint8Array(base.art.data);
+  const weights = new Float32Array(base.weights.data);
+  const n = W * H;
+  const lines: { bone: string; from: [number, number]; to: [number, number]; widthPx: number }[] = [
+    { bone: 'Head', from: [64, 11], to: [82, 11], widthPx: 2 },
+    { bone: 'LeftForeArm', from: [93, 40.5], to: [109, 40.5], widthPx: 1 },
+  ];
+  for (const line of lines) {
+    const k = base.weights.jointIds.indexOf(line.bone as never);
+    const [ax, ay] = line.from;
+    const ex = line.to[0] - ax;
+    const ey = line.to[1] - ay;
+    const len2 = ex * ex + ey * ey;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const t = Math.min(1, Math.max(0, ((x + 0.5 - ax) * ex + (y + 0.5 - ay) * ey) / len2));
+        const d = Math.hypot(x + 0.5 - ax - t * ex, y + 0.5 - ay - t * ey);
+        if (d >= line.widthPx / 2) continue;
+        const i = y * W + x;
+        data.set([20, 20, 30, hidden ? 0 : 255], i * 4);
+        for (let j = 0; j < base.weights.jointIds.length; j++) weights[j * n + i] = j === k ? 1 : 0;
+      }
+    }
+  }
+  return {
+    skeleton: base.skeleton,
+    art: { ...base.art, data },
+    weights: { ...base.weights, data: weights },
+  };
 }
 
 describe('FrameEngine (onnxruntime-node) vs reference', () => {
@@ -124,6 +164,38 @@ describe('FrameEngine (onnxruntime-node) vs reference', () => {
       );
     });
   }
+
+  it('keeps 1-2 px line art that misses every coarse grid point (antenna, free strand)', async () => {
+    const lined = withThinLines(ch, false);
+    const bare = withThinLines(ch, true);
+    const z = (a: number) => quatFromAxisAngle([0, 0, 1], a);
+    const linedPrepared = engine.prepare(lined.art, lined.weights);
+    // Posed (the strand and antenna turn with their bones) and, with the grid's phase shifted by
+    // a root translation of 0-3 px, a pose where they stay horizontal between grid rows.
+    const poses = [
+      pose({ LeftArm: z(-0.8), LeftForeArm: z(0.6), Head: z(0.35) } as never, [1, -2, 0]),
+      ...[0, 1, 2, 3].map((dy) => pose({ RightLeg: z(0.3) } as never, [0, dy, 0])),
+    ];
+    for (const p of poses) {
+      const bones = bonesFor(lined, p);
+      const ref = renderReference(lined.art, lined.weights, bones);
+      const refBare = renderReference(bare.art, bare.weights, bones);
+      const onLine = new Uint8Array(W * H);
+      let count = 0;
+      for (let i = 0; i < W * H; i++) {
+        if (Math.abs(ref.rgba[i * 4 + 3]! - refBare.rgba[i * 4 + 3]!) > 0.25) {
+          onLine[i] = 1;
+          count++;
+        }
+      }
+      expect(count).toBeGreaterThan(30);
+      for (const gridStep of [1, 4]) {
+        const out = await engine.render(linedPrepared, bones, { gridStep, float: true });
+        // Every line pixel is drawn where the reference draws it, in the reference's colour.
+        expect(maxPremultipliedDiff(ref.rgba, out.rgba!, (i) => onLine[i] === 0)).toBeLessThan(1 / 255);
+      }
+    }
+  });
 
   it('orders by depth like the reference: arm in front covers the chest, behind is hidden', async () => {
     const front = await engine.render(prepared, bonesFor(ch, armAcross(true)), { gridStep: 1 });

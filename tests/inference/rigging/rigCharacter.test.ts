@@ -12,7 +12,8 @@ describe('rigCharacter', () => {
     const progress: RigProgress[] = [];
     const result = await rigCharacter(
       { image: renderOnPaper(figure, 5), hasAlpha: false },
-      { onProgress: (p) => progress.push(p) },
+      // The silhouette fit (the pose-model choice is tested in poseFit.test.ts).
+      { onProgress: (p) => progress.push(p), poseModel: 'off' },
     );
     expect(result.maskSource).toBe('background');
     expect(result.fit?.sources.LeftHand).toBe('outline');

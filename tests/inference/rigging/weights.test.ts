@@ -95,20 +95,21 @@ describe('computeSkinWeights', () => {
     const leftBones = ['LeftUpLeg', 'LeftLeg', 'LeftFoot', 'LeftToeBase'].map((n) =>
       w.jointIds.indexOf(jointId(n)),
     );
-    // Right-leg pixels: the mask pixels left of the centre line in rows where the legs are apart,
-    // from 1% of the figure's height below the fork (the fork's own corner is shared by both legs).
+    // Right-leg pixels: every mask pixel left of the centre line in every row below the crotch
+    // where the legs are apart (background between them), the fork's first row included.
     const centre = 256;
     let forkRow = 0;
     for (let y = Math.ceil(legs.joints.RightUpLeg![1]); y < 512 && forkRow === 0; y++) {
       if (!legMask.data[y * 512 + centre - 1] && !legMask.data[y * 512 + centre]) forkRow = y;
     }
-    const firstLegRow = forkRow + Math.ceil(0.01 * 440);
+    expect(forkRow).toBeGreaterThan(0);
     let rightLegPixels = 0;
     let maxLeft = 0;
-    for (let y = 0; y < 512; y++) {
+    let maxJump = 0;
+    for (let y = forkRow; y < 512; y++) {
       const row = y * 512;
       const apart = legMask.data[row + centre - 1] === 0 && legMask.data[row + centre] === 0;
-      if (!apart || y < firstLegRow) continue;
+      if (!apart) continue;
       for (let x = 0; x < centre; x++) {
         if (!legMask.data[row + x]) continue;
         rightLegPixels++;
@@ -126,6 +127,17 @@ describe('computeSkinWeights', () => {
     expect(gapRight - gapLeft).toBe(3);
     expect(rightLegPixels).toBeGreaterThan(5000);
     expect(maxLeft).toBeLessThan(0.05);
+    // And the crotch above the fork, where the legs meet, stays smooth (the pelvis takes it).
+    for (let y = forkRow - 20; y < forkRow; y++) {
+      for (let x = centre - 30; x < centre + 30; x++) {
+        const p = y * 512 + x;
+        if (!legMask.data[p] || !legMask.data[p + 1]) continue;
+        for (let k = 0; k < w.jointIds.length; k++) {
+          maxJump = Math.max(maxJump, Math.abs(w.data[k * legPlane + p]! - w.data[k * legPlane + p + 1]!));
+        }
+      }
+    }
+    expect(maxJump).toBeLessThan(0.25);
   });
 
   it('recomputes after a joint drag on the cached grid, exactly as from scratch', () => {

@@ -1,0 +1,183 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { ApiError, type JobEvent } from '../../core/contract/api.js';
+import { createServiceContext } from '../../host/api/context.js';
+import {
+  type ExportOutcome,
+  type ExportRequestData,
+  resolveExport,
+  startExportJob,
+} from '../../host/api/exportServices.js';
+import { parseFrameRange } from '../../host/export/formats.js';
+import { toJobErrorData } from '../../host/jobs/jobManager.js';
+import { loadProject } from '../../host/project/store.js';
+import { type CliCommand, EXIT, UsageError } from '../command.js';
+import { parseOptions } from './options.js';
+import { createProgressReporter, withInterrupt } from './progress.js';
+import { reportFailure } from './rig.js';
+
+/** --format names -> export preset ids (host/api/exportServices.ts listPresets). */
+export const FORMAT_PRESETS: Readonly<Record<string, string>> = {
+  prores: 'prores4444',
+  png: 'png-sequence',
+  mp4: 'mp4-h264',
+  webm: 'webm-vp9',
+  gif: 'gif',
+  bvh: 'bvh',
+  glb: 'glb',
+};
+
+const EXTENSION_FORMATS: Readonly<Record<string, string>> = {
+  '.mov': 'prores',
+  '.mp4': 'mp4',
+  '.webm': 'webm',
+  '.gif': 'gif',
+  '.bvh': 'bvh',
+  '.glb': 'glb',
+};
+
+/** The format named by --format, else guessed from the output's extension (no extension: PNGs). */
+export function formatFor(outPath: string, format: string | undefined): string {
+  if (format !== undefined) {
+    if (!FORMAT_PRESETS[format]) {
+      throw new UsageError(
+        `--format must be one of ${Object.keys(FORMAT_PRESETS).join(', ')}, got "${format}".`,
+      );
+    }
+    return format;
+  }
+  const ext = extname(outPath).toLowerCase();
+  if (ext === '') return 'png';
+  const guessed = EXTENSION_FORMATS[ext];
+  if (!guessed) throw new UsageError(`cannot tell the format from "${ext}"; give --format.`);
+  return guessed;
+}
+
+export const renderCommand: CliCommand = {
+  name: 'render',
+  summary: 'Render a project to video (ProRes/MP4/WebM/GIF), a PNG sequence, or its motion (BVH/glTF).',
+  usage:
+    'keypose render <project.keypose> -o <file> [--format prores|png|mp4|webm|gif|bvh|glb] [--fps 23.976] ' +
+    '[--range 0-47] [--scale 0.5] [--timecode 01:00:00:00] [--background #rrggbb|picture] [--character NAME] [--json]',
+  async run(args, context) {
+    const { positionals, values } = parseOptions(args, {
+      '-o': 'out',
+      '--out': 'out',
+      '--format': 'format',
+      '-f': 'format',
+      '--fps': 'fps',
+      '--range': 'range',
+      '--scale': 'scale',
+      '--timecode': 'timecode',
+      '--background': 'background',
+      '--character': 'character',
+    });
+    if (positionals.length !== 1) throw new UsageError('render takes exactly one project file.');
+    const out = values.get('out');
+    if (!out) throw new UsageError('render needs -o <file>.');
+    const projectPath = resolve(context.cwd, positionals[0]!);
+    const outPath = resolve(context.cwd, out);
+    const format = formatFor(outPath, values.get('format'));
+    let range: { start: number; end: number } | undefined;
+    const rangeText = values.get('range');
+    if (rangeText !== undefined) {
+      try {
+        const parsed = parseFrameRange(rangeText);
+        range = { start: parsed.startFrame, end: parsed.endFrame };
+      } catch (err) {
+        throw new UsageError(`--range: ${(err as Error).message}.`);
+      }
+    }
+    const scaleText = values.get('scale');
+    const scale = scaleText === undefined ? undefined : Number(scaleText);
+    if (scale !== undefined && !(scale > 0 && scale <= 4)) {
+      throw new UsageError(`--scale must be in (0, 4], got "${scaleText}".`);
+    }
+    if (!existsSync(dirname(outPath)) || !statSync(dirname(outPath)).isDirectory()) {
+      return reportFailure(context, 'render', {
+        code: 'invalid-argument',
+        message: `cannot write ${outPath}: the folder ${dirname(outPath)} does not exist.`,
+        file: outPath,
+      });
+    }
+
+    let document: Awaited<ReturnType<typeof loadProject>>;
+    try {
+      document = await loadProject(projectPath);
+    } catch (error) {
+      if (error instanceof ApiError) return reportFailure(context, 'render', error.toData());
+      throw error;
+    }
+    const characterArg = values.get('character');
+    const character = characterArg
+      ? document.characters.find((c) => c.id === characterArg || c.name === characterArg)
+      : document.characters[0];
+    if (!character) {
+      return reportFailure(context, 'render', {
+        code: 'invalid-argument',
+        message: `${projectPath} has no character "${characterArg}".`,
+        file: projectPath,
+      });
+    }
+    const request: ExportRequestData = {
+      document,
+      characterId: character.id,
+      presetId: FORMAT_PRESETS[format]!,
+      outPath,
+      ...(values.has('fps') ? { fps: values.get('fps')! } : {}),
+      ...(scale !== undefined ? { scale } : {}),
+      ...(range ? { range } : {}),
+      ...(values.has('timecode') ? { startTimecode: values.get('timecode')! } : {}),
+      ...(values.has('background') ? { background: values.get('background')! } : {}),
+    };
+    try {
+      resolveExport(request);
+    } catch (error) {
+      if (error instanceof ApiError) return reportFailure(context, 'render', error.toData());
+      throw error;
+    }
+
+    const ctx = createServiceContext({ shell: 'studio', projectsDir: null, confineToProjectsDir: false });
+    const progress = createProgressReporter(context.stderr, context.stderrIsTTY ?? false);
+    const unsubscribe = ctx.jobs.subscribe((event: JobEvent) => {
+      if (event.type !== 'progress' || event.total <= 0) return;
+      const unit = event.stage === 'writing' ? '' : ` ${event.done}/${event.total} frames`;
+      progress.update({
+        fraction: event.done / event.total,
+        stage: event.stage ?? 'rendering',
+        etaSec: event.etaSec ?? null,
+        ...(unit ? { detail: unit.trim() } : {}),
+      });
+    });
+    try {
+      const outcome: ExportOutcome | undefined = await withInterrupt(async (signal) => {
+        const job = startExportJob(ctx, request, outPath);
+        signal.addEventListener('abort', () => ctx.jobs.cancel(job.jobId), { once: true });
+        return job.result;
+      });
+      progress.finish();
+      if (!outcome) {
+        return reportFailure(context, 'render', {
+          code: 'cancelled',
+          message: `cancelled; nothing was written to ${outPath}.`,
+          file: outPath,
+        });
+      }
+      if (context.json) context.stdout(`${JSON.stringify({ ok: true, export: outcome }, null, 2)}\n`);
+      else {
+        const size = outcome.width ? `, ${outcome.width}x${outcome.height} px` : '';
+        context.stdout(
+          `Wrote ${outcome.path} (${format}, ${outcome.frameCount} frames${size}) in ${outcome.elapsedSec.toFixed(1)} s\n`,
+        );
+        for (const note of outcome.ignored) context.stderr(`note: ignored ${note}\n`);
+      }
+      return EXIT.ok;
+    } catch (error) {
+      progress.finish();
+      return reportFailure(context, 'render', toJobErrorData(error));
+    } finally {
+      unsubscribe();
+      await ctx.dispose();
+    }
+  },
+};

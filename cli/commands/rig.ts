@@ -1,0 +1,144 @@
+import { basename, extname, resolve } from 'node:path';
+import { ApiError, type ApiErrorData, type ImportedCharacter } from '../../core/contract/api.js';
+import { createProject, DEFAULT_DURATION_FRAMES, DEFAULT_FPS } from '../../core/document/factory.js';
+import type { ProjectDocument } from '../../core/document/schema.js';
+import { importAndRigCharacter } from '../../host/api/characterServices.js';
+import { PROJECT_EXTENSION, saveProject } from '../../host/project/store.js';
+import { WorkerSupervisor } from '../../host/worker/supervisor.js';
+import { type CliCommand, type CliContext, EXIT, UsageError } from '../command.js';
+import { parseOptions } from './options.js';
+import { createProgressReporter, withInterrupt } from './progress.js';
+
+/** A one-character project around an imported, rigged character (resolution = the art's size). */
+export function projectFromImport(
+  imported: ImportedCharacter,
+  opts: { name: string; fps?: number; durationFrames?: number },
+): ProjectDocument {
+  const art = imported.assets[imported.character.artAssetId];
+  if (!art) throw new Error('the imported character has no art asset');
+  const doc = createProject({
+    name: opts.name,
+    art: { assetId: imported.character.artAssetId, asset: art },
+    fps: opts.fps ?? DEFAULT_FPS,
+    durationFrames: opts.durationFrames ?? DEFAULT_DURATION_FRAMES,
+  });
+  return { ...doc, characters: [imported.character], assets: { ...imported.assets } };
+}
+
+/** Exit code for an ApiError: the input's fault (2), cancelled (130), or the rig/worker's (3). */
+export function exitCodeFor(error: ApiErrorData): number {
+  switch (error.code) {
+    case 'cancelled':
+      return EXIT.cancelled;
+    case 'invalid-argument':
+    case 'not-found':
+    case 'corrupt-file':
+    case 'future-version':
+    case 'invalid-project':
+    case 'unsupported':
+      return EXIT.badInput;
+    default:
+      return EXIT.renderFailed;
+  }
+}
+
+export function reportFailure(context: CliContext, command: string, error: ApiErrorData): number {
+  if (context.json) context.stdout(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+  else context.stderr(`keypose ${command}: ${error.message}\n`);
+  return exitCodeFor(error);
+}
+
+function positiveInt(text: string, what: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${what} must be a positive integer, got "${text}".`);
+  return n;
+}
+
+export const rigCommand: CliCommand = {
+  name: 'rig',
+  summary: 'Import a picture (PNG/JPEG/WebP/PSD or an Animated Drawings folder), rig it, save a project.',
+  usage: 'keypose rig <picture> -o <project.keypose> [--name NAME] [--fps 24] [--frames 48] [--json]',
+  async run(args, context) {
+    const { positionals, values } = parseOptions(args, {
+      '-o': 'out',
+      '--out': 'out',
+      '--name': 'name',
+      '--fps': 'fps',
+      '--frames': 'frames',
+    });
+    if (positionals.length !== 1)
+      throw new UsageError('rig takes exactly one picture (or character folder).');
+    const out = values.get('out');
+    if (!out) throw new UsageError('rig needs -o <project.keypose>.');
+    const picture = resolve(context.cwd, positionals[0]!);
+    const outPath = resolve(
+      context.cwd,
+      out.endsWith(PROJECT_EXTENSION) ? out : `${out}${PROJECT_EXTENSION}`,
+    );
+    const fpsText = values.get('fps');
+    const fps = fpsText === undefined ? undefined : Number(fpsText);
+    if (fps !== undefined && !(fps > 0 && fps <= 240))
+      throw new UsageError(`--fps must be in (0, 240], got "${fpsText}".`);
+    const framesText = values.get('frames');
+    const durationFrames = framesText === undefined ? undefined : positiveInt(framesText, '--frames');
+    const name = values.get('name') ?? (basename(picture, extname(picture)) || 'Character');
+
+    const progress = createProgressReporter(context.stderr, context.stderrIsTTY ?? false);
+    const supervisor = new WorkerSupervisor();
+    const startedMs = performance.now();
+    try {
+      const imported = await withInterrupt((signal) =>
+        importAndRigCharacter(
+          supervisor,
+          { path: picture },
+          {
+            signal,
+            onProgress: ({ fraction, stage }) => {
+              const elapsedSec = (performance.now() - startedMs) / 1000;
+              const etaSec = fraction > 0.05 ? (elapsedSec / fraction) * (1 - fraction) : null;
+              progress.update({ fraction, stage, etaSec });
+            },
+          },
+        ),
+      );
+      progress.finish();
+      const doc = projectFromImport(imported, {
+        name,
+        ...(fps !== undefined ? { fps } : {}),
+        ...(durationFrames !== undefined ? { durationFrames } : {}),
+      });
+      // Atomic: a temporary file renamed over the target, so Ctrl+C never leaves half a project.
+      await saveProject(outPath, doc);
+      const result = {
+        ok: true,
+        project: outPath,
+        name: doc.name,
+        character: {
+          id: imported.character.id,
+          name: imported.character.name,
+          joints: imported.character.skeleton.joints.length,
+          art: { width: doc.resolution.width, height: doc.resolution.height },
+        },
+        fit: imported.fit,
+        warnings: imported.warnings,
+        elapsedSec: (performance.now() - startedMs) / 1000,
+      };
+      if (context.json) context.stdout(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        context.stdout(
+          `Rigged ${picture} -> ${outPath}\n  ${result.character.joints} joints (${imported.fit.method} fit), ` +
+            `${doc.resolution.width}x${doc.resolution.height} px, ${result.elapsedSec.toFixed(1)} s\n`,
+        );
+        for (const warning of imported.warnings) context.stderr(`warning: ${warning}\n`);
+      }
+      return EXIT.ok;
+    } catch (error) {
+      progress.finish();
+      if (error instanceof ApiError) return reportFailure(context, 'rig', error.toData());
+      throw error;
+    } finally {
+      await supervisor.stop();
+    }
+  },
+};

@@ -1,0 +1,360 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import sharp from 'sharp';
+import {
+  ApiError,
+  type ImportedCharacter,
+  type ImportSource,
+  importedCharacterSchema,
+} from '../../core/contract/api.js';
+import { type FromWorker, type ToWorker, toWorkerSchema } from '../../core/contract/jobs.js';
+import { hashAssetId } from '../../core/document/factory.js';
+import type { Asset, ProjectDocument } from '../../core/document/schema.js';
+import { newId } from '../../core/ids.js';
+import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import { ImportError } from '../import/errors.js';
+import { importCharacter as decodeCharacterSource } from '../import/importCharacter.js';
+import type { WorkerSupervisor } from '../worker/supervisor.js';
+import type { ServiceContext } from './context.js';
+import type { ApiImplementation } from './services.js';
+
+/**
+ * Character import as a job: the host decodes the source (host/import: PNG/JPEG/WebP/PSD or an
+ * Animated Drawings folder), the frame worker rigs it (inference/worker/rig.ts: mask, skeleton
+ * fit, skin weights), and the job's result is an ImportedCharacter the renderer adds to its
+ * document. Also the weight overlay (one joint's skin weights as a heat map).
+ */
+
+type RigDone = Extract<FromWorker, { type: 'rigDone' }>;
+
+export interface ImportProgress {
+  /** 0..1 over decode + rig. */
+  readonly fraction: number;
+  readonly stage: string;
+}
+
+export interface ImportOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Paths must lie inside this folder (the studio); a drag-and-dropped file is always allowed. */
+  readonly confineToDir?: string | null;
+}
+
+/** Share of the progress bar the decoding takes; the rig has the rest. */
+const DECODE_SHARE = 0.1;
+
+function cancelledError(): ApiError {
+  return new ApiError({ code: 'cancelled', message: 'The import was cancelled.' });
+}
+
+/** A file name from the browser, reduced to a safe base name (no folders, no odd characters). */
+function safeFileName(name: string): string {
+  const base = basename(name.replace(/\\/g, '/')).replace(/[^\w.\- ]+/g, '_');
+  return base === '' || base === '.' || base === '..' ? 'picture' : base;
+}
+
+function confinedPath(path: string, dir: string | null | undefined): string {
+  const absolute = dir && !isAbsolute(path) ? resolve(dir, path) : resolve(path);
+  if (dir) {
+    const inside = relative(resolve(dir), absolute);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+      throw new ApiError({
+        code: 'invalid-argument',
+        message: `${absolute} is outside the projects folder ${dir}; drop the file on the window instead.`,
+        file: absolute,
+      });
+    }
+  }
+  return absolute;
+}
+
+/**
+ * Sends one rig job to the worker and follows it to its end. A worker that dies meanwhile is
+ * restarted by the supervisor and the rig is sent once more; a second death fails the import.
+ */
+export function rigInWorker(
+  supervisor: WorkerSupervisor,
+  job: Extract<ToWorker, { type: 'rig' }>['job'],
+  opts: { signal?: AbortSignal; onProgress?: (fraction: number, stage: string) => void } = {},
+): Promise<RigDone> {
+  const message = toWorkerSchema.parse({ type: 'rig', job }) as ToWorker;
+  return new Promise<RigDone>((resolvePromise, reject) => {
+    let retries = 0;
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      unwatch();
+      opts.signal?.removeEventListener('abort', onAbort);
+      outcome();
+    };
+    const onAbort = () => {
+      supervisor.post({ type: 'cancel', jobId: job.jobId });
+      // The worker answers rigFailed 'cancelled' at its next stage boundary; do not wait for it.
+      finish(() => reject(cancelledError()));
+    };
+    const unwatch = supervisor.watch({
+      message: (msg) => {
+        if (!('jobId' in msg) || msg.jobId !== job.jobId) return;
+        if (msg.type === 'rigProgress') opts.onProgress?.(msg.fraction, msg.stage);
+        else if (msg.type === 'rigDone') finish(() => resolvePromise(msg));
+        else if (msg.type === 'rigFailed') {
+          finish(() =>
+            reject(
+              msg.code === 'cancelled'
+                ? cancelledError()
+                : Object.assign(new Error(msg.message), { rigCode: msg.code }),
+            ),
+          );
+        }
+      },
+      exit: (reason) => {
+        if (settled) return;
+        if (retries >= 1) {
+          finish(() =>
+            reject(new ApiError({ code: 'worker-failed', message: `${reason} twice while rigging.` })),
+          );
+          return;
+        }
+        retries++;
+        // The supervisor starts a new worker on the next message.
+        setImmediate(() => {
+          if (!settled) supervisor.post(message);
+        });
+      },
+    });
+    if (opts.signal?.aborted) {
+      finish(() => reject(cancelledError()));
+      return;
+    }
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      supervisor.post(message);
+    } catch (err) {
+      finish(() => reject(err));
+    }
+  });
+}
+
+async function maskAsset(mask: Uint8Array, width: number, height: number): Promise<Asset> {
+  const grey = Buffer.alloc(width * height);
+  for (let i = 0; i < grey.length; i++) grey[i] = mask[i] ? 255 : 0;
+  const png = await sharp(grey, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
+  return { mime: 'image/png', width, height, dataBase64: png.toString('base64'), sourceName: 'mask' };
+}
+
+/**
+ * Imports and rigs one character. Errors are ApiErrors naming the file as the user knows it (the
+ * dropped file's name, not our temporary copy).
+ */
+export async function importAndRigCharacter(
+  supervisor: WorkerSupervisor,
+  source: ImportSource,
+  opts: ImportOptions = {},
+): Promise<ImportedCharacter> {
+  const report = (fraction: number, stage: string) => opts.onProgress?.({ fraction, stage });
+  let path: string;
+  let displayName: string;
+  let tempDir: string | null = null;
+  if ('path' in source) {
+    path = confinedPath(source.path, opts.confineToDir);
+    displayName = path;
+  } else {
+    displayName = safeFileName(source.fileName);
+    tempDir = await mkdtemp(join(tmpdir(), 'keypose-import-'));
+    path = join(tempDir, displayName);
+    await writeFile(path, Buffer.from(source.dataBase64, 'base64'));
+  }
+  const rename = (error: unknown): unknown => {
+    if (tempDir === null || !(error instanceof ApiError)) return error;
+    const data = error.toData();
+    return new ApiError({
+      ...data,
+      message: data.message.split(path).join(displayName),
+      file: displayName,
+    });
+  };
+  try {
+    report(0, 'decode');
+    const decoded = await decodeCharacterSource(path).catch((error: unknown) => {
+      throw rename(error);
+    });
+    if (opts.signal?.aborted) throw cancelledError();
+    report(DECODE_SHARE, 'mask');
+    const rgbaImage = (image: RgbaImage) => ({ width: image.width, height: image.height, rgba: image.data });
+    let rig: RigDone;
+    try {
+      rig = await rigInWorker(
+        supervisor,
+        {
+          jobId: newId('rig'),
+          image: rgbaImage(decoded.rgba),
+          hasAlpha: decoded.hasAlpha,
+          layers: decoded.partHints.map((l) => ({
+            name: l.name,
+            left: l.left,
+            top: l.top,
+            image: rgbaImage(l.image),
+          })),
+          ...(decoded.skeleton
+            ? {
+                skeleton: {
+                  joints: decoded.skeleton.joints.map((j) => ({
+                    ...j,
+                    restPosition: [j.restPosition[0], j.restPosition[1], j.restPosition[2]] as [
+                      number,
+                      number,
+                      number,
+                    ],
+                  })),
+                },
+              }
+            : {}),
+        },
+        {
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          onProgress: (fraction, stage) => report(DECODE_SHARE + (1 - DECODE_SHARE) * fraction, stage),
+        },
+      );
+    } catch (error) {
+      const rigCode = (error as { rigCode?: string }).rigCode;
+      if (rigCode === 'no-figure') {
+        throw new ImportError('no-figure', displayName, (error as Error).message);
+      }
+      if (rigCode === 'invalid-input') {
+        throw new ImportError('corrupt-file', displayName, (error as Error).message);
+      }
+      if (error instanceof ApiError) throw error;
+      throw new ApiError({
+        code: 'worker-failed',
+        message: `${displayName}: rigging failed (${(error as Error).message})`,
+        file: displayName,
+      });
+    }
+    const artBytes = Buffer.from(decoded.asset.dataBase64, 'base64');
+    const artAssetId = hashAssetId(artBytes);
+    const assets: Record<string, Asset> = { [artAssetId]: decoded.asset };
+    let maskAssetId: string | undefined;
+    if (rig.mask) {
+      const asset = await maskAsset(rig.mask, decoded.rgba.width, decoded.rgba.height);
+      maskAssetId = hashAssetId(Buffer.from(asset.dataBase64, 'base64'));
+      assets[maskAssetId] = asset;
+    }
+    const name = basename(displayName, extname(displayName)) || 'Character';
+    const warnings = [...rig.warnings];
+    if (rig.templatedJoints.length > 0) {
+      warnings.push(`Placed by proportion, check by hand in Fit mode: ${rig.templatedJoints.join(', ')}.`);
+    }
+    return importedCharacterSchema.parse({
+      character: {
+        id: newId('char'),
+        name,
+        artAssetId,
+        ...(maskAssetId ? { maskAssetId } : {}),
+        skeleton: rig.skeleton,
+        motion: { rotations: {}, rootTranslation: [] },
+        placement: { offset: [0, 0, 0], scale: 1 },
+      },
+      assets,
+      fit: { method: rig.fitMethod, templatedJoints: rig.templatedJoints },
+      warnings,
+    });
+  } finally {
+    if (tempDir !== null) await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** Blue (0) -> cyan -> green -> yellow -> red (1), as inference/rigging/weights.ts weightOverlay. */
+const HEAT_STOPS: readonly (readonly [number, number, number])[] = [
+  [20, 40, 160],
+  [0, 170, 220],
+  [40, 200, 80],
+  [250, 220, 40],
+  [230, 40, 30],
+];
+/** Overlay opacity: the art stays visible under the heat map. */
+const OVERLAY_ALPHA = 180;
+
+/**
+ * One joint's weights as straight RGBA: the heat colour inside the figure (where the weights of
+ * all joints sum to 1), transparent outside it.
+ */
+export function weightHeatMap(weights: SkinWeights, jointIndex: number): RgbaImage {
+  const plane = weights.width * weights.height;
+  const out = new Uint8Array(plane * 4);
+  const k = weights.jointIds.length;
+  for (let p = 0; p < plane; p++) {
+    let total = 0;
+    for (let j = 0; j < k && total < 0.5; j++) total += weights.data[j * plane + p]!;
+    if (total < 0.5) continue;
+    const w = Math.min(1, Math.max(0, weights.data[jointIndex * plane + p]!));
+    const f = w * (HEAT_STOPS.length - 1);
+    const i = Math.min(HEAT_STOPS.length - 2, Math.floor(f));
+    const u = f - i;
+    const a = HEAT_STOPS[i]!;
+    const b = HEAT_STOPS[i + 1]!;
+    out[p * 4] = Math.round(a[0] + (b[0] - a[0]) * u);
+    out[p * 4 + 1] = Math.round(a[1] + (b[1] - a[1]) * u);
+    out[p * 4 + 2] = Math.round(a[2] + (b[2] - a[2]) * u);
+    out[p * 4 + 3] = OVERLAY_ALPHA;
+  }
+  return { width: weights.width, height: weights.height, data: out };
+}
+
+export async function weightOverlayPng(
+  ctx: ServiceContext,
+  document: ProjectDocument,
+  characterId: string,
+  jointId: string,
+): Promise<{ width: number; height: number; pngBase64: string }> {
+  const character = document.characters.find((c) => c.id === characterId);
+  if (!character) {
+    throw new ApiError({ code: 'not-found', message: `The project has no character "${characterId}".` });
+  }
+  if (!character.skeleton.joints.some((j) => j.id === jointId)) {
+    throw new ApiError({
+      code: 'invalid-argument',
+      message: `Character "${character.name}" has no joint "${jointId}".`,
+    });
+  }
+  // The weights the frame engine renders with (computed in the worker, cached by the render service).
+  const weights = await ctx.render.skinWeights(document, characterId);
+  const index = weights.jointIds.indexOf(jointId as SkinWeights['jointIds'][number]);
+  if (index < 0) {
+    throw new ApiError({ code: 'internal', message: `No weight map for joint "${jointId}".` });
+  }
+  const heat = weightHeatMap(weights, index);
+  const png = await sharp(Buffer.from(heat.data.buffer, heat.data.byteOffset, heat.data.byteLength), {
+    raw: { width: heat.width, height: heat.height, channels: 4 },
+  })
+    .png()
+    .toBuffer();
+  return { width: heat.width, height: heat.height, pngBase64: png.toString('base64') };
+}
+
+/** importCharacter (a job) and getWeightOverlay. */
+export function createCharacterServices(
+  ctx: ServiceContext,
+): Pick<ApiImplementation, 'importCharacter' | 'getWeightOverlay'> {
+  const confineToDir =
+    ctx.options.confineToProjectsDir && ctx.options.projectsDir ? resolve(ctx.options.projectsDir) : null;
+  return {
+    async importCharacter(source) {
+      const started = ctx.jobs.start('import', (job) =>
+        importAndRigCharacter(ctx.supervisor(), source, {
+          signal: job.signal,
+          confineToDir,
+          // Per mille, so the job manager's ETA works on integers.
+          onProgress: ({ fraction, stage }) => job.progress(Math.round(fraction * 1000), 1000, stage),
+        }),
+      );
+      return { jobId: started.jobId };
+    },
+    async getWeightOverlay(request) {
+      return weightOverlayPng(ctx, request.document, request.characterId, request.jointId);
+    },
+  };
+}

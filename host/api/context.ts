@@ -1,0 +1,69 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { JobManager } from '../jobs/jobManager.js';
+import { RenderService } from '../render/renderService.js';
+import { type WorkerFactory, WorkerSupervisor } from '../worker/supervisor.js';
+
+export interface ServicesOptions {
+  shell: 'electron' | 'studio';
+  /** Folder the studio lists and saves projects in; null in Electron (dialogs choose). */
+  projectsDir: string | null;
+  /**
+   * Confine file access to projectsDir (the studio: any page the browser opens can reach
+   * 127.0.0.1, so the server must not read or write arbitrary paths for it).
+   */
+  confineToProjectsDir: boolean;
+  version?: string;
+  samplePath?: string | null;
+  /** Parent of the per-project frame caches (<cacheRoot>/<projectId>); default ~/.cache/keypose. */
+  cacheRoot?: string;
+  /** How the frame worker is started (Electron: utilityProcess); default child_process.fork. */
+  workerFactory?: WorkerFactory;
+}
+
+/**
+ * What every service group (host/api/renderServices.ts, characterServices.ts, exportServices.ts)
+ * shares: the options, one job manager (whose events the shell forwards), one render service and
+ * one frame worker, started on first use so that shells and tests that never render never fork it.
+ */
+export interface ServiceContext {
+  readonly options: ServicesOptions;
+  readonly jobs: JobManager;
+  readonly render: RenderService;
+  /** The frame worker's supervisor, started on first use. */
+  supervisor(): WorkerSupervisor;
+  /** Cancels running jobs and stops the worker (shell shutdown, test teardown). */
+  dispose(): Promise<void>;
+}
+
+export function defaultCacheRoot(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'keypose');
+}
+
+export function createServiceContext(options: ServicesOptions): ServiceContext {
+  const jobs = new JobManager();
+  let supervisor: WorkerSupervisor | null = null;
+  const getSupervisor = (): WorkerSupervisor => {
+    supervisor ??= new WorkerSupervisor(options.workerFactory ? { factory: options.workerFactory } : {});
+    return supervisor;
+  };
+  const render = new RenderService({
+    jobs,
+    supervisor: getSupervisor,
+    cacheRoot: options.cacheRoot ?? defaultCacheRoot(),
+  });
+  return {
+    options,
+    jobs,
+    render,
+    supervisor: getSupervisor,
+    async dispose() {
+      jobs.cancelAll();
+      render.dispose();
+      const s = supervisor;
+      supervisor = null;
+      if (s) await s.stop();
+    },
+  };
+}

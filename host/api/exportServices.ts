@@ -1,0 +1,371 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { z } from 'zod';
+import {
+  ApiError,
+  type ApiErrorData,
+  type ExportPresetInfo,
+  type exportRequestSchema,
+} from '../../core/contract/api.js';
+import type { ProjectDocument } from '../../core/document/schema.js';
+import { type FrameRate, parseFrameRate } from '../../core/io/frameRate.js';
+import { parseTimecode } from '../../core/io/timecode.js';
+import type { RgbaImage } from '../../core/render/types.js';
+import { EXPORT_PRESETS, type ExportBackground, type ExportFormatId } from '../export/formats.js';
+import { exportBvh, exportGltf } from '../export/motionExport.js';
+import { ExportError, exportVideo } from '../export/videoExport.js';
+import { projectFileName } from '../project/store.js';
+import type { RenderService } from '../render/renderService.js';
+import type { ServiceContext } from './context.js';
+import type { ApiImplementation } from './services.js';
+
+/**
+ * Export presets and export jobs: video and image sequences stream the render service's frames
+ * into ffmpeg (host/export/videoExport.ts: temporary name, renamed at the end, so a cancelled or
+ * failed export leaves nothing at the destination); BVH and glTF write the motion
+ * (host/export/motionExport.ts).
+ *
+ * The frame rate conforms, it does not retime: frame N of the project is frame N of the file,
+ * played at the requested rate (e.g. a 24 fps project exported at 23.976 for NTSC editing).
+ */
+
+export type ExportRequestData = z.output<typeof exportRequestSchema>;
+export type MotionPresetId = 'bvh' | 'glb';
+export type ExportPresetId = ExportFormatId | MotionPresetId;
+
+const MOTION_PRESETS: readonly ExportPresetInfo[] = [
+  {
+    id: 'bvh',
+    label: 'Blender / Maya / MotionBuilder: BVH motion',
+    extension: 'bvh',
+    alpha: false,
+    kind: 'motion',
+  },
+  {
+    id: 'glb',
+    label: 'Blender / game engines: glTF binary (skeleton + animation)',
+    extension: 'glb',
+    alpha: false,
+    kind: 'motion',
+  },
+];
+
+/** Every preset the export dialog offers; extensions without the dot ('' = a folder of PNGs). */
+export function listPresets(): ExportPresetInfo[] {
+  return [
+    ...EXPORT_PRESETS.map(
+      (p): ExportPresetInfo => ({
+        id: p.id,
+        label: p.label,
+        extension: p.extension.replace(/^\./, ''),
+        alpha: p.alpha,
+        kind: p.imageSequence ? 'image-sequence' : 'video',
+      }),
+    ),
+    ...MOTION_PRESETS,
+  ];
+}
+
+function presetInfo(id: string): ExportPresetInfo {
+  const preset = listPresets().find((p) => p.id === id);
+  if (!preset) {
+    throw new ApiError({
+      code: 'invalid-argument',
+      message: `Unknown export preset "${id}"; one of ${listPresets()
+        .map((p) => p.id)
+        .join(', ')}.`,
+    });
+  }
+  return preset;
+}
+
+function invalid(message: string): ApiError {
+  return new ApiError({ code: 'invalid-argument', message });
+}
+
+/** Throws when a path from the caller leaves `dir` (the studio confines files to its projects folder). */
+export function confinePath(path: string, dir: string | null): string {
+  const absolute = dir && !isAbsolute(path) ? resolve(dir, path) : resolve(path);
+  if (dir) {
+    const inside = relative(dir, absolute);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+      throw new ApiError({
+        code: 'invalid-argument',
+        message: `${absolute} is outside the projects folder ${dir}; the studio only writes there.`,
+        file: absolute,
+      });
+    }
+  }
+  return absolute;
+}
+
+/** <dir>/<name>.<ext>, or "<name> 2.<ext>", "<name> 3.<ext>"… when taken: never overwrites. */
+export function freeExportPath(dir: string, documentName: string, extension: string): string {
+  const base = projectFileName(documentName).replace(/\.keypose$/, '');
+  const dot = extension === '' ? '' : `.${extension}`;
+  for (let n = 1; n < 10000; n++) {
+    const candidate = join(dir, `${n === 1 ? base : `${base} ${n}`}${dot}`);
+    if (!existsSync(candidate)) return candidate;
+  }
+  throw new ApiError({ code: 'io-error', message: `No free file name for "${documentName}" in ${dir}.` });
+}
+
+/** The request's options, checked against the document before anything is rendered. */
+export interface ResolvedExport {
+  readonly preset: ExportPresetInfo;
+  readonly character: ProjectDocument['characters'][number];
+  readonly fps: FrameRate;
+  readonly startFrame: number;
+  readonly endFrame: number;
+  readonly background?: ExportBackground;
+}
+
+export function resolveExport(request: ExportRequestData, confineDir: string | null = null): ResolvedExport {
+  const preset = presetInfo(request.presetId);
+  const doc = request.document;
+  const character = request.characterId
+    ? doc.characters.find((c) => c.id === request.characterId)
+    : doc.characters[0];
+  if (!character) throw invalid(`The project has no character "${request.characterId}".`);
+  let fps: FrameRate;
+  try {
+    fps = parseFrameRate(request.fps ?? String(doc.fps));
+  } catch (err) {
+    throw invalid(`Frame rate: ${(err as Error).message}.`);
+  }
+  const startFrame = request.range?.start ?? 0;
+  const endFrame = request.range?.end ?? doc.durationFrames - 1;
+  if (endFrame < startFrame)
+    throw invalid(`The frame range ends (${endFrame}) before it starts (${startFrame}).`);
+  if (endFrame >= doc.durationFrames) {
+    throw invalid(
+      `The frame range ${startFrame}-${endFrame} goes past the project's last frame ${doc.durationFrames - 1}.`,
+    );
+  }
+  if (request.startTimecode) {
+    try {
+      parseTimecode(request.startTimecode, fps);
+    } catch (err) {
+      throw invalid(`Start timecode: ${(err as Error).message}.`);
+    }
+  }
+  let background: ExportBackground | undefined;
+  if (request.background) {
+    background = /^#?[0-9a-f]{6}$/i.test(request.background.trim())
+      ? { kind: 'color', color: request.background.trim() }
+      : { kind: 'picture', path: confinePath(request.background, confineDir) };
+  }
+  return { preset, character, fps, startFrame, endFrame, ...(background ? { background } : {}) };
+}
+
+export interface ExportOutcome {
+  readonly path: string;
+  readonly presetId: string;
+  readonly frameCount: number;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly elapsedSec: number;
+  /** Requested options the format cannot honour (e.g. a timecode in an MP4). */
+  readonly ignored: readonly string[];
+}
+
+export interface ExportRunOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number, stage: string) => void;
+  /** Overrides FFMPEG_PATH and the bundled binary. */
+  readonly ffmpegPath?: string;
+}
+
+function exportErrorData(err: ExportError, outPath: string): ApiErrorData {
+  const code: ApiErrorData['code'] =
+    err.code === 'cancelled'
+      ? 'cancelled'
+      : err.code === 'destination'
+        ? 'io-error'
+        : err.code === 'ffmpeg-missing' || err.code === 'encoder-missing'
+          ? 'unsupported'
+          : err.code === 'too-large'
+            ? 'invalid-argument'
+            : 'internal';
+  return { code, message: err.message, file: outPath };
+}
+
+/** Pulls the first frame, so the encoder learns the frame size, then hands on all of them. */
+async function peekFrames(
+  frames: AsyncIterable<{ image: RgbaImage }>,
+): Promise<{ first: RgbaImage; all: AsyncIterable<RgbaImage> }> {
+  const iterator = frames[Symbol.asyncIterator]();
+  const head = await iterator.next();
+  if (head.done) throw new ApiError({ code: 'internal', message: 'The renderer produced no frame.' });
+  const first = head.value.image;
+  async function* all(): AsyncGenerator<RgbaImage> {
+    try {
+      yield first;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value.image;
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return { first, all: all() };
+}
+
+/**
+ * Runs one export to `outPath` (the file; for the PNG sequence, the folder). Rejects with an
+ * ApiError naming the destination; on cancel or failure nothing is left there.
+ */
+export async function runExport(
+  render: RenderService,
+  request: ExportRequestData,
+  outPath: string,
+  opts: ExportRunOptions = {},
+  confineDir: string | null = null,
+): Promise<ExportOutcome> {
+  const resolved = resolveExport(request, confineDir);
+  const { preset, character, fps, startFrame, endFrame } = resolved;
+  const frameCount = endFrame - startFrame + 1;
+  const started = performance.now();
+  const signal = opts.signal;
+  const cancelled = () => new ApiError({ code: 'cancelled', message: 'The export was cancelled.' });
+  if (signal?.aborted) throw cancelled();
+
+  if (preset.kind === 'motion') {
+    opts.onProgress?.(0, 1, 'writing');
+    const frameRange = { startFrame, endFrame };
+    try {
+      if (preset.id === 'bvh')
+        await exportBvh(character.skeleton, character.motion, outPath, { fps, frameRange });
+      else
+        await exportGltf(character.skeleton, character.motion, outPath, {
+          fps,
+          frameRange,
+          clipName: request.document.name,
+        });
+    } catch (err) {
+      throw new ApiError({
+        code: 'io-error',
+        message: `Export to ${outPath} failed: ${(err as Error).message}`,
+        file: outPath,
+      });
+    }
+    if (signal?.aborted) {
+      // Written in one go after the last check; a cancel that raced it still leaves nothing.
+      await rm(outPath, { force: true });
+      throw cancelled();
+    }
+    opts.onProgress?.(1, 1, 'writing');
+    return {
+      path: outPath,
+      presetId: preset.id,
+      frameCount,
+      width: null,
+      height: null,
+      elapsedSec: (performance.now() - started) / 1000,
+      ignored: [],
+    };
+  }
+
+  const frames = Array.from({ length: frameCount }, (_, i) => startFrame + i);
+  opts.onProgress?.(0, frameCount, 'rendering');
+  try {
+    const sequence = render.renderSequence(request.document, character.id, frames, {
+      ...(signal ? { signal } : {}),
+    });
+    const { first, all } = await peekFrames(sequence);
+    const result = await exportVideo({
+      frames: all,
+      frameCount,
+      width: first.width,
+      height: first.height,
+      preset: preset.id as ExportFormatId,
+      fps,
+      outPath,
+      ...(request.scale !== undefined ? { scale: request.scale } : {}),
+      ...(resolved.background ? { background: resolved.background } : {}),
+      ...(request.startTimecode ? { startTimecode: request.startTimecode } : {}),
+      firstFrameNumber: startFrame,
+      ...(signal ? { signal } : {}),
+      ...(opts.ffmpegPath ? { ffmpegPath: opts.ffmpegPath } : {}),
+      onProgress: (p) => opts.onProgress?.(p.framesDone, p.frameCount, 'encoding'),
+    });
+    const scale = request.scale ?? 1;
+    return {
+      path: result.outPath,
+      presetId: preset.id,
+      frameCount: result.frameCount,
+      width: Math.max(1, Math.round(first.width * scale)),
+      height: Math.max(1, Math.round(first.height * scale)),
+      elapsedSec: (performance.now() - started) / 1000,
+      ignored: result.ignored,
+    };
+  } catch (err) {
+    if (signal?.aborted) throw cancelled();
+    if (err instanceof ExportError) throw new ApiError(exportErrorData(err, outPath));
+    throw err;
+  }
+}
+
+/** Where the studio writes an export when the caller names no path: <projectsDir>/exports/. */
+export async function defaultExportPath(projectsDir: string, request: ExportRequestData): Promise<string> {
+  const dir = join(projectsDir, 'exports');
+  await mkdir(dir, { recursive: true });
+  return freeExportPath(dir, request.document.name, presetInfo(request.presetId).extension);
+}
+
+/** Starts an export job on the context's job manager; returns its id at once. */
+export function startExportJob(
+  ctx: ServiceContext,
+  request: ExportRequestData,
+  outPath: string,
+  opts: { ffmpegPath?: string } = {},
+): { jobId: string; result: Promise<ExportOutcome | undefined> } {
+  const confineDir =
+    ctx.options.confineToProjectsDir && ctx.options.projectsDir ? resolve(ctx.options.projectsDir) : null;
+  return ctx.jobs.start('export', (job) =>
+    runExport(
+      ctx.render,
+      request,
+      outPath,
+      {
+        signal: job.signal,
+        onProgress: (done, total, stage) => job.progress(done, total, stage),
+        ...(opts.ffmpegPath ? { ffmpegPath: opts.ffmpegPath } : {}),
+      },
+      confineDir,
+    ),
+  );
+}
+
+/** listExportPresets and exportProject (a job). */
+export function createExportServices(
+  ctx: ServiceContext,
+): Pick<ApiImplementation, 'listExportPresets' | 'exportProject'> {
+  const projectsDir = ctx.options.projectsDir ? resolve(ctx.options.projectsDir) : null;
+  const confineDir = ctx.options.confineToProjectsDir ? projectsDir : null;
+  return {
+    async listExportPresets() {
+      return listPresets();
+    },
+    async exportProject(request) {
+      // Fail fast (before a job exists) on options that cannot work.
+      resolveExport(request, confineDir);
+      let outPath: string;
+      if (request.outPath !== undefined) {
+        outPath = confinePath(request.outPath, confineDir);
+        if (!existsSync(dirname(outPath))) {
+          throw new ApiError({
+            code: 'invalid-argument',
+            message: `Cannot export to ${outPath}: the folder ${dirname(outPath)} does not exist.`,
+            file: outPath,
+          });
+        }
+      } else if (projectsDir) {
+        outPath = await defaultExportPath(projectsDir, request);
+      } else {
+        throw invalid('exportProject needs an output path (outPath).');
+      }
+      const { jobId } = startExportJob(ctx, request, outPath);
+      return { jobId };
+    },
+  };
+}

@@ -1,0 +1,332 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FrameRef } from '../../core/contract/api.js';
+import type { ProjectDocument } from '../../core/document/schema.js';
+import { hashBytes } from '../../core/render/frameKey.js';
+import type { ShownFrame } from '../../renderer/render/frameProbe.js';
+import { providerLabel } from '../../renderer/render/renderSystem.js';
+import { launchChromium, type StartedStudio, startStudio } from './harness.js';
+
+/**
+ * Frames in the editor, against the real studio server, worker process and ONNX frame engine:
+ * key two poses, wait for the render bar to fill, play, and check that the frames on screen differ
+ * from each other and are the engine's output for those frames (same frame keys, same bytes in the
+ * page, and a read-back of the canvas that matches the engine's picture of that frame better than
+ * any other frame's). Then a joint drag: a draft while dragging, the full frame after.
+ */
+
+const JOINT = 'LeftForeArm';
+const FRAMES = 12;
+const SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'frames.png');
+
+let studio: StartedStudio;
+let browser: Browser;
+let page: Page;
+let cacheDir: string;
+const previousCache = process.env.XDG_CACHE_HOME;
+const pageErrors: string[] = [];
+const consoleErrors: string[] = [];
+
+async function api<T>(method: string, ...args: unknown[]): Promise<T> {
+  const response = await fetch(`${studio.url}api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ args }),
+  });
+  const body = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+  return body.value as T;
+}
+
+async function engineFrame(key: string): Promise<{ width: number; height: number; data: Uint8Array }> {
+  const response = await fetch(`${studio.url}frames/${encodeURIComponent(key)}`);
+  expect(response.status).toBe(200);
+  return {
+    width: Number(response.headers.get('x-frame-width')),
+    height: Number(response.headers.get('x-frame-height')),
+    data: new Uint8Array(await response.arrayBuffer()),
+  };
+}
+
+const documentNow = async () =>
+  (await page.evaluate(() => window.__keyposeDebug?.getState().document)) as ProjectDocument;
+const shown = () =>
+  page.evaluate(() => window.__keyposeFrames?.shownFrame() ?? null) as Promise<ShownFrame | null>;
+
+/** The engine's keys for frames of the document the editor holds (all cached once rendered). */
+async function engineKeys(frames: number[]): Promise<{ jobId: string | null; keys: Map<number, string> }> {
+  const doc = await documentNow();
+  const result = await api<{ jobId: string | null; cached: FrameRef[] }>('renderFrames', {
+    document: doc,
+    characterId: doc.characters[0]?.id,
+    frames,
+  });
+  return { jobId: result.jobId, keys: new Map(result.cached.map((ref) => [ref.frameIndex, ref.key])) };
+}
+
+async function typeInto(testId: string, value: string): Promise<void> {
+  const field = page.getByTestId(testId);
+  await field.fill(value);
+  await field.press('Enter');
+}
+
+async function goToFrame(frame: number): Promise<ShownFrame> {
+  await typeInto('frame-input', String(frame));
+  await page.mouse.move(5, 5);
+  await page.waitForFunction(
+    (f) => {
+      const s = window.__keyposeFrames?.shownFrame();
+      return s?.frameIndex === f && s.status === 'ready';
+    },
+    frame,
+    { timeout: 60_000 },
+  );
+  // The demand-driven canvas draws on the next animation frame.
+  await page.waitForTimeout(300);
+  const s = await shown();
+  if (!s) throw new Error(`frame ${frame} is not shown`);
+  return s;
+}
+
+/** Mean absolute difference per channel of two RGB buffers of the same size. */
+function meanAbsDiff(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+  return sum / a.length;
+}
+
+/** The engine's frame as the viewport should draw it: over the picture backdrop, at screen size. */
+async function expectedOnScreen(
+  frame: { width: number; height: number; data: Uint8Array },
+  size: { width: number; height: number },
+): Promise<Buffer> {
+  return sharp(Buffer.from(frame.data), { raw: { width: frame.width, height: frame.height, channels: 4 } })
+    .flatten({ background: '#3a3a3a' })
+    .resize(size.width, size.height, { fit: 'fill', kernel: 'linear' })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+}
+
+beforeAll(async () => {
+  // A cache of its own: the frames must really be rendered by this run, not found from an earlier one.
+  cacheDir = await mkdtemp(join(tmpdir(), 'keypose-e2e-cache-'));
+  process.env.XDG_CACHE_HOME = cacheDir;
+  studio = await startStudio();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await page.goto(studio.url);
+  await page.waitForFunction(
+    () => window.__keyposeDebug?.getState().document?.name.includes('sample'),
+    undefined,
+    {
+      timeout: 120_000,
+    },
+  );
+  await page.getByTestId(`joint-item-${JOINT}`).waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await studio?.close();
+  if (previousCache === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = previousCache;
+  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+});
+
+describe('generated frames in the editor (Chromium, studio, real frame engine)', () => {
+  it('keys two poses and renders every frame: the render bar fills', async () => {
+    await typeInto('duration-field', String(FRAMES));
+    await page.getByTestId(`joint-item-${JOINT}`).click();
+    await page.getByTestId('interp-select').selectOption('linear');
+    await typeInto('frame-input', '0');
+    await typeInto('rot-z', '40');
+    await typeInto('frame-input', String(FRAMES - 1));
+    await typeInto('rot-z', '-80');
+    const doc = await documentNow();
+    expect(doc.durationFrames).toBe(FRAMES);
+    const keyed = doc.characters[0]?.motion.rotations[JOINT]?.map((k) => k.frame) ?? [];
+    expect(keyed).toEqual(expect.arrayContaining([0, FRAMES - 1]));
+
+    const bar = page.getByTestId('render-bar');
+    await page.waitForFunction(
+      (n) => {
+        const node = document.querySelector<HTMLCanvasElement>('[data-testid=render-bar]');
+        return node?.dataset.total === String(n) && node.dataset.ready === String(n);
+      },
+      FRAMES,
+      { timeout: 150_000 },
+    );
+    expect(await bar.getAttribute('data-statuses')).toBe('r'.repeat(FRAMES));
+    expect(await page.evaluate(() => window.__keyposeFrames?.statuses())).toEqual(
+      Array(FRAMES).fill('ready'),
+    );
+    expect(await page.getByTestId('status-render-progress').textContent()).toBe(`Frames ${FRAMES}/${FRAMES}`);
+  });
+
+  it("plays from the cache: the frames shown differ and are the engine's frames for them", async () => {
+    const { jobId, keys } = await engineKeys(Array.from({ length: FRAMES }, (_, i) => i));
+    // Everything the editor asked for is in the engine's cache: nothing left to render.
+    expect(jobId).toBeNull();
+    expect(keys.size).toBe(FRAMES);
+
+    await page.keyboard.press('Home');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Space');
+    const seen = new Map<number, string>();
+    const started = Date.now();
+    while (Date.now() - started < 2500) {
+      const s = await shown();
+      if (s) {
+        expect(s.status).toBe('ready');
+        seen.set(s.frameIndex, s.key);
+      }
+      await page.waitForTimeout(25);
+    }
+    await page.keyboard.press('Space');
+    expect((await page.evaluate(() => window.__keyposeDebug?.getState().playing)) ?? true).toBe(false);
+
+    // 2.5 s at 24 fps loops the 12 frames: most of them were on screen.
+    expect(seen.size).toBeGreaterThanOrEqual(6);
+    for (const [frameIndex, key] of seen) expect(key, `frame ${frameIndex}`).toBe(keys.get(frameIndex));
+    // A linear sweep of the forearm: every frame is a different picture.
+    expect(new Set(seen.values()).size).toBe(seen.size);
+  });
+
+  it("draws the engine's pixels: the page holds its bytes and the canvas shows its picture", async () => {
+    const first = await goToFrame(0);
+    const rect = await page.evaluate(() => window.__keyposeFrames?.planeScreenRect());
+    if (!rect) throw new Error('no plane on screen');
+    const clip = {
+      x: Math.round(rect.x),
+      y: Math.round(rect.y),
+      width: Math.round(rect.width),
+      height: Math.round(rect.height),
+    };
+    const screen0 = await sharp(await page.screenshot({ clip }))
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    const last = await goToFrame(FRAMES - 1);
+    const screenLast = await sharp(await page.screenshot({ clip }))
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    expect(first.key).not.toBe(last.key);
+
+    const { keys } = await engineKeys([0, FRAMES - 1]);
+    expect(first.key).toBe(keys.get(0));
+    expect(last.key).toBe(keys.get(FRAMES - 1));
+    const frame0 = await engineFrame(first.key);
+    const frameLast = await engineFrame(last.key);
+    expect([frame0.width, frame0.height]).toEqual([first.width, first.height]);
+    // The texture on the plane was made from exactly these bytes.
+    expect(await page.evaluate((k) => window.__keyposeFrames?.pixelsHash(k), first.key)).toBe(
+      hashBytes(frame0.data),
+    );
+    expect(await page.evaluate((k) => window.__keyposeFrames?.pixelsHash(k), last.key)).toBe(
+      hashBytes(frameLast.data),
+    );
+
+    // The two frames really differ (the forearm swept 120°)...
+    let changed = 0;
+    for (let i = 3; i < frame0.data.length; i += 4) {
+      if (Math.abs((frame0.data[i] ?? 0) - (frameLast.data[i] ?? 0)) > 64) changed++;
+    }
+    expect(changed).toBeGreaterThan(2000);
+    // ...and each screen read-back is much closer to its own frame than to the other one.
+    const size = { width: clip.width, height: clip.height };
+    const expected0 = await expectedOnScreen(frame0, size);
+    const expectedLast = await expectedOnScreen(frameLast, size);
+    const own0 = meanAbsDiff(screen0, expected0);
+    const ownLast = meanAbsDiff(screenLast, expectedLast);
+    const cross0 = meanAbsDiff(screen0, expectedLast);
+    const crossLast = meanAbsDiff(screenLast, expected0);
+    expect(own0, `own ${own0.toFixed(2)} vs other ${cross0.toFixed(2)}`).toBeLessThan(cross0 * 0.6);
+    expect(ownLast, `own ${ownLast.toFixed(2)} vs other ${crossLast.toFixed(2)}`).toBeLessThan(
+      crossLast * 0.6,
+    );
+    // What remains is the skeleton drawn over the frame and resampling at the plane's edges.
+    expect(own0).toBeLessThan(8);
+    expect(ownLast).toBeLessThan(8);
+
+    // "Show art" (V, or the Art button) puts the static picture back; "Show frames" brings the frame.
+    await page.keyboard.press('v');
+    await page.waitForTimeout(300);
+    expect(await shown()).toBeNull();
+    expect(await page.getByTestId('btn-show-art').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('v');
+    await page.waitForFunction(() => window.__keyposeFrames?.shownFrame() !== null);
+    await page.getByTestId('btn-show-art').click();
+    await page.waitForFunction(() => window.__keyposeFrames?.shownFrame() === null);
+    await page.getByTestId('btn-show-frames').click();
+    await page.waitForFunction(() => window.__keyposeFrames?.shownFrame() !== null);
+    // Fit mode places joints on the static art: no generated frame there.
+    await page.keyboard.press('f');
+    await page.waitForFunction(() => window.__keyposeFrames?.shownFrame() === null);
+    await page.keyboard.press('p');
+    await page.waitForFunction(() => window.__keyposeFrames?.shownFrame() !== null);
+  });
+
+  it('while a joint is dragged the frame re-renders as a draft; the full frame follows the release', async () => {
+    await goToFrame(6);
+    const hand = await page.evaluate(() => window.__keyposeDebug?.jointScreenPosition('LeftHand'));
+    if (!hand) throw new Error('LeftHand is not on screen');
+    await page.mouse.move(hand.x, hand.y);
+    await page.mouse.down();
+    for (let step = 1; step <= 12; step++) {
+      await page.mouse.move(hand.x - 4 * step, hand.y + 10 * step, { steps: 2 });
+      await page.waitForTimeout(100);
+    }
+    // Still holding the joint: the coarse frame of the new pose is on screen.
+    await page.waitForFunction(() => window.__keyposeFrames?.shownFrame()?.status === 'draft', undefined, {
+      timeout: 30_000,
+    });
+    const during = await page.evaluate(() => window.__keyposeDebug?.getState());
+    expect(during?.document?.characters[0]?.motion.rotations[JOINT]?.map((k) => k.frame)).toContain(6);
+    await page.mouse.up();
+    // Released: the full frame of the final pose replaces the draft.
+    const final = await goToFrame(6);
+    const { keys } = await engineKeys([6]);
+    expect(final.key).toBe(keys.get(6));
+    await page.waitForFunction(
+      (n) =>
+        document.querySelector<HTMLCanvasElement>('[data-testid=render-bar]')?.dataset.ready === String(n),
+      FRAMES,
+      { timeout: 120_000 },
+    );
+  });
+
+  it("names the engine's execution provider in the status bar", async () => {
+    const status = await api<{ provider: string | null }>('getEngineStatus');
+    expect(status.provider).not.toBeNull();
+    const text = await page.getByTestId('status-engine-provider').textContent();
+    expect(text).toBe(`Engine: ${providerLabel(status.provider)}`);
+    // No GPU on the test machines: the CPU provider.
+    expect(text).toMatch(/^Engine: (CPU|CUDA|DirectML|CoreML|TensorRT)$/);
+  });
+
+  it('shows a generated frame under the skeleton (screenshot in docs/frames.png)', async () => {
+    await goToFrame(8);
+    await page.getByTestId(`joint-item-${JOINT}`).click();
+    await page.mouse.move(5, 5);
+    await page.waitForTimeout(300);
+    await mkdir(join(SCREENSHOT, '..'), { recursive: true });
+    await writeFile(SCREENSHOT, await page.screenshot());
+    expect((await shown())?.status).toBe('ready');
+  });
+
+  it('showed no error banner, threw no page errors and logged no console errors', async () => {
+    expect(await page.evaluate(() => window.__keyposeDebug?.getState().errors)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});

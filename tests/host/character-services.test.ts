@@ -1,0 +1,270 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writePsdBuffer } from 'ag-psd';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ImportedCharacter, importedCharacterSchema } from '../../core/contract/api.js';
+import { createProject, hashAssetId } from '../../core/document/factory.js';
+import { parseProjectJson, serializeProject } from '../../core/document/parse.js';
+import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
+import { type ApiImplementation, createServices } from '../../host/api/services.js';
+import { drawHumanoid } from '../inference/rigging/syntheticFigure.js';
+import { encodeRgba, hugePngHeader } from './import/fixtures.js';
+import { humanoidPng, jobRecorder } from './jobHelpers.js';
+
+/**
+ * importCharacter and getWeightOverlay through the services API, with the real frame worker
+ * (forked, rigging in inference/worker/rig.ts) and sharp: the picture goes in as a dropped file
+ * or a path, a rigged character comes out as the job's result.
+ */
+
+let dir: string;
+let ctx: ServiceContext;
+let services: ApiImplementation;
+let jobs: ReturnType<typeof jobRecorder>;
+let figurePng: Buffer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'keypose-charsvc-'));
+  await mkdir(join(dir, 'projects'));
+  const options = {
+    shell: 'studio' as const,
+    projectsDir: join(dir, 'projects'),
+    confineToProjectsDir: false,
+    cacheRoot: join(dir, 'cache'),
+  };
+  ctx = createServiceContext(options);
+  services = createServices(options, ctx);
+  jobs = jobRecorder(ctx);
+  figurePng = await humanoidPng(160);
+});
+
+afterAll(async () => {
+  jobs.unsubscribe();
+  await ctx.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function importDropped(fileName: string, bytes: Buffer) {
+  const { jobId } = await services.importCharacter({ fileName, dataBase64: bytes.toString('base64') });
+  return { jobId, end: await jobs.finished(jobId) };
+}
+
+function documentWith(imported: ImportedCharacter) {
+  const art = imported.assets[imported.character.artAssetId]!;
+  const base = createProject({
+    name: 'Imported',
+    art: { assetId: imported.character.artAssetId, asset: art },
+  });
+  return { ...base, characters: [imported.character], assets: imported.assets };
+}
+
+describe('importCharacter (services API, real worker)', () => {
+  let imported: ImportedCharacter;
+
+  it('rigs a dropped PNG into a character whose project validates', async () => {
+    const { jobId, end } = await importDropped('hero figure.png', figurePng);
+    expect(end.type).toBe('done');
+    if (end.type !== 'done') return;
+    imported = importedCharacterSchema.parse(end.result);
+    const { character, assets, fit } = imported;
+    expect(character.name).toBe('hero figure');
+    // The art is the dropped file's own bytes, addressed by their hash.
+    expect(character.artAssetId).toBe(hashAssetId(figurePng));
+    expect(assets[character.artAssetId]).toMatchObject({ mime: 'image/png', width: 160, height: 160 });
+    expect(Buffer.from(assets[character.artAssetId]!.dataBase64, 'base64').equals(figurePng)).toBe(true);
+    expect(character.skeleton.joints.map((j) => j.name)).toEqual(
+      expect.arrayContaining(['Hips', 'Head', 'LeftHand', 'RightFoot']),
+    );
+    expect(['pose-model', 'silhouette']).toContain(fit.method);
+    // The figure's hands lie at the picture's sides: the fit found them (character space, x right).
+    const hand = (name: string) => character.skeleton.joints.find((j) => j.name === name)!.restPosition;
+    expect(hand('LeftHand')[0]).toBeGreaterThan(30);
+    expect(hand('RightHand')[0]).toBeLessThan(-30);
+    // The document built from it loads like a saved project.
+    const doc = documentWith(imported);
+    const reloaded = parseProjectJson(serializeProject(doc, 'x.keypose'), 'x.keypose');
+    expect(reloaded.characters[0]!.skeleton.joints.length).toBe(character.skeleton.joints.length);
+    // Progress came with stages, ending at the whole.
+    const progress = jobs.of(jobId).filter((e) => e.type === 'progress');
+    expect(progress.map((e) => (e.type === 'progress' ? e.stage : ''))).toEqual(
+      expect.arrayContaining(['decode', 'mask', 'weights']),
+    );
+    const last = progress.at(-1);
+    expect(last?.type === 'progress' && last.done === last.total).toBe(true);
+  });
+
+  it('imports by path too, and keeps a JPEG as JPEG with a separated mask', async () => {
+    const path = join(dir, 'paper.jpg');
+    const jpeg = await sharp(figurePng).flatten({ background: '#ffffff' }).jpeg({ quality: 92 }).toBuffer();
+    await writeFile(path, jpeg);
+    const { jobId } = await services.importCharacter({ path });
+    const end = await jobs.finished(jobId);
+    expect(end.type).toBe('done');
+    if (end.type !== 'done') return;
+    const result = importedCharacterSchema.parse(end.result);
+    expect(result.assets[result.character.artAssetId]!.mime).toBe('image/jpeg');
+    // No alpha: the figure was separated from the paper, and that mask is kept as an asset.
+    expect(result.character.maskAssetId).toBeDefined();
+    const mask = result.assets[result.character.maskAssetId!]!;
+    expect([mask.width, mask.height]).toEqual([160, 160]);
+    expect(result.warnings.join(' ')).toMatch(/no transparency/);
+  });
+
+  it('uses PSD layer names as part hints', async () => {
+    const figure = drawHumanoid({ width: 160, height: 160, figureHeightPx: 136 });
+    const splitX = Math.round(figure.joints.LeftArm![0]);
+    const layer = (keep: (x: number) => boolean) => {
+      const data = new Uint8ClampedArray(160 * 160 * 4);
+      for (let p = 0; p < 160 * 160; p++) {
+        if (!keep(p % 160)) continue;
+        data.set([200, 120, 60, Math.round(figure.coverage[p]! * 255)], p * 4);
+      }
+      return { width: 160, height: 160, data };
+    };
+    const psd = (names: [string, string]) =>
+      writePsdBuffer({
+        width: 160,
+        height: 160,
+        children: [
+          { name: names[0], left: 0, top: 0, right: 160, bottom: 160, imageData: layer((x) => x < splitX) },
+          { name: names[1], left: 0, top: 0, right: 160, bottom: 160, imageData: layer((x) => x >= splitX) },
+        ],
+      });
+    // Layers whose names name no body part are reported as unused…
+    const unnamed = await importDropped('unnamed.psd', psd(['Layer 1', 'Layer 2']));
+    expect(
+      unnamed.end.type === 'done' && importedCharacterSchema.parse(unnamed.end.result).warnings.join(' '),
+    ).toMatch(/layers were not used/);
+    // …named ones become part hints.
+    const { end } = await importDropped('layered.psd', psd(['body', 'Left Arm']));
+    expect(end.type).toBe('done');
+    if (end.type !== 'done') return;
+    const result = importedCharacterSchema.parse(end.result);
+    // The layers were composited into one PNG, and their names were understood.
+    expect(result.assets[result.character.artAssetId]).toMatchObject({ mime: 'image/png', width: 160 });
+    expect(result.warnings.join(' ')).not.toMatch(/layers were not used/);
+  });
+
+  it('keeps the skeleton of an Animated Drawings folder', async () => {
+    const folder = join(dir, 'ad-char');
+    await mkdir(folder);
+    const joints: Record<string, [number, number, string | null]> = {
+      root: [50, 90, null],
+      hip: [50, 90, 'root'],
+      torso: [50, 50, 'hip'],
+      neck: [50, 28, 'torso'],
+      right_shoulder: [38, 52, 'torso'],
+      right_elbow: [24, 54, 'right_shoulder'],
+      right_hand: [10, 56, 'right_elbow'],
+      left_shoulder: [62, 52, 'torso'],
+      left_elbow: [76, 54, 'left_shoulder'],
+      left_hand: [90, 56, 'left_elbow'],
+      right_hip: [42, 92, 'root'],
+      right_knee: [41, 120, 'right_hip'],
+      right_foot: [40, 148, 'right_knee'],
+      left_hip: [58, 92, 'root'],
+      left_knee: [59, 120, 'left_hip'],
+      left_foot: [60, 148, 'left_knee'],
+    };
+    const lines = ['width: 100', 'height: 160', 'skeleton:'];
+    for (const [name, [x, y, parent]] of Object.entries(joints)) {
+      lines.push(`- loc: [${x}, ${y}]\n  name: ${name}\n  parent: ${parent ?? 'null'}`);
+    }
+    await writeFile(join(folder, 'char_cfg.yaml'), `${lines.join('\n')}\n`);
+    const inFigure = (x: number, y: number) =>
+      (Math.abs(x - 50) < 12 && y > 12 && y < 152) || (Math.abs(y - 54) < 5 && x > 6 && x < 94);
+    await writeFile(
+      join(folder, 'texture.png'),
+      await encodeRgba(
+        100,
+        160,
+        (x, y) => (inFigure(x, y) ? [30, 30, 200, 255] : [255, 255, 255, 255]),
+        'png',
+      ),
+    );
+    await writeFile(
+      join(folder, 'mask.png'),
+      await encodeRgba(100, 160, (x, y) => (inFigure(x, y) ? [255, 255, 255, 255] : [0, 0, 0, 255]), 'png'),
+    );
+    const { jobId } = await services.importCharacter({ path: folder });
+    const end = await jobs.finished(jobId);
+    expect(end.type).toBe('done');
+    if (end.type !== 'done') return;
+    const result = importedCharacterSchema.parse(end.result);
+    expect(result.fit.method).toBe('file');
+    // AD's left_hand at image (90, 56) -> character space (90 - 50, 80 - 56).
+    const leftHand = result.character.skeleton.joints.find((j) => j.name === 'LeftHand')!;
+    expect(leftHand.restPosition[0]).toBeCloseTo(40, 5);
+    expect(leftHand.restPosition[1]).toBeCloseTo(24, 5);
+  });
+
+  it('gives a clear error naming the file for each bad input', async () => {
+    const cases: [string, Buffer, string, RegExp][] = [
+      ['broken.png', figurePng.subarray(0, 80), 'corrupt-file', /damaged or incomplete/],
+      ['notes.txt', Buffer.from('just some text, not a picture'), 'unsupported', /unrecognised file format/],
+      ['huge.png', hugePngHeader(30000, 30000), 'unsupported', /30000x30000/],
+    ];
+    const blank = await sharp({
+      create: { width: 64, height: 64, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 1 } },
+    })
+      .png()
+      .toBuffer();
+    cases.push(['blank.png', blank, 'invalid-argument', /no figure/]);
+    for (const [fileName, bytes, code, message] of cases) {
+      const { end } = await importDropped(fileName, bytes);
+      expect(end.type, fileName).toBe('failed');
+      if (end.type !== 'failed') continue;
+      expect(end.error.code, fileName).toBe(code);
+      expect(end.error.message, fileName).toMatch(message);
+      // The user's file name, never our temporary copy's path.
+      expect(end.error.file).toBe(fileName);
+      expect(end.error.message.startsWith(`${fileName}:`)).toBe(true);
+    }
+    const missing = await services.importCharacter({ path: join(dir, 'nowhere.png') });
+    const end = await jobs.finished(missing.jobId);
+    expect(end.type === 'failed' && end.error.code).toBe('not-found');
+  });
+
+  it('cancels an import', async () => {
+    const { jobId } = await services.importCharacter({
+      fileName: 'big.png',
+      dataBase64: (await humanoidPng(512)).toString('base64'),
+    });
+    await services.cancelJob(jobId);
+    expect((await jobs.finished(jobId)).type).toBe('cancelled');
+  });
+
+  it("draws one joint's weights as a PNG heat map over the figure", async () => {
+    const doc = documentWith(imported);
+    const character = doc.characters[0]!;
+    const leftArm = character.skeleton.joints.find((j) => j.name === 'LeftForeArm')!;
+    const overlay = await services.getWeightOverlay({
+      document: doc,
+      characterId: character.id,
+      jointId: leftArm.id,
+    });
+    expect([overlay.width, overlay.height]).toEqual([160, 160]);
+    const { data, info } = await sharp(Buffer.from(overlay.pngBase64, 'base64'))
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([160, 160]);
+    const at = (x: number, y: number) => [...data.subarray((y * 160 + x) * 4, (y * 160 + x) * 4 + 4)];
+    // The forearm joint in image pixels: the left forearm is on the picture's right.
+    const u = Math.round(leftArm.restPosition[0] + 80);
+    const v = Math.round(80 - leftArm.restPosition[1]);
+    const arm = at(u + 6, v);
+    expect(arm[3]).toBeGreaterThan(0);
+    // Hot (red end of the ramp) on the forearm, cold (blue) on the other arm, clear outside.
+    expect(arm[0]!).toBeGreaterThan(arm[2]!);
+    const other = at(160 - u - 6, v);
+    expect(other[3]).toBeGreaterThan(0);
+    expect(other[2]!).toBeGreaterThan(other[0]!);
+    expect(at(2, 2)[3]).toBe(0);
+    await expect(
+      services.getWeightOverlay({ document: doc, characterId: character.id, jointId: 'no-such-joint' }),
+    ).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+});
