@@ -11,6 +11,7 @@ const ENTRIES: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = 
   engine: runEngineBench,
   rigging: runRiggingBench,
   export: ({ quick }) => runExportBench(quick ? [20, 200] : [200, 2000]),
+  render: async (o) => (await import('./render.bench.js')).runRenderBench(o),
 };
 
 const quick = process.argv.includes('--quick');

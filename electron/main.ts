@@ -58,6 +58,19 @@ function createWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
+  // The renderer blocks unloading while the project has unsaved changes (beforeunload); Electron
+  // would then silently keep the window open, so ask here, as the browser does in the studio.
+  window.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'question',
+      buttons: ['Discard changes', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'Close without saving?',
+      detail: 'The project has unsaved changes. They will be lost.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   // The app is one page: any navigation away from it (a dropped file, a link) is refused, and
   // links meant for the web open in the user's browser instead of inside the app.
   window.webContents.on('will-navigate', (event, url) => {

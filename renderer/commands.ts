@@ -160,6 +160,8 @@ export function createCommands(
         'file.open': 'file.open',
         'file.save': 'file.save',
         'file.saveAs': 'file.saveAs',
+        'file.export': 'export.open',
+        'file.exportAgain': 'export.repeat',
         'edit.undo': 'edit.undo',
         'edit.redo': 'edit.redo',
         'view.cameraView': 'view.camera',

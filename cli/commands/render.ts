@@ -121,7 +121,8 @@ export const renderCommand: CliCommand = {
     }
     const request: ExportRequestData = {
       document,
-      characterId: character.id,
+      // Without --character: the whole scene (video, PNGs) or the first character (BVH, glTF).
+      ...(characterArg ? { characterId: character.id } : {}),
       presetId: FORMAT_PRESETS[format]!,
       outPath,
       ...(values.has('fps') ? { fps: values.get('fps')! } : {}),

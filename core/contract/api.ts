@@ -63,7 +63,7 @@ export const jobStartedSchema = z.object({ jobId: z.string() });
 
 export const renderFramesRequestSchema = z.object({
   document: projectDocumentSchema,
-  /** Defaults to the first character. */
+  /** Only this character (placed in the output frame); without it, the scene (every character). */
   characterId: z.string().optional(),
   frames: z.array(z.number().int().min(0)).min(1),
   /** 'draft' renders a coarse frame fast (during a drag); 'final' the full frame. */
@@ -180,7 +180,7 @@ export const apiMethods = {
   /** The frame engine's execution provider (for the status bar) and why preferred ones were skipped. */
   getEngineStatus: { args: z.tuple([]), result: engineStatusSchema },
   /**
-   * Renders frames of a character. Frames already in the frame cache are listed in `cached` (their
+   * Renders frames of the scene (or of one character). Frames already in the frame cache are listed in `cached` (their
    * pixels are at frameUrl(key)); the others stream as 'frame' events. A newer renderFrames for the
    * same character does not cancel older jobs: the caller cancels what it no longer needs.
    */
@@ -227,6 +227,8 @@ export const menuCommandSchema = z.enum([
   'file.open',
   'file.save',
   'file.saveAs',
+  'file.export',
+  'file.exportAgain',
   'edit.undo',
   'edit.redo',
   'view.cameraView',

@@ -62,6 +62,15 @@ const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected pix
  * optionally an explicit figure mask (1 byte per pixel, non-zero = figure); otherwise the mask
  * comes from the art (its alpha, or its plain background when fully opaque).
  */
+/**
+ * Part hints on the wire: owner is 1 byte per pixel of the art, v > 0 = the pixel belongs to
+ * parts[v - 1], 0 = no hint (the document stores the same map as a PNG: schema.ts partHintsSchema).
+ */
+export const partHintsWireSchema = z.object({
+  owner: bytes,
+  parts: z.array(z.object({ name: z.string(), jointIds: z.array(z.string()) })).max(255),
+});
+
 export const computeWeightsSchema = z.object({
   type: z.literal('computeWeights'),
   requestId: z.string().min(1),
@@ -70,6 +79,8 @@ export const computeWeightsSchema = z.object({
   rgba: bytes,
   mask: bytes.optional(),
   skeleton: skeletonSchema,
+  /** PSD part hints: they override the automatic weights on the pixels they cover. */
+  partHints: partHintsWireSchema.optional(),
 });
 export type ComputeWeights = z.input<typeof computeWeightsSchema>;
 
@@ -186,6 +197,8 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     maskSource: z.enum(['alpha', 'background', 'given']),
     /** The figure mask (1 byte per pixel, 1 = figure) when it was separated from a background. */
     mask: bytes.optional(),
+    /** Part hints from named layers (PSD), for the document to keep: the render's weights use them. */
+    partHints: partHintsWireSchema.optional(),
     warnings: z.array(z.string()),
     timingsMs: z.record(z.string(), z.number()),
   }),

@@ -63,10 +63,34 @@ export const assetSchema = z.object({
   sourceName: z.string().optional(),
 });
 
-/** Where a character stands in the scene: offset of its picture centre, uniform scale, depth order. */
+/**
+ * Where a character stands in the scene: the offset of its picture centre from the output frame's
+ * centre in output pixels (x right, y up; z is kept for the 3D view but does not order anything)
+ * and a uniform scale.
+ *
+ * Depth order of a scene: the list order of `characters`, first = furthest back, last = in front
+ * (the viewport draws them so, the Characters panel's Forward / Back edit it, and scene frames are
+ * composed so: host/render/scene.ts, straight-alpha 'over', back to front). One order, one place
+ * to edit it: a z that disagreed with the list could not be fixed from the panel.
+ */
 export const placementSchema = z.object({
   offset: vec3Schema,
   scale: z.number().positive(),
+});
+
+/**
+ * Part hints of a layered PSD (its named layers: "left arm", "head"...): which joints may own which
+ * pixels; they override the automatic skin weights there (inference/rigging/weights.ts). The map
+ * is an 8-bit greyscale PNG asset the art's size: a pixel of value v > 0 belongs to parts[v - 1],
+ * 0 = no hint. Optional and new: files without it (every older one) still validate as version 2,
+ * so it needs no version bump.
+ */
+export const partHintsSchema = z.object({
+  ownerAssetId: assetIdSchema,
+  parts: z
+    .array(z.object({ name: z.string(), jointIds: z.array(jointIdSchema).min(1) }))
+    .min(1)
+    .max(255),
 });
 
 export const characterSchema = z.object({
@@ -76,6 +100,7 @@ export const characterSchema = z.object({
   artAssetId: assetIdSchema,
   /** Optional explicit mask (white = figure); otherwise the art's alpha is the mask. */
   maskAssetId: assetIdSchema.optional(),
+  partHints: partHintsSchema.optional(),
   skeleton: skeletonSchema,
   motion: motionSchema,
   placement: placementSchema,
@@ -105,6 +130,13 @@ export const projectDocumentSchema = z
           code: 'custom',
           path: ['characters', ci, 'artAssetId'],
           message: `art asset "${character.artAssetId}" is not in the project's assets`,
+        });
+      }
+      if (character.partHints && !(character.partHints.ownerAssetId in doc.assets)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['characters', ci, 'partHints', 'ownerAssetId'],
+          message: `part hint asset "${character.partHints.ownerAssetId}" is not in the project's assets`,
         });
       }
       const ids = new Set(character.skeleton.joints.map((j) => j.id as string));

@@ -146,6 +146,16 @@ async function maskAsset(mask: Uint8Array, width: number, height: number): Promi
   return { mime: 'image/png', width, height, dataBase64: png.toString('base64'), sourceName: 'mask' };
 }
 
+/** The part hint map (1 byte per pixel: part index + 1, 0 = none) as the greyscale PNG the document keeps. */
+async function partHintAsset(owner: Uint8Array, width: number, height: number): Promise<Asset> {
+  const png = await sharp(Buffer.from(owner.buffer, owner.byteOffset, owner.byteLength), {
+    raw: { width, height, channels: 1 },
+  })
+    .png()
+    .toBuffer();
+  return { mime: 'image/png', width, height, dataBase64: png.toString('base64'), sourceName: 'part hints' };
+}
+
 /**
  * Imports and rigs one character. Errors are ApiErrors naming the file as the user knows it (the
  * dropped file's name, not our temporary copy).
@@ -243,6 +253,13 @@ export async function importAndRigCharacter(
       maskAssetId = hashAssetId(Buffer.from(asset.dataBase64, 'base64'));
       assets[maskAssetId] = asset;
     }
+    let partHints: { ownerAssetId: string; parts: { name: string; jointIds: string[] }[] } | undefined;
+    if (rig.partHints && rig.partHints.parts.length > 0) {
+      const asset = await partHintAsset(rig.partHints.owner, decoded.rgba.width, decoded.rgba.height);
+      const ownerAssetId = hashAssetId(Buffer.from(asset.dataBase64, 'base64'));
+      assets[ownerAssetId] = asset;
+      partHints = { ownerAssetId, parts: rig.partHints.parts };
+    }
     const name = basename(displayName, extname(displayName)) || 'Character';
     const warnings = [...rig.warnings];
     if (rig.templatedJoints.length > 0) {
@@ -254,6 +271,7 @@ export async function importAndRigCharacter(
         name,
         artAssetId,
         ...(maskAssetId ? { maskAssetId } : {}),
+        ...(partHints ? { partHints } : {}),
         skeleton: rig.skeleton,
         motion: { rotations: {}, rootTranslation: [] },
         placement: { offset: [0, 0, 0], scale: 1 },

@@ -114,6 +114,10 @@ export function freeExportPath(dir: string, documentName: string, extension: str
 /** The request's options, checked against the document before anything is rendered. */
 export interface ResolvedExport {
   readonly preset: ExportPresetInfo;
+  /**
+   * The character a motion export (BVH, glTF) writes: the one named, else the first. Pictures
+   * (video, PNGs) render the named character alone, else the whole scene (every character).
+   */
   readonly character: ProjectDocument['characters'][number];
   readonly fps: FrameRate;
   readonly startFrame: number;
@@ -268,7 +272,8 @@ export async function runExport(
   const frames = Array.from({ length: frameCount }, (_, i) => startFrame + i);
   opts.onProgress?.(0, frameCount, 'rendering');
   try {
-    const sequence = render.renderSequence(request.document, character.id, frames, {
+    // No characterId: the scene, every character composed in depth order.
+    const sequence = render.renderSequence(request.document, request.characterId, frames, {
       ...(signal ? { signal } : {}),
     });
     const { first, all } = await peekFrames(sequence);

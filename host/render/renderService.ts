@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ApiError, type EngineStatus, type FrameRef } from '../../core/contract/api.js';
-import type { FrameRequest, FromWorker, RenderJobEvent } from '../../core/contract/jobs.js';
+import type { ComputeWeights, FrameRequest, FromWorker, RenderJobEvent } from '../../core/contract/jobs.js';
 import type { Character, ProjectDocument } from '../../core/document/schema.js';
 import { jointId, newId } from '../../core/ids.js';
 import { evaluateMotion } from '../../core/motion/evaluate.js';
@@ -12,6 +12,7 @@ import { FrameCache } from '../cache/frameCache.js';
 import type { JobContext, JobManager } from '../jobs/jobManager.js';
 import type { WorkerSupervisor } from '../worker/supervisor.js';
 import { composeFrame, isIdentityPlacement } from './compose.js';
+import { type CharacterLayerPort, SceneRenderer } from './scene.js';
 
 /**
  * Renders a document's character frames through the frame worker, with the frame cache in front.
@@ -28,6 +29,9 @@ import { composeFrame, isIdentityPlacement } from './compose.js';
  *
  * Frames are rendered at the art's size and then placed into the document's resolution with the
  * character's placement (compose.ts); the placed frame has its own key.
+ *
+ * Without a characterId, both render the scene: every character, composed in depth order
+ * (scene.ts); a scene of one character is that character's placed frame.
  */
 export interface RenderServiceOptions {
   readonly jobs: JobManager;
@@ -40,7 +44,11 @@ export interface RenderServiceOptions {
 
 export type RenderQuality = 'draft' | 'final';
 
-/** The solve grid of 'draft' frames (the coarsest the engine takes): fast, slightly soft joints. */
+/**
+ * The solve grid of 'draft' frames (the coarsest the engine takes): the worker renders these on a
+ * half-resolution copy of the character and upsamples them (inference/worker/characters.ts): fast,
+ * soft.
+ */
 export const DRAFT_GRID_STEP = 8;
 
 export interface SequenceOptions {
@@ -66,7 +74,7 @@ export interface RenderServiceStats {
   workerRenderMs: number;
 }
 
-interface PreparedCharacter {
+export interface PreparedCharacter {
   /** The id the worker knows the character by: one per (art, weights). */
   readonly workerId: string;
   readonly character: Character;
@@ -75,7 +83,7 @@ interface PreparedCharacter {
 }
 
 /** One requested frame: what the worker renders (warpKey) and what the caller gets (key). */
-interface FramePlan {
+export interface FramePlan {
   readonly frameIndex: number;
   /** Key of the placed output frame (= warpKey when the placement is the identity). */
   readonly key: string;
@@ -83,7 +91,7 @@ interface FramePlan {
   readonly request: FrameRequest;
 }
 
-interface RenderContext {
+export interface RenderContext {
   readonly document: ProjectDocument;
   readonly prepared: PreparedCharacter;
   readonly cache: FrameCache;
@@ -91,6 +99,16 @@ interface RenderContext {
   readonly compose: boolean;
   readonly width: number;
   readonly height: number;
+}
+
+/** Output frames to produce and how to produce a window of them (a character's, or the scene's). */
+export interface FrameSource<P extends { readonly frameIndex: number; readonly key: string }> {
+  plan(frameIndex: number): P;
+  renderWindow(
+    plans: readonly P[],
+    signal: AbortSignal,
+    onImage: (key: string, image: RgbaImage) => void,
+  ): Promise<void>;
 }
 
 /** Weight maps kept in memory (each K x H x W float32: 66 MB for the sample's 21 joints). */
@@ -111,8 +129,28 @@ export class RenderService {
   private unwatch: (() => void) | null = null;
   private lastEngineStatus: EngineStatus = { provider: null, messages: [] };
   readonly stats: RenderServiceStats = { framesRendered: 0, framesCached: 0, workerRenderMs: 0 };
+  private readonly scene: SceneRenderer;
 
-  constructor(private readonly opts: RenderServiceOptions) {}
+  constructor(private readonly opts: RenderServiceOptions) {
+    this.scene = new SceneRenderer(this.layerPort());
+  }
+
+  /** The per-character path, for the scene renderer. */
+  private layerPort(): CharacterLayerPort {
+    return {
+      jobs: this.opts.jobs,
+      stats: this.stats,
+      ready: (document, character) => {
+        const ready = this.readyCharacter(document, character);
+        if (ready) this.claim(document, character, ready.workerId);
+        return ready;
+      },
+      prepare: (document, character, signal) => this.prepare(document, character, signal),
+      context: (document, prepared, quality) => this.context(document, prepared, quality),
+      plan: (ctx, frameIndex) => this.plan(ctx, frameIndex),
+      renderPlans: (ctx, plans, signal, onFrame) => this.renderPlans(ctx, plans, signal, onFrame),
+    };
+  }
 
   // ---- the API ----
 
@@ -128,6 +166,9 @@ export class RenderService {
     quality: RenderQuality;
   }): Promise<{ jobId: string | null; cached: FrameRef[] }> {
     const { document, quality } = request;
+    if (request.characterId === undefined && document.characters.length > 1) {
+      return this.scene.renderFrames({ document, frames: request.frames, quality });
+    }
     const character = findCharacter(document, request.characterId);
     const frames = [...new Set(request.frames)];
     const ready = this.readyCharacter(document, character);
@@ -176,13 +217,11 @@ export class RenderService {
     frames: readonly number[],
     options: SequenceOptions = {},
   ): AsyncGenerator<SequenceFrame> {
-    const character = findCharacter(document, characterId);
     const signal = options.signal;
     const readAhead = Math.max(1, options.readAhead ?? 8);
-    const prepared = await this.prepare(document, character, signal);
-    const ctx = this.context(document, prepared, options.quality ?? 'final');
-    const plans = frames.map((f) => this.plan(ctx, f));
-    const windows: FramePlan[][] = [];
+    const source = await this.frameSource(document, characterId, options.quality ?? 'final', signal);
+    const plans = frames.map((f) => source.plan(f));
+    const windows: { frameIndex: number; key: string }[][] = [];
     for (let i = 0; i < plans.length; i += readAhead) windows.push(plans.slice(i, i + readAhead));
     const inner = new AbortController();
     const onAbort = () => inner.abort(signal?.reason);
@@ -196,7 +235,7 @@ export class RenderService {
     const startWindow = (i: number) => {
       const slot = slots[i];
       if (!slot || slot.finished) return;
-      slot.finished = this.renderWindow(ctx, windows[i]!, inner.signal, (key, image) => {
+      slot.finished = source.renderWindow(windows[i]!, inner.signal, (key, image) => {
         slot.images.set(key, image);
         slot.waiters.get(key)?.();
       });
@@ -232,6 +271,25 @@ export class RenderService {
       signal?.removeEventListener('abort', onAbort);
       inner.abort();
     }
+  }
+
+  /** The scene (no characterId, several characters) or one character's placed frames. */
+  private async frameSource(
+    document: ProjectDocument,
+    characterId: string | undefined,
+    quality: RenderQuality,
+    signal: AbortSignal | undefined,
+  ): Promise<FrameSource<{ readonly frameIndex: number; readonly key: string }>> {
+    if (characterId === undefined && document.characters.length > 1) {
+      return this.scene.source(document, quality, signal);
+    }
+    const prepared = await this.prepare(document, findCharacter(document, characterId), signal);
+    const ctx = this.context(document, prepared, quality);
+    const source: FrameSource<FramePlan> = {
+      plan: (frameIndex) => this.plan(ctx, frameIndex),
+      renderWindow: (plans, windowSignal, onImage) => this.renderWindow(ctx, plans, windowSignal, onImage),
+    };
+    return source;
   }
 
   /** The skin weights the engine uses for a character (computed in the worker, cached). */
@@ -372,10 +430,11 @@ export class RenderService {
     return decoded;
   }
 
-  /** Weights depend on the art, the explicit mask and the skeleton's rest layout only. */
+  /** Weights depend on the art, the explicit mask, the PSD part hints and the rest skeleton only. */
   private weightsKey(character: Character): string {
     const rest = character.skeleton.joints.map((j) => [j.id, j.parentId, ...j.restPosition]);
-    return `${character.artAssetId}|${character.maskAssetId ?? ''}|${hashString(JSON.stringify(rest))}`;
+    const hints = character.partHints ? hashString(JSON.stringify(character.partHints)) : '';
+    return `${character.artAssetId}|${character.maskAssetId ?? ''}|${hashString(JSON.stringify(rest))}|${hints}`;
   }
 
   private getWeights(
@@ -391,7 +450,10 @@ export class RenderService {
         const mask = character.maskAssetId
           ? await this.decodeMask(document, character.maskAssetId)
           : undefined;
-        const weights = await this.requestWeights(art, mask, character);
+        const partHints = character.partHints
+          ? await decodePartHints(document, character.partHints, art)
+          : undefined;
+        const weights = await this.requestWeights(art, mask, character, partHints);
         return { weights, hash: hashFloat32(weights.data) };
       })();
       this.weights.set(key, entry);
@@ -420,6 +482,7 @@ export class RenderService {
     art: RgbaImage,
     mask: Uint8Array | undefined,
     character: Character,
+    partHints?: ComputeWeights['partHints'],
   ): Promise<SkinWeights> {
     const sup = this.supervisor();
     const requestId = newId('weights');
@@ -435,6 +498,7 @@ export class RenderService {
         skeleton: {
           joints: character.skeleton.joints.map((j) => ({ ...j, restPosition: [...j.restPosition] })),
         },
+        ...(partHints ? { partHints } : {}),
       });
     });
   }
@@ -484,8 +548,11 @@ export class RenderService {
       return;
     }
     const bytes = msg.data;
-    // Copy into an aligned buffer: the IPC bytes may start at any offset.
-    const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    // A view when the IPC bytes are 4-byte aligned (no copy of tens of MB), else an aligned copy.
+    const data =
+      bytes.byteOffset % 4 === 0 && bytes.byteLength % 4 === 0
+        ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
+        : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     pending.resolve({ width: msg.width, height: msg.height, jointIds: msg.jointIds.map(jointId), data });
   }
 
@@ -652,6 +719,32 @@ export class RenderService {
       await this.renderPlans(ctx, missing, signal, (p, image) => onImage(p.key, image));
     }
   }
+}
+
+/** The document's part hint map (schema.ts partHintsSchema) as the worker takes it. */
+async function decodePartHints(
+  document: ProjectDocument,
+  hints: NonNullable<Character['partHints']>,
+  art: RgbaImage,
+): Promise<NonNullable<ComputeWeights['partHints']>> {
+  const asset = document.assets[hints.ownerAssetId];
+  const fail = (why: string) =>
+    new ApiError({ code: 'invalid-project', message: `The part hints "${hints.ownerAssetId}" ${why}.` });
+  if (!asset) throw fail('are not in the project');
+  const { data, info } = await sharp(Buffer.from(asset.dataBase64, 'base64'))
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+    .catch((err: Error) => {
+      throw fail(`could not be decoded: ${err.message}`);
+    });
+  if (info.width !== art.width || info.height !== art.height) {
+    throw fail(`are ${info.width}x${info.height} px but the art is ${art.width}x${art.height} px`);
+  }
+  return {
+    owner: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height),
+    parts: hints.parts.map((p) => ({ name: p.name, jointIds: [...p.jointIds] })),
+  };
 }
 
 function findCharacter(document: ProjectDocument, characterId: string | undefined): Character {

@@ -11,7 +11,15 @@ import {
 } from '../../core/render/reference.js';
 import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
 import { createSessionWithFallback, type ProviderChoice } from './providers.js';
-import { buildWarpGraph, FIELD_ORDER, gridCandidates, type RegionGrid, regionGrid } from './warpGraph.js';
+import {
+  buildWarpGraph,
+  FIELD_ORDER,
+  gridCandidates,
+  MASK_BONES,
+  type RegionGrid,
+  regionGrid,
+  workSize,
+} from './warpGraph.js';
 
 /** The warp maths version (part of every frame key, with the grid step: engineVersionTag). */
 export const ENGINE_VERSION = WARP_ENGINE_VERSION;
@@ -38,6 +46,8 @@ export interface PreparedCharacter {
   readonly tensors: {
     readonly weights: ort.Tensor;
     readonly support: ort.Tensor;
+    /** Per padded pixel, the bone driving its whole 3x3 neighbourhood alone, or -1. */
+    readonly rigid: ort.Tensor;
     /** Premultiplied colour [P, 4], padded. */
     readonly art: ort.Tensor;
   };
@@ -168,6 +178,7 @@ export class FrameEngine {
       tensors: {
         weights: new ort.Tensor('float32', wP, [P, K]),
         support: new ort.Tensor('uint8', support, [support.length]),
+        rigid: new ort.Tensor('int32', rigidPixels(wP, PW, P / PW, K), [P]),
         art: new ort.Tensor('float32', artP, [P, 4]),
       },
     };
@@ -271,11 +282,12 @@ export class FrameEngine {
       return [Math.min(...us), Math.min(...vs), Math.max(...us), Math.max(...vs)] as const;
     });
     const candidates = gridCandidates(rg, boxes);
-    const cells = step > 1 ? coverageCells(rg, ordered, ch.supportBlocks) : new Float32Array(0);
+    const cells = step > 1 ? coverageCells(rg, ordered, ch.supportBlocks) : null;
     const session = await this.session(ch, K, step, !!opts.float);
     const feeds = {
       weights: ch.tensors.weights,
       support: ch.tensors.support,
+      rigid: ch.tensors.rigid,
       art: ch.tensors.art,
       boneRows: new ort.Tensor('float32', rows, [FIELD_CHANNELS, K]),
       invT: new ort.Tensor('float32', invT, [3, 2 * K]),
@@ -284,23 +296,25 @@ export class FrameEngine {
       gridShape: new ort.Tensor('int64', BigInt64Array.of(BigInt(rg.rows), BigInt(rg.cols)), [2]),
       candPoint: new ort.Tensor('int32', candidates.point, [candidates.point.length]),
       candBone: new ort.Tensor('int32', candidates.bone, [candidates.bone.length]),
-      ...(step > 1 ? { cellBones: new ort.Tensor('float32', cells, [cells.length]) } : {}),
+      ...(cells ? { cellBones: new ort.Tensor('float32', cells.counts, [cells.counts.length]) } : {}),
+      ...(cells && K <= MASK_BONES
+        ? { cellMask: new ort.Tensor('int32', cells.masks, [cells.masks.length]) }
+        : {}),
     };
-    const out = await session.run(feeds, opts.float ? ['rgba8', 'rgba'] : step > 1 ? ['rgba8', 'dbg'] : ['rgba8']);
-    if (out.dbg) console.log('DBG band/inner/blend', [...(out.dbg.data as BigInt64Array)].join(' '), 'cells>0', cells.filter((x) => x > 0).length);
+    const out = await session.run(feeds, opts.float ? ['rgba8', 'rgba'] : ['rgba8']);
     const [x0, y0, rw, rh] = rg.region;
+    const work = workSize(rg);
     const bytes = out.rgba8!.data as Uint8Array;
-    if (x0 === 0 && y0 === 0 && rw === W && rh === H) {
+    const floats = fullFloat ? (out.rgba!.data as Float32Array) : null;
+    if (work.offset === 0 && x0 === 0 && y0 === 0 && rw === W && rh === H) {
       full.set(bytes);
-      fullFloat?.set(out.rgba!.data as Float32Array);
+      if (floats) fullFloat?.set(floats);
     } else {
       // Place the region's rows into the (transparent) frame.
       for (let y = 0; y < rh; y++) {
-        full.set(bytes.subarray(y * rw * 4, (y + 1) * rw * 4), ((y0 + y) * W + x0) * 4);
-        if (fullFloat) {
-          const f = out.rgba!.data as Float32Array;
-          fullFloat.set(f.subarray(y * rw * 4, (y + 1) * rw * 4), ((y0 + y) * W + x0) * 4);
-        }
+        const src = ((y + work.offset) * work.width + work.offset) * 4;
+        full.set(bytes.subarray(src, src + rw * 4), ((y0 + y) * W + x0) * 4);
+        if (floats) fullFloat?.set(floats.subarray(src, src + rw * 4), ((y0 + y) * W + x0) * 4);
       }
     }
     const image: RgbaImage = { width: W, height: H, data: full };
@@ -318,6 +332,45 @@ export class FrameEngine {
       }
     }
   }
+}
+
+/**
+ * Per padded pixel (weights [P, K] pixel-major, rows of PW), the bone k when every pixel of its
+ * 3x3 neighbourhood has weight exactly 1 for k and 0 for the others (there the blended map is
+ * exactly bone k's), else -1. The border (zero weights) is never rigid.
+ */
+function rigidPixels(wP: Float32Array, PW: number, PH: number, K: number): Int32Array {
+  const P = PW * PH;
+  const owner = new Int32Array(P).fill(-1);
+  for (let p = 0; p < P; p++) {
+    let k1 = -1;
+    let ok = true;
+    for (let k = 0; k < K && ok; k++) {
+      const w = wP[p * K + k]!;
+      if (w === 0) continue;
+      if (w === 1 && k1 < 0) k1 = k;
+      else ok = false;
+    }
+    if (ok) owner[p] = k1;
+  }
+  const out = new Int32Array(P).fill(-1);
+  for (let y = 1; y < PH - 1; y++) {
+    for (let x = 1; x < PW - 1; x++) {
+      const k = owner[y * PW + x]!;
+      if (k < 0) continue;
+      let all = true;
+      for (let dy = -1; dy <= 1 && all; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          if (owner[(y + dy) * PW + x + dx] !== k) {
+            all = false;
+            break;
+          }
+        }
+      }
+      if (all) out[y * PW + x] = k;
+    }
+  }
+  return out;
 }
 
 /** Side of the rest-space blocks the support is forward-splatted by (smaller: tighter, slower). */
@@ -358,7 +411,8 @@ function supportBlocks(table: Uint8Array, W: number, H: number, K: number): Floa
 
 /**
  * Per cell of the coarse grid (cells between four neighbouring grid points, row-major, see
- * warpGraph.ts), an upper bound on how many bones start a candidate at one of its pixels: each
+ * warpGraph.ts), the bones that may start a candidate at one of its pixels, as a count and as
+ * bits (bone k = bit k; bones beyond MASK_BONES only counted), an upper bound: each
  * bone's support blocks mapped forward by its affine, every cell whose pixel centres their
  * bounding box reaches counted once per bone. A cell where this exceeds the candidates found at
  * its corners may hold a part no corner sees (a thin line between grid points): the graph
@@ -368,12 +422,13 @@ export function coverageCells(
   grid: RegionGrid,
   bones: readonly BoneProjection[],
   blocks: readonly Float32Array[],
-): Float32Array {
+): { counts: Float32Array; masks: Int32Array } {
   const step = grid.spacing;
   const cellCols = grid.cols - 1;
   const cellRows = grid.rows - 1;
   const counts = new Float32Array(cellCols * cellRows);
   const stamp = new Int32Array(counts.length);
+  const masks = new Int32Array(counts.length);
   const [x0, y0, rw, rh] = grid.region;
   const half = step / 2;
   const eps = 1e-3;
@@ -382,6 +437,7 @@ export function coverageCells(
     if (!rects || rects.length === 0 || !invertAffine2(bone.affine)) return;
     const [a, b, c, d, tx, ty] = bone.affine;
     const mark = k + 1;
+    const bit = k < MASK_BONES ? 1 << k : 0;
     for (let r = 0; r < rects.length; r += 4) {
       const u0 = rects[r]!;
       const v0 = rects[r + 1]!;
@@ -412,9 +468,10 @@ export function coverageCells(
           if (stamp[row + cx] === mark) continue;
           stamp[row + cx] = mark;
           counts[row + cx]! += 1;
+          masks[row + cx]! |= bit;
         }
       }
     }
   });
-  return counts;
+  return { counts, masks };
 }

@@ -18,6 +18,8 @@ import { GraphBuilder } from '../onnx/builder.js';
  * Inputs:
  *  - weights   float [P, K]    skin weights, padded crop, pixel-major
  *  - support   uint8 [P * K]   1 where bone k has weight within one pixel (dilated support)
+ *  - rigid     int32 [P]       bone k where the pixel and its 8 neighbours are weighted 1 to k
+ *                              alone, else -1 (candidates starting there need no iterations)
  *  - art       float [P, 4]    premultiplied colour in [0, 1], pixel-major
  *  - boneRows  float [10, K]   per bone [a, b, c, d, tx, ty, du, dv, d0, 1] (transposed, rows
  *                              in FIELD_ORDER)
@@ -26,7 +28,12 @@ import { GraphBuilder } from '../onnx/builder.js';
  *  - region    int64 [4]       [x0, y0, width, height] of the region in the frame
  *  - gridShape int64 [2]       [rows, cols] of the grid
  *  - candPoint, candBone int32 [C]  candidate (grid point, bone) pairs (see RegionGrid)
- * Outputs: rgba8 uint8 [R, 4] for the region's pixels (row-major), and optionally rgba float.
+ *  - cellBones float [Q], cellMask int32 [Q]  (step > 1; the mask only for K <= MASK_BONES) per
+ *                              cell of the grid, the bones that may start a candidate at one of
+ *                              its pixels, counted and as bits (engine.ts coverageCells)
+ * Outputs: rgba8 uint8 [R, 4] for the work pixels (row-major), and optionally rgba float: at
+ * step 1 the region; at step s > 1 the region grown by s / 2 before (width and height
+ * (cols - 1) s and (rows - 1) s; see workSize).
  *
  * Cost structure (FINDINGS: GridSample is slow on CPU, so there is none):
  *  - the blended field is one MatMul [P, K] x [K, 10] (weights pre-blended into 10 channels,
@@ -39,15 +46,16 @@ import { GraphBuilder } from '../onnx/builder.js';
  *    bilinearly (exact where one bone drives the picture; cells touching a joint blend get two
  *    more fixed-point steps per pixel), cells whose corners disagree (silhouettes, occlusion
  *    edges) are solved exactly per pixel, and so are cells where the engine's forward splat of
- *    the bones' supports (cellBones) finds more bones than the corners start candidates for
- *    (thin lines between grid points); the remaining empty cells are skipped: full-resolution work is
- *    proportional to the character's pixels, not the frame's;
+ *    the bones' supports (cellBones) finds bones that the corners do not all see (thin lines,
+ *    antennas, strands between grid points); exact pixels try only the bones their cell's
+ *    mask lists; the remaining empty cells are skipped: full-resolution work is proportional
+ *    to the character's pixels, not the frame's;
+ *  - candidates starting where one bone alone drives the picture (rigid) skip the iterations;
  *  - every bilinear fetch is one Gather of 4 channel-last rows per point (block copies); colour
- *    is fetched once per pixel, the layer behind
- *    only where the front one is not opaque;
+ *    is fetched once per pixel, the layer behind only where the front one is not opaque;
  *  - per-point values are 1-D or broadcast along the contiguous axis (onnxruntime's other
- *    broadcasting paths are several times slower); GatherElements with int32 indices is its
- *    fastest gather; few nodes (each costs scheduling time on small tensors).
+ *    broadcasting paths are several times slower); int32 indices; few nodes (each costs
+ *    scheduling time on small tensors).
  */
 /**
  * Row c of the graph's boneRows (and field) holds channel FIELD_ORDER[c] of the reference's
@@ -186,6 +194,16 @@ export function gridCandidates(
   return { point, bone };
 }
 
+/**
+ * The pixels the graph outputs for a grid: width, height and where the region's first pixel sits
+ * in them (step s > 1: every pixel of every cell, so the region's pixel (0, 0) is at (s/2, s/2)).
+ */
+export function workSize(grid: RegionGrid): { width: number; height: number; offset: number } {
+  const s = grid.spacing;
+  if (s === 1) return { width: grid.region[2], height: grid.region[3], offset: 0 };
+  return { width: (grid.cols - 1) * s, height: (grid.rows - 1) * s, offset: s / 2 };
+}
+
 export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   const { width: W, height: H, bones: K, gridStep: step } = opts;
   if (step > 1 && step % 2 !== 0) throw new Error(`gridStep must be 1 or even, got ${step}`);
@@ -211,6 +229,11 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   // Per cell of the coarse grid ([rows - 1, cols - 1] flattened), an upper bound on the bones
   // that start a candidate at any of its pixels (engine.ts coverageCells); step > 1 only.
   const cellBones = step > 1 ? g.input('cellBones', 'float32', ['Q']) : '';
+  // Per padded rest pixel, the bone k when it and its 8 neighbours are weighted 1 to k alone
+  // (any bilinear footprint of a point in it sees M = A_k), else -1.
+  const rigid = g.input('rigid', 'int32', ['P']);
+  // The same cells' bones as bits (bone k = bit k), when K <= MASK_BONES.
+  const cellMask = step > 1 && K <= MASK_BONES ? g.input('cellMask', 'int32', ['Q']) : '';
   // Per-bone inverse affines as two [3, K] matrices: [u, v, 1] @ invU = the starts' u, one per bone.
   const [invU, invV] = g
     .opN('Split', [g.op('Reshape', [invT, g.constI([3, K, 2])]), g.constI([1, 1])], 2, { axis: 2 })
@@ -241,9 +264,20 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
 
   const rowsOf = (t: string, n: number): string[] =>
     g.opN('Split', [t, g.constI(new Array(n).fill(1))], n, { axis: 0 });
+  /**
+   * The n rows of an [n, M] tensor as n 1-D tensors [M]. (Split's num_outputs would save the
+   * flattening nodes but fails on M = 0, which empty selections produce.)
+   */
+  const channels = (t: string, n: number): string[] => rowsOf(t, n).map(flat);
   // Per padded rest pixel, the pre-blended field [P, 10], channel-last (channels in FIELD_ORDER:
   // the seven the iterations read first).
   const field = g.op('MatMul', [weights, g.op('Transpose', [boneRows], { perm: [1, 0] })]); // [P, 10]
+  // Per bone, whether its own 2x2 map is invertible (the reference's |det| >= 1e-6 test).
+  const [ra, rb, rc, rd] = channels(g.op('Slice', [boneRows, g.constI([0]), g.constI([4])]), 4) as Ten;
+  const regularBone = g.op('GreaterOrEqual', [
+    g.op('Abs', [g.sub(g.mul(ra, rd), g.mul(rb, rc))]),
+    g.scalarF(1e-6),
+  ]);
 
   const cat = (ts: string[]) => g.op('Concat', ts, { axis: 0 });
   /**
@@ -281,7 +315,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     // Padded indices stay below 2^24, so float arithmetic is exact before the cast.
     const idx = g.op('Cast', [cat([g.add(r0, x0), g.add(r0, x1), g.add(r1, x0), g.add(r1, x1)])], { to: 6 });
     const w = cat([g.mul(gy, gx), g.mul(gy, fx), g.mul(fy, gx), g.mul(fy, fx)]); // [4M]
-    return rowsOf(fourTaps(table, C, idx, w), C).map(flat);
+    return channels(fourTaps(table, C, idx, w), C);
   };
 
   const minW = g.scalarF(WARP_MIN_WEIGHT);
@@ -355,20 +389,47 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     }
     let u = g.op('Gather', [su, kept], { axis: 0 }); // [M]
     let v = g.op('Gather', [sv, kept], { axis: 0 });
-    const [qu, qv] = rowsOf(
+    const [qu, qv] = channels(
       g.op('Transpose', [g.op('Gather', [grid, pt], { axis: 0 })], { perm: [1, 0] }),
       3,
-    ).map(flat) as [string, string];
+    ) as [string, string];
 
-    let valid = g.op('Equal', [keptBone, keptBone]); // [M], all true
     const u0 = u;
     const v0 = v;
+    // A start whose bilinear footprint only holds pixels weighted 1 to its own bone sees
+    // M = A_k, so every fixed-point step gives the start back (up to float rounding) and is
+    // valid when A_k is regular: only the other candidates are iterated.
+    const bone32 = g.op('Cast', [keptBone], { to: 6 });
+    const rigidHere = g.op('Equal', [
+      g.op('GatherElements', [rigid, supportPixel(u, v)], { axis: 0 }),
+      bone32,
+    ]);
+    const skip = g.op('And', [rigidHere, g.op('Gather', [regularBone, bone32], { axis: 0 })]);
+    const flex = flat(g.op('NonZero', [g.op('Not', [skip])])); // [M']
+    const sub = (t: string) => g.op('Gather', [t, flex], { axis: 0 });
+    let fu0 = sub(u);
+    let fv0 = sub(v);
+    const fqu = sub(qu);
+    const fqv = sub(qv);
+    let fvalid = g.op('Equal', [fqu, fqu]); // [M'], all true (q is finite)
     for (let it = 0; it < WARP_ITERATIONS; it++) {
-      const next = solveStep(u, v, qu, qv);
-      valid = g.op('And', [valid, next.ok]);
-      u = next.u;
-      v = next.v;
+      const next = solveStep(fu0, fv0, fqu, fqv);
+      fvalid = g.op('And', [fvalid, next.ok]);
+      fu0 = next.u;
+      fv0 = next.v;
     }
+    u = g.op('ScatterElements', [u, flex, fu0], { axis: 0 });
+    v = g.op('ScatterElements', [v, flex, fv0], { axis: 0 });
+    let valid = g.op('Greater', [
+      g.op(
+        'ScatterElements',
+        [g.op('Expand', [f1, g.op('Shape', [u])]), flex, g.op('Cast', [fvalid], { to: 1 })],
+        {
+          axis: 0,
+        },
+      ),
+      half,
+    ]);
     // A candidate that never moved from its bone's rigid inverse lies where that bone alone drives
     // the picture: there the inverse map is affine and upsampling it is exact. The others (joint
     // blends) get a full-resolution touch-up below.
@@ -458,12 +519,21 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   };
   const coarse = solvePoints(grid, { point: candPoint, bone: candBone });
   const regionPart = (i: number) => g.op('Slice', [region, g.constI([i]), g.constI([i + 1])]); // [1]
-  const iW = g.op('Squeeze', [regionPart(2), g.constI([0])]); // region width (scalar)
-  const iH = g.op('Squeeze', [regionPart(3), g.constI([0])]);
-  const ox = g.add(g.op('Cast', [g.op('Squeeze', [regionPart(0), g.constI([0])])], { to: 1 }), half);
-  const oy = g.add(g.op('Cast', [g.op('Squeeze', [regionPart(1), g.constI([0])])], { to: 1 }), half);
+  const scalar = (t: string) => g.op('Squeeze', [t, g.constI([0])]);
+  // The pixels the graph works on and outputs: at step 1 the region; at step s every pixel of
+  // every cell, i.e. the region grown by s / 2 before and up to s after (pixels the engine drops
+  // when it places the region in the frame): cells never need clipping to the region.
+  const margin = step === 1 ? 0 : step / 2;
+  const gridPart = (i: number) => g.op('Slice', [gridShape, g.constI([i]), g.constI([i + 1])]);
+  const cellsTimesStep = (i: number) => scalar(g.mul(g.sub(gridPart(i), g.constI([1])), g.constI([step])));
+  const iW = step === 1 ? scalar(regionPart(2)) : cellsTimesStep(1); // work width (scalar)
+  const iH = step === 1 ? scalar(regionPart(3)) : cellsTimesStep(0);
+  const origin = (i: number) =>
+    g.add(g.op('Cast', [scalar(regionPart(i))], { to: 1 }), g.scalarF(0.5 - margin));
+  const ox = origin(0);
+  const oy = origin(1);
   const unsqueeze1 = (t: string) => g.op('Unsqueeze', [t, g.constI([1])]);
-  /** Region pixel indices [R] (int64) -> their centres in imagePx as [R] floats. */
+  /** Work pixel indices [R] (int64) -> their centres in imagePx as [R] floats. */
   const centres = (idx: string) => ({
     u: g.add(g.op('Cast', [g.op('Mod', [idx, iW])], { to: 1 }), ox),
     v: g.add(g.op('Cast', [g.op('Div', [idx, iW])], { to: 1 }), oy),
@@ -537,12 +607,13 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     ]);
     const fgCells = g.op('And', [g.op('Not', [unsafe]), g.op('Greater', [corner(coarse.frontId, 0, 0), f0])]);
 
-    // Pixel offsets inside a cell: cell (cy, cx) covers pixels cy*step + oy, cx*step + ox, whose
-    // position between the corners is (i + 0.5) / step (see regionGrid).
+    // Pixel offsets inside a cell: cell (cy, cx) covers work pixels cy*step + oy, cx*step + ox
+    // (region pixels cy*step + oy - step / 2, ...), whose position between the corners is
+    // (i + 0.5) / step (see regionGrid).
     const offsets: number[] = [];
     const fractions: number[] = [];
     for (let i = 0; i < step; i++) {
-      offsets.push(i - step / 2);
+      offsets.push(i);
       fractions.push((i + 0.5) / step);
     }
     const perPixel = (values: (i: number, j: number) => number) => {
@@ -570,8 +641,8 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     const iCols = g.op('Squeeze', [g.op('Slice', [gridShape, g.constI([1]), g.constI([2])]), g.constI([0])]);
 
     /**
-     * The in-region pixels of the flagged cells: region pixel index, grid index of the cell's
-     * top-left corner, and the pixel's bilinear fractions, all [R'].
+     * The pixels of the flagged cells: work pixel index, grid index of the cell's top-left
+     * corner, and the pixel's bilinear fractions, all [R'].
      */
     const cellPixels = (flags: string) => {
       const nz = g.op('NonZero', [flags]); // [2, C]
@@ -581,19 +652,13 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       const zeroI = g.op('Mul', [oy, g.scalarI(0)]); // [1, step^2] zeros, for shapes
       const cornerIdx = flat(g.add(g.mul(cy, iCols), g.add(cx, zeroI)));
       const cellIdx = flat(g.add(g.mul(cy, g.sub(iCols, g.scalarI(1))), g.add(cx, zeroI)));
-      const inFrame = g.op('And', [
-        g.op('And', [g.op('GreaterOrEqual', [py, g.scalarI(0)]), g.op('Less', [py, iH])]),
-        g.op('And', [g.op('GreaterOrEqual', [px, g.scalarI(0)]), g.op('Less', [px, iW])]),
-      ]);
-      const keep = flat(g.op('NonZero', [inFrame]));
-      const pick = (t: string) => g.op('Gather', [t, keep], { axis: 0 });
       const zeroF = g.op('Mul', [g.op('Cast', [cy], { to: 1 }), f0]); // [C, 1] zeros, for shapes
       return {
-        idx: pick(g.add(g.mul(py, iW), px)),
-        corner: pick(cornerIdx),
-        cell: pick(cellIdx),
-        fy: pick(flat(g.add(zeroF, wy))),
-        fx: pick(flat(g.add(zeroF, wx))),
+        idx: g.add(g.mul(py, iW), px),
+        corner: cornerIdx,
+        cell: cellIdx,
+        fy: flat(g.add(zeroF, wy)),
+        fx: flat(g.add(zeroF, wx)),
       };
     };
 
@@ -604,12 +669,16 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     const c11 = g.add(c10, g.scalarI(1));
     // The corners' maps packed as rows [fu, fv, su2, sv2, hs] and interpolated in one pass.
     const column = (t: string) => g.op('Reshape', [t, g.constI([-1, 1])]);
-    const cornerTable = g.op('Concat', [coarse.fu, coarse.fv, coarse.su2, coarse.sv2, coarse.hs].map(column), {
-      axis: 1,
-    });
+    const cornerTable = g.op(
+      'Concat',
+      [coarse.fu, coarse.fv, coarse.su2, coarse.sv2, coarse.hs].map(column),
+      {
+        axis: 1,
+      },
+    );
     const gx = g.sub(f1, inner.fx);
     const gy = g.sub(f1, inner.fy);
-    const lerped = rowsOf(
+    const lerped = channels(
       fourTaps(
         cornerTable,
         5,
@@ -617,7 +686,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
         cat([g.mul(gy, gx), g.mul(gy, inner.fx), g.mul(inner.fy, gx), g.mul(inner.fy, inner.fx)]),
       ),
       5,
-    ).map(flat);
+    );
     let iu = lerped[0]!;
     let iv = lerped[1]!;
     // Joint blends: a few more fixed-point steps from the interpolated map.
@@ -637,10 +706,25 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
 
     // Edges: solved exactly, kept where they have a front layer.
     const band = cellPixels(unsafe);
-    g.output(g.op('Concat', [g.op('Shape', [band.idx]), g.op('Shape', [inner.idx]), g.op('Shape', [blend])], { axis: 0 }), 'dbg', 'int64', [3]);
     const bq = centres(band.idx);
     const ones = g.op('Expand', [f1, g.op('Shape', [bq.u])]);
-    const exact = solvePoints(g.op('Concat', [bq.u, bq.v, ones].map(unsqueeze1), { axis: 1 }));
+    const bandPoints = g.op('Concat', [bq.u, bq.v, ones].map(unsqueeze1), { axis: 1 });
+    let exact: ReturnType<typeof solvePoints>;
+    if (cellMask) {
+      // Candidates: per pixel only the bones the splat marks for its cell (a superset of those
+      // whose start passes the support test), instead of all K.
+      const bits = g.tensor(
+        'int32',
+        new Uint8Array(Int32Array.from({ length: K }, (_, k) => 1 << k).buffer),
+        [1, K],
+      );
+      const masks = unsqueeze1(g.op('Gather', [cellMask, band.cell], { axis: 0 })); // [Nb, 1]
+      const pairs = g.op('NonZero', [g.op('Cast', [g.op('BitwiseAnd', [masks, bits])], { to: 9 })]); // [2, C]
+      const [point, bone] = channels(pairs, 2) as [string, string];
+      exact = solvePoints(bandPoints, { point, bone });
+    } else {
+      exact = solvePoints(bandPoints);
+    }
     const drawn = flat(g.op('NonZero', [flat(g.op('Greater', [exact.hf, f0]))]));
     const onDrawn = (t: string) => g.op('Gather', [flat(t), drawn], { axis: 0 });
     const both = (a: string, b: string) => g.op('Concat', [a, b], { axis: 0 });
@@ -667,7 +751,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   const ca = col[3]!;
   const has = g.op('GreaterOrEqual', [ca, g.scalarF(WARP_MIN_ALPHA)]);
   const safeA = g.where(has, ca, f1);
-  const regionPixels = g.op('Unsqueeze', [g.op('Mul', [iW, iH]), g.constI([0])]); // [1]
+  const regionPixels = g.op('Unsqueeze', [g.op('Mul', [iW, iH]), g.constI([0])]); // [1] work pixels
   const regionShape4 = g.op('Concat', [regionPixels, g.constI([4])], { axis: 0 }); // [R, 4]
   const fgAt = unsqueeze1(fgIdx); // [F, 1]
   if (opts.floatOutput) {
@@ -695,6 +779,9 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   g.output(frame8, 'rgba8', 'uint8', ['R', 4]);
   return g.toBytes();
 }
+
+/** Most bones the per-cell bit masks (int32 cellMask) describe; beyond, band pixels try every bone. */
+export const MASK_BONES = 32;
 
 /** Fixed-point steps of the full-resolution touch-up of coarse-grid maps in joint blends. */
 const REFINE_STEPS = 2;

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CharacterFiles,
@@ -10,9 +10,9 @@ import {
 import { jointId } from '../../core/ids.js';
 import { drawPoseMap } from '../../core/render/poseMap.js';
 import type { BoneProjection } from '../../core/render/project.js';
-import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
-import { FrameEngine, type PreparedCharacter } from '../engine/engine.js';
+import { FrameEngine } from '../engine/engine.js';
 import { loadModelPack, type ModelPack } from '../packs/pack.js';
+import { prepareCharacter, readCharacterFiles, renderFrame, type WorkerCharacter } from './characters.js';
 import { cancelRigJob, runRigJob } from './rig.js';
 import { handleComputeWeights } from './weights.js';
 
@@ -37,41 +37,37 @@ function send(message: FromWorker): void {
   else process.send?.(message);
 }
 
+/**
+ * Sends and resolves once the bytes are written to the IPC channel. Each frame's synchronous ONNX
+ * run blocks this event loop, and a multi-megabyte frame written to the pipe only progresses while
+ * the loop turns: without waiting here, a job's frames piled up in the pipe and all reached the
+ * host at the end of the job instead of streaming. Electron's parentPort queues the message itself.
+ */
+function sendFlushed(message: FromWorker): Promise<void> {
+  if (parentPort || !process.send) {
+    send(message);
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    process.send?.(message, undefined, {}, () => resolve());
+  });
+}
+
 function onMessage(listener: (data: unknown) => void): void {
   if (parentPort) parentPort.on('message', (e) => listener(e.data));
   else process.on('message', listener);
 }
 
 const engine = new FrameEngine({ ...(process.env.KEYPOSE_EP ? { provider: process.env.KEYPOSE_EP } : {}) });
-const characters = new Map<
-  string,
-  { prepared: PreparedCharacter; art: RgbaImage; skeletonBones: string[] }
->();
+const characters = new Map<string, WorkerCharacter>();
 const packs = new Map<string, ModelPack>();
 const queue: ReturnType<typeof renderJobSchema.parse>[] = [];
 let running: { jobId: string; cancelled: boolean } | null = null;
 let providerReported = false;
 
 function loadCharacter(c: CharacterFiles): void {
-  const artBytes = readFileSync(c.artFile);
-  const weightBytes = readFileSync(c.weightsFile);
-  const k = c.jointIds.length;
-  if (artBytes.length !== c.width * c.height * 4) {
-    throw new Error(
-      `${c.artFile}: expected ${c.width * c.height * 4} bytes of RGBA, found ${artBytes.length}`,
-    );
-  }
-  if (weightBytes.length !== k * c.width * c.height * 4) {
-    throw new Error(
-      `${c.weightsFile}: expected ${k}x${c.height}x${c.width} float32 weights, found ${weightBytes.length} bytes`,
-    );
-  }
-  const art: RgbaImage = { width: c.width, height: c.height, data: new Uint8Array(artBytes) };
-  const data = new Float32Array(
-    weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.length),
-  );
-  const weights: SkinWeights = { width: c.width, height: c.height, jointIds: c.jointIds.map(jointId), data };
-  characters.set(c.id, { prepared: engine.prepare(art, weights), art, skeletonBones: c.jointIds });
+  const { art, weights } = readCharacterFiles(c);
+  characters.set(c.id, prepareCharacter(engine, art, weights));
 }
 
 async function runJob(job: ReturnType<typeof renderJobSchema.parse>): Promise<void> {
@@ -103,8 +99,7 @@ async function runJob(job: ReturnType<typeof renderJobSchema.parse>): Promise<vo
     if (state.cancelled) break;
     const t0 = performance.now();
     const bones = frame.bones.map((b) => ({ ...b, jointId: jointId(b.jointId) })) as BoneProjection[];
-    let image = (await engine.render(ch.prepared, bones, job.gridStep ? { gridStep: job.gridStep } : {}))
-      .image;
+    let image = await renderFrame(engine, ch, bones, job.gridStep);
     if (pack?.refine) {
       const poseMap = drawPoseMap(frame.poseJoints ?? [], { width: image.width, height: image.height });
       image = await pack.refine.run({ warped: image, poseMap, reference: ch.art });
@@ -133,7 +128,7 @@ async function runJob(job: ReturnType<typeof renderJobSchema.parse>): Promise<vo
       renameSync(tmp, file);
       send({ ...base, file });
     } else {
-      send({ ...base, rgba: image.data });
+      await sendFlushed({ ...base, rgba: image.data });
     }
     done++;
     send({ type: 'progress', jobId: job.jobId, done, total });
@@ -147,12 +142,26 @@ async function pump(): Promise<void> {
   if (pumping) return;
   pumping = true;
   try {
-    for (let job = queue.shift(); job; job = queue.shift()) {
+    for (;;) {
+      const job = queue.shift();
+      if (job) {
+        try {
+          await runJob(job);
+        } catch (err) {
+          running = null;
+          send({ type: 'error', jobId: job.jobId, code: 'render-failed', message: (err as Error).message });
+        }
+        continue;
+      }
+      // Idle: build the next ONNX session a character will need (one step at a time, so a job
+      // that arrives meanwhile waits for one step at most), so the first final frame and the
+      // first draft of a drag do not pay for session creation.
+      const warm = [...characters.values()].find((c) => c.warmUp.length > 0)?.warmUp.shift();
+      if (!warm) break;
       try {
-        await runJob(job);
-      } catch (err) {
-        running = null;
-        send({ type: 'error', jobId: job.jobId, code: 'render-failed', message: (err as Error).message });
+        await warm();
+      } catch {
+        // A failing session shows up, with its message, in the first job that needs it.
       }
     }
   } finally {
@@ -172,6 +181,7 @@ onMessage((data) => {
       try {
         loadCharacter(msg.character);
         send({ type: 'characterLoaded', characterId: msg.character.id });
+        void pump();
       } catch (err) {
         send({ type: 'error', jobId: null, code: 'unknown-character', message: (err as Error).message });
       }

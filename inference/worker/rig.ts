@@ -3,6 +3,7 @@ import { jointId } from '../../core/ids.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
 import { rigCharacter } from '../rigging/rigCharacter.js';
 import { RiggingError } from '../rigging/types.js';
+import { partHintsToWire } from './partHintsWire.js';
 
 /**
  * The worker's 'rig' message: the automatic rig (mask -> skeleton fit -> skin weights, see
@@ -100,6 +101,7 @@ export async function runRigJob(job: RigJobMessage, send: Send): Promise<void> {
       templatedJoints,
       maskSource: result.maskSource,
       ...(result.maskSource === 'background' ? { mask: result.mask.data } : {}),
+      ...(result.partHints ? { partHints: partHintsToWire(result.partHints) } : {}),
       warnings,
       timingsMs: { ...result.timingsMs },
     });

@@ -38,6 +38,9 @@ export function createApiClient(
   };
   for (const method of Object.keys(apiMethods) as ApiMethodName[]) {
     api[method] = async (...args: unknown[]) => {
+      // Optional trailing arguments left undefined would travel as null (JSON) and fail the
+      // host's validation; dropping them keeps "argument omitted" meaning the same in both shells.
+      while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
       let response: ApiResponse<unknown>;
       try {
         response = await transport(method, args);

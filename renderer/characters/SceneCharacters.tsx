@@ -6,12 +6,15 @@ import { evaluateMotion } from '../../core/motion/evaluate.js';
 import { restPose } from '../../core/motion/pose.js';
 import { computeWorldTransforms } from '../../core/skeleton/kinematics.js';
 import { useEditor, useServices } from '../context.js';
+import { STATIC_ART_TAG } from '../render/FrameLayer.js';
 import { useFitTools } from './useCharacters.js';
 
 /**
  * The characters of the scene other than the active one: their art in depth order (masked by
  * their mask when they have one, so a picture on paper does not hide the characters behind it)
  * and their skeleton as dimmed lines. The active character is drawn by the viewport itself.
+ * While the camera view shows a generated scene frame, the frame layer hides these pictures too
+ * (the frame has every character in it).
  */
 
 /** Dimmed skeletons draw over every picture but under the active skeleton (renderOrder 10+). */
@@ -56,7 +59,7 @@ function InactiveArt({
   const alphaMap = useAssetTexture(mask, false);
   if (!art || !map) return null;
   return (
-    <mesh renderOrder={order}>
+    <mesh renderOrder={order} userData={{ [STATIC_ART_TAG]: true }}>
       <planeGeometry args={[art.width, art.height]} />
       <meshBasicMaterial
         key={alphaMap ? 'masked' : 'plain'}

@@ -97,12 +97,13 @@ export function moveInDepth(
   return { ...doc, characters };
 }
 
-/** Assets no character refers to any more (art or mask). */
+/** Assets no character refers to any more (art, mask or part hint map). */
 function withoutUnusedAssets(doc: ProjectDocument, candidates: readonly string[]): ProjectDocument {
   const used = new Set<string>();
   for (const c of doc.characters) {
     used.add(c.artAssetId);
     if (c.maskAssetId) used.add(c.maskAssetId);
+    if (c.partHints) used.add(c.partHints.ownerAssetId);
   }
   const unused = candidates.filter((id) => !used.has(id) && id in doc.assets);
   if (unused.length === 0) return doc;
@@ -120,6 +121,7 @@ export function removeCharacter(doc: ProjectDocument, characterId: CharacterId |
   return withoutUnusedAssets(next, [
     character.artAssetId,
     ...(character.maskAssetId ? [character.maskAssetId] : []),
+    ...(character.partHints ? [character.partHints.ownerAssetId] : []),
   ]);
 }
 

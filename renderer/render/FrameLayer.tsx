@@ -9,8 +9,9 @@ import type { FrameStatus } from './scheduler.js';
 import { useRenderSystem } from './useRenderSystem.js';
 
 /**
- * The generated frame of the playhead, drawn on the art plane in place of the static art (which
- * it hides while a frame is shown), under the skeleton. Per-frame work happens in useFrame from
+ * The generated frame of the playhead: the scene (every character, composed in depth order by the
+ * host), drawn in place of the characters' static art (all of which it hides while a frame is
+ * shown: the active one's through artRef, the others' by STATIC_ART_TAG), under the skeletons. Per-frame work happens in useFrame from
  * the stores, never through React state: playback re-renders no component.
  *
  * Shown only in Pose mode, with "Show frames" on, and in the camera view: the frame is the
@@ -32,6 +33,9 @@ varying vec2 vUv;
 void main() {
   gl_FragColor = texture2D(map, vUv);
 }`;
+
+/** userData flag of a character's static art mesh other than the active one's (SceneCharacters). */
+export const STATIC_ART_TAG = 'keyposeStaticArt';
 
 /** 1 - |w| of the camera's rotation below this: the view looks straight at the picture (< ~1.6°). */
 const CAMERA_VIEW_TOLERANCE = 1e-4;
@@ -74,9 +78,9 @@ export function FrameLayer({
   artRef,
 }: {
   /**
-   * The output frame's size (the document's resolution). The host composes the character into
-   * the output frame with its placement, so the layer sits at the scene origin, outside the
-   * character's placement group: drawing it inside would apply the placement twice.
+   * The output frame's size (the document's resolution). The host composes the characters into
+   * the output frame with their placements, so the layer sits at the scene origin, outside the
+   * active character's placement group: drawing it inside would apply a placement twice.
    */
   size: FrameSize;
   /** The static art's mesh, hidden while a generated frame covers it. */
@@ -125,7 +129,7 @@ export function FrameLayer({
     };
   }, [system, invalidate]);
 
-  useFrame(({ camera, gl }) => {
+  useFrame(({ camera, gl, scene }) => {
     const node = mesh.current;
     if (!node) return;
     const state = editor.store.getState();
@@ -154,6 +158,10 @@ export function FrameLayer({
       }
     }
     const art = artRef.current;
+    const showArt = pixels === null;
+    scene.traverse((object) => {
+      if (object.userData[STATIC_ART_TAG] === true) object.visible = showArt;
+    });
     if (!pixels) {
       node.visible = false;
       if (art) art.visible = true;

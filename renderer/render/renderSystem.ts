@@ -80,11 +80,11 @@ function createRenderSystem(editor: Editor, api: KeyposeApi, commands: Commands)
 
   function input(): RenderInput | null {
     const state = editor.store.getState();
-    const character = activeCharacter(state);
-    if (!state.document || !character) return null;
+    if (!state.document || !activeCharacter(state)) return null;
     return {
       document: state.document,
-      characterId: character.id,
+      // The camera view shows the scene: every character, composed in depth order by the host.
+      characterId: undefined,
       currentFrame: editor.playhead.getState().frame,
       dragging: state.gestureLabel !== null,
     };

@@ -3,7 +3,7 @@ import type { ProjectDocument } from '../../core/document/schema.js';
 
 /**
  * Decides which frames to ask the frame engine for, and keeps what is known about every frame of
- * the active character. Pure logic: the API calls and the clock are injected, so it runs the same
+ * the scene (or of one character). Pure logic: the API calls and the clock are injected, so it runs the same
  * in the page and in unit tests.
  *
  * A "generation" counts versions of the render inputs (the character, the project's art, the frame
@@ -36,7 +36,8 @@ export interface FrameSlot {
 
 export interface RenderInput {
   readonly document: ProjectDocument;
-  readonly characterId: string;
+  /** Only this character's frames; undefined: the scene (every character, in depth order). */
+  readonly characterId: string | undefined;
   /** The playhead's frame: rendered first, and the only one rendered during a drag. */
   readonly currentFrame: number;
   /** A joint is being dragged (an undo gesture is open). */
@@ -344,7 +345,12 @@ export class RenderScheduler {
     const call = { generation };
     this.pendingCalls.add(call);
     this.port
-      .renderFrames({ document: input.document, characterId: input.characterId, frames, quality })
+      .renderFrames({
+        document: input.document,
+        ...(input.characterId !== undefined ? { characterId: input.characterId } : {}),
+        frames,
+        quality,
+      })
       .then(
         (result) => {
           this.pendingCalls.delete(call);
@@ -444,18 +450,27 @@ export class RenderScheduler {
 }
 
 /**
- * Whether two editor states render the same frames: same character (by reference: edits replace
- * what they change), same art and frame count. Renaming the project or moving the playhead does
- * not re-render anything.
+ * Whether two editor states render the same frames: the same characters (by reference: edits
+ * replace what they change; for the scene, all of them in the same depth order), same art, frame
+ * count and output size. Renaming the project or moving the playhead does not re-render anything.
  */
 export function sameRenderInputs(a: RenderInput, b: RenderInput): boolean {
   if (a.characterId !== b.characterId) return false;
   if (a.document === b.document) return true;
-  const ca = a.document.characters.find((c) => c.id === a.characterId);
-  const cb = b.document.characters.find((c) => c.id === b.characterId);
-  if (!ca || !cb || ca !== cb) return false;
+  const pick = (input: RenderInput) =>
+    input.characterId === undefined
+      ? input.document.characters
+      : input.document.characters.filter((c) => c.id === input.characterId);
+  const as = pick(a);
+  const bs = pick(b);
+  if (as.length === 0 || as.length !== bs.length || as.some((c, i) => c !== bs[i])) return false;
   if (a.document.durationFrames !== b.document.durationFrames) return false;
-  if (a.document.assets[ca.artAssetId] !== b.document.assets[cb.artAssetId]) return false;
-  if (ca.maskAssetId && a.document.assets[ca.maskAssetId] !== b.document.assets[ca.maskAssetId]) return false;
+  const ra = a.document.resolution;
+  const rb = b.document.resolution;
+  if (ra.width !== rb.width || ra.height !== rb.height) return false;
+  for (const c of as) {
+    if (a.document.assets[c.artAssetId] !== b.document.assets[c.artAssetId]) return false;
+    if (c.maskAssetId && a.document.assets[c.maskAssetId] !== b.document.assets[c.maskAssetId]) return false;
+  }
   return true;
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quatAngleBetween, quatFromAxisAngle } from '../../core/math/quat.js';
 import type { Quat } from '../../core/math/types.js';
 import type { DebugSnapshot } from '../../renderer/debug.js';
-import { launchChromium, type StartedStudio, startStudio } from './harness.js';
+import { launchChromium, type StartedStudio, screenshotPath, startStudio } from './harness.js';
 
 /**
  * The rig editor in headless Chromium against the real studio server: open the sample, pose and
@@ -15,7 +15,7 @@ import { launchChromium, type StartedStudio, startStudio } from './harness.js';
  */
 
 const JOINT = 'LeftForeArm';
-const SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'editor.png');
+const SCREENSHOT = screenshotPath('editor.png');
 const deg = (angleRad: number) => (angleRad * 180) / Math.PI;
 const aboutZ = (degrees: number): Quat => quatFromAxisAngle([0, 0, 1], (degrees * Math.PI) / 180);
 

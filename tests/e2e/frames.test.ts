@@ -9,7 +9,7 @@ import type { ProjectDocument } from '../../core/document/schema.js';
 import { hashBytes } from '../../core/render/frameKey.js';
 import type { ShownFrame } from '../../renderer/render/frameProbe.js';
 import { providerLabel } from '../../renderer/render/renderSystem.js';
-import { launchChromium, type StartedStudio, startStudio } from './harness.js';
+import { launchChromium, type StartedStudio, screenshotPath, startStudio } from './harness.js';
 
 /**
  * Frames in the editor, against the real studio server, worker process and ONNX frame engine:
@@ -21,7 +21,7 @@ import { launchChromium, type StartedStudio, startStudio } from './harness.js';
 
 const JOINT = 'LeftForeArm';
 const FRAMES = 12;
-const SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'frames.png');
+const SCREENSHOT = screenshotPath('frames.png');
 
 let studio: StartedStudio;
 let browser: Browser;

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,4 +58,16 @@ export const CHROMIUM_ARGS = [
 /** A fresh browser (playwright gives every launch its own temporary user-data-dir). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Where a browser test writes a screenshot: tests/.artifacts/ (ignored by git) so a test run
+ * leaves the working tree clean, or docs/ (the README's pictures) when
+ * KEYPOSE_UPDATE_SCREENSHOTS=1.
+ */
+export function screenshotPath(fileName: string): string {
+  const root = join(import.meta.dirname, '..', '..');
+  const dir = process.env.KEYPOSE_UPDATE_SCREENSHOTS === '1' ? 'docs' : join('tests', '.artifacts');
+  mkdirSync(join(root, dir), { recursive: true });
+  return join(root, dir, fileName);
 }

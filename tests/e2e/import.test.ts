@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import type { DebugSnapshot } from '../../renderer/debug.js';
-import { launchChromium, type StartedStudio, startStudio } from './harness.js';
+import { launchChromium, type StartedStudio, screenshotPath, startStudio } from './harness.js';
 
 /**
  * Importing characters in headless Chromium against the real studio server (and its real rig
@@ -14,7 +14,7 @@ import { launchChromium, type StartedStudio, startStudio } from './harness.js';
  * to the scene; save; a corrupt file changes nothing; a screenshot with both characters.
  */
 
-const SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'characters.png');
+const SCREENSHOT = screenshotPath('characters.png');
 
 /** The figure's outline in picture pixels (for checking where the rig put the joints). */
 const FIGURE = { width: 400, height: 500, armLeftPx: 60, armRightPx: 340, topPx: 68, bottomPx: 440 };

@@ -145,6 +145,39 @@ describe('importCharacter (services API, real worker)', () => {
     // The layers were composited into one PNG, and their names were understood.
     expect(result.assets[result.character.artAssetId]).toMatchObject({ mime: 'image/png', width: 160 });
     expect(result.warnings.join(' ')).not.toMatch(/layers were not used/);
+
+    // The character keeps them (document schema partHints): the parts, and a map of who owns what.
+    const hints = result.character.partHints!;
+    const jointName = (id: string) => result.character.skeleton.joints.find((j) => j.id === id)?.name;
+    expect(hints.parts.map((p) => [p.name, p.jointIds.map(jointName)])).toEqual([
+      ['body', ['Chest', 'Spine']],
+      ['Left Arm', ['LeftArm', 'LeftForeArm', 'LeftHand']],
+    ]);
+    const owner = await sharp(Buffer.from(result.assets[hints.ownerAssetId]!.dataBase64, 'base64'))
+      .extractChannel(0)
+      .raw()
+      .toBuffer();
+    const [handX, handY] = figure.joints.RightHand!.map(Math.round) as [number, number];
+    expect(owner[handY * 160 + handX]).toBe(1); // the "body" layer covers the right hand
+    const [leftX, leftY] = figure.joints.LeftHand!.map(Math.round) as [number, number];
+    expect(owner[leftY * 160 + leftX]).toBe(2);
+
+    // The render's weights follow them: the right hand lies on the "body" layer, so only Chest and
+    // Spine move it; without the hints the right arm's bones do.
+    const doc = documentWith(result);
+    const weightAt = (w: Awaited<ReturnType<typeof ctx.render.skinWeights>>, name: string) => {
+      const k = w.jointIds.findIndex((id) => jointName(id) === name);
+      return w.data[k * 160 * 160 + handY * 160 + handX]!;
+    };
+    const hinted = await ctx.render.skinWeights(doc, result.character.id);
+    expect(weightAt(hinted, 'Chest') + weightAt(hinted, 'Spine')).toBeCloseTo(1, 5);
+    expect(weightAt(hinted, 'RightHand') + weightAt(hinted, 'RightForeArm')).toBe(0);
+    const { partHints: _dropped, ...unhintedCharacter } = result.character;
+    const unhinted = await ctx.render.skinWeights(
+      { ...doc, characters: [unhintedCharacter] },
+      result.character.id,
+    );
+    expect(weightAt(unhinted, 'RightHand') + weightAt(unhinted, 'RightForeArm')).toBeGreaterThan(0.5);
   });
 
   it('keeps the skeleton of an Animated Drawings folder', async () => {

@@ -209,6 +209,31 @@ describe('RenderScheduler', () => {
     expect(host.calls).toHaveLength(1);
   });
 
+  it('renders the scene without a characterId; any character of the scene, its order or the output size re-renders', () => {
+    const { clock, host, scheduler, doc, input } = setup(2);
+    const first = doc.characters[0]!;
+    const second = { ...first, id: first.id.concat('_b') as typeof first.id, name: 'Second' };
+    const scene = { ...doc, characters: [first, second] };
+    const sceneInput = (document: ProjectDocument) => input(document, { characterId: undefined });
+    scheduler.update(sceneInput(scene));
+    clock.advance(100);
+    expect(host.calls).toHaveLength(1);
+    expect('characterId' in host.calls[0]!.request).toBe(false);
+    const moved = { ...second, placement: { offset: [5, 0, 0] as [number, number, number], scale: 1 } };
+    expect(sameRenderInputs(sceneInput(scene), sceneInput({ ...scene, characters: [first, moved] }))).toBe(
+      false,
+    );
+    expect(sameRenderInputs(sceneInput(scene), sceneInput({ ...scene, characters: [second, first] }))).toBe(
+      false,
+    );
+    expect(
+      sameRenderInputs(sceneInput(scene), sceneInput({ ...scene, resolution: { width: 9, height: 9 } })),
+    ).toBe(false);
+    expect(sameRenderInputs(sceneInput(scene), sceneInput(setProjectName(scene, 'Renamed')))).toBe(true);
+    // One character's frames ignore the others.
+    expect(sameRenderInputs(input(scene), input({ ...scene, characters: [first, moved] }))).toBe(true);
+  });
+
   it('during a drag renders only the playhead frame as a draft, one at a time, then the final frames', async () => {
     const { clock, host, scheduler, doc, input } = setup(4);
     scheduler.update(input(doc, { currentFrame: 2 }));
