@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { FrameRequest, RenderJobEvent } from '../core/contract/jobs.js';
 import { quatFromAxisAngle } from '../core/math/quat.js';
 import type { Pose } from '../core/motion/types.js';
@@ -144,6 +145,8 @@ export async function runEngineBench(opts: { quick?: boolean } = {}): Promise<Re
       onnx,
       ...(exact ? { onnxExactGrid: exact } : {}),
       typescriptReferenceMs: round(median(refTimes)),
+      // The machine is shared: the 1-minute load average right after this size ran.
+      loadAverage1m: round(loadavg()[0] ?? 0, 2),
     });
   }
   await engine.dispose();

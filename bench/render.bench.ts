@@ -18,6 +18,8 @@ import { loadSample } from '../host/project/store.js';
  * - final24: a 24-frame final job, wall ms per frame and the worker's own ms per frame.
  * - draftMs: renderFrames of one uncached draft frame until its 'frame' event (median), the
  *   latency a joint drag sees.
+ * - dragDraftMs: the same while a 24-frame final job runs: the job is cancelled and the draft
+ *   asked for (what the renderer's scheduler does when a drag starts).
  *
  * Every timed request uses a pose no earlier request used (the root is shifted by a fraction of a
  * pixel per trial), so each one is a cache miss with the same weights.
@@ -123,6 +125,19 @@ export async function runRenderBench(opts: { quick?: boolean } = {}): Promise<Re
     }
     // 24 distinct poses (frames 0..23 of the sample move all the time).
     const frames24 = Array.from({ length: 24 }, (_, i) => i);
+    // A drag starting while the timeline renders: as the renderer's scheduler does, the running
+    // final job is cancelled and a draft of the playhead's frame asked for.
+    const dragDraft: number[] = [];
+    for (let i = 0; i < trials; i++) {
+      const background = await ctx.render.renderFrames({
+        document: shifted(doc, 0.01 * trial++),
+        frames: frames24,
+        quality: 'final',
+      });
+      await new Promise((r) => setTimeout(r, 250));
+      if (background.jobId) ctx.jobs.cancel(background.jobId);
+      dragDraft.push((await timeJob(ctx, shifted(doc, 0.01 * trial++), [7], 'draft')).firstFrameMs);
+    }
     const before = workerRenderMs.length;
     const job24 = await timeJob(ctx, shifted(doc, 0.01 * trial++), frames24, 'final');
     const worker24 = workerRenderMs.slice(before);
@@ -151,6 +166,8 @@ export async function runRenderBench(opts: { quick?: boolean } = {}): Promise<Re
       firstFrameSamplesMs: firstFrame.map((x) => round(x)),
       draftMs: round(median(draft)),
       draftSamplesMs: draft.map((x) => round(x)),
+      dragDraftMs: round(median(dragDraft)),
+      dragDraftSamplesMs: dragDraft.map((x) => round(x)),
       final24: {
         frames: job24.frames,
         firstFrameMs: round(job24.firstFrameMs),

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { ApiError, type JobEvent } from '../../core/contract/api.js';
+import { ApiError, type EngineStatus, type JobEvent } from '../../core/contract/api.js';
 import { createServiceContext } from '../../host/api/context.js';
 import {
   type ExportOutcome,
@@ -15,6 +15,9 @@ import { type CliCommand, EXIT, UsageError } from '../command.js';
 import { parseOptions } from './options.js';
 import { createProgressReporter, withInterrupt } from './progress.js';
 import { reportFailure } from './rig.js';
+
+/** Execution providers --ep accepts (inference/engine/providers.ts). */
+const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml'];
 
 /** --format names -> export preset ids (host/api/exportServices.ts listPresets). */
 export const FORMAT_PRESETS: Readonly<Record<string, string>> = {
@@ -58,7 +61,8 @@ export const renderCommand: CliCommand = {
   summary: 'Render a project to video (ProRes/MP4/WebM/GIF), a PNG sequence, or its motion (BVH/glTF).',
   usage:
     'keypose render <project.keypose> -o <file> [--format prores|png|mp4|webm|gif|bvh|glb] [--fps 23.976] ' +
-    '[--range 0-47] [--scale 0.5] [--timecode 01:00:00:00] [--background #rrggbb|picture] [--character NAME] [--json]',
+    '[--range 0-47] [--scale 0.5] [--timecode 01:00:00:00] [--background #rrggbb|picture] [--character NAME] ' +
+    '[--ep cpu|cuda|dml|coreml] [--json]',
   async run(args, context) {
     const { positionals, values } = parseOptions(args, {
       '-o': 'out',
@@ -71,6 +75,7 @@ export const renderCommand: CliCommand = {
       '--timecode': 'timecode',
       '--background': 'background',
       '--character': 'character',
+      '--ep': 'ep',
     });
     if (positionals.length !== 1) throw new UsageError('render takes exactly one project file.');
     const out = values.get('out');
@@ -138,7 +143,26 @@ export const renderCommand: CliCommand = {
       throw error;
     }
 
+    const ep = values.get('ep');
+    if (ep !== undefined) {
+      if (!EXECUTION_PROVIDERS.includes(ep)) {
+        throw new UsageError(`--ep must be one of ${EXECUTION_PROVIDERS.join(', ')}, got "${ep}".`);
+      }
+      // The worker reads KEYPOSE_EP (inference/engine/providers.ts); it inherits this environment.
+      process.env.KEYPOSE_EP = ep;
+    }
+
     const ctx = createServiceContext({ shell: 'studio', projectsDir: null, confineToProjectsDir: false });
+    let engine: EngineStatus | null = null;
+    const unsubscribeEngine = ctx.jobs.subscribe((event: JobEvent) => {
+      if (event.type !== 'engine' || engine) return;
+      engine = event.status;
+      // Say which execution provider renders, and why a preferred one was skipped.
+      if (!context.json && event.status.provider) {
+        context.stderr(`Engine: ${event.status.provider.toUpperCase()}\n`);
+        for (const message of event.status.messages) context.stderr(`  ${message}\n`);
+      }
+    });
     const progress = createProgressReporter(context.stderr, context.stderrIsTTY ?? false);
     const unsubscribe = ctx.jobs.subscribe((event: JobEvent) => {
       if (event.type !== 'progress' || event.total <= 0) return;
@@ -164,7 +188,7 @@ export const renderCommand: CliCommand = {
           file: outPath,
         });
       }
-      if (context.json) context.stdout(`${JSON.stringify({ ok: true, export: outcome }, null, 2)}\n`);
+      if (context.json) context.stdout(`${JSON.stringify({ ok: true, export: outcome, engine }, null, 2)}\n`);
       else {
         const size = outcome.width ? `, ${outcome.width}x${outcome.height} px` : '';
         context.stdout(
@@ -178,6 +202,7 @@ export const renderCommand: CliCommand = {
       return reportFailure(context, 'render', toJobErrorData(error));
     } finally {
       unsubscribe();
+      unsubscribeEngine();
       await ctx.dispose();
     }
   },

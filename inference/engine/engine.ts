@@ -44,7 +44,11 @@ export interface PreparedCharacter {
   /** Rest-space rectangle the tables cover (weights' bounding box + 1 px). */
   readonly crop: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
   readonly tensors: {
+    /** Weights [Pw, K] over each padded row's weighted range (see rowRanges). */
     readonly weights: ort.Tensor;
+    readonly rowBase: ort.Tensor;
+    readonly rowLo: ort.Tensor;
+    readonly rowHi: ort.Tensor;
     readonly support: ort.Tensor;
     /** Per padded pixel, the bone driving its whole 3x3 neighbourhood alone, or -1. */
     readonly rigid: ort.Tensor;
@@ -176,7 +180,7 @@ export class FrameEngine {
       supportBoxes,
       supportBlocks: supportBlocks(full, W, H, K),
       tensors: {
-        weights: new ort.Tensor('float32', wP, [P, K]),
+        ...rowRanges(wP, PW, P / PW, K),
         support: new ort.Tensor('uint8', support, [support.length]),
         rigid: new ort.Tensor('int32', rigidPixels(wP, PW, P / PW, K), [P]),
         art: new ort.Tensor('float32', artP, [P, 4]),
@@ -286,6 +290,9 @@ export class FrameEngine {
     const session = await this.session(ch, K, step, !!opts.float);
     const feeds = {
       weights: ch.tensors.weights,
+      rowBase: ch.tensors.rowBase,
+      rowLo: ch.tensors.rowLo,
+      rowHi: ch.tensors.rowHi,
       support: ch.tensors.support,
       rigid: ch.tensors.rigid,
       art: ch.tensors.art,
@@ -332,6 +339,58 @@ export class FrameEngine {
       }
     }
   }
+}
+
+/**
+ * The padded weights [P, K] stored row by row over each row's weighted range only (the crop of
+ * a posed figure is mostly empty: this makes the per-frame field MatMul and the table the
+ * iterations fetch from a fraction of the crop's size). Row y keeps cells lo..hi: its weighted
+ * pixels plus one zero cell at each end (the padded border guarantees they exist), so a fetch
+ * clamped into [lo, hi] reads zero wherever the full table would; an empty row keeps only its
+ * zero border cell 0. Cell (y, x) is row base[y] + x of the compact table.
+ */
+function rowRanges(
+  wP: Float32Array,
+  PW: number,
+  PH: number,
+  K: number,
+): { weights: ort.Tensor; rowBase: ort.Tensor; rowLo: ort.Tensor; rowHi: ort.Tensor } {
+  const lo = new Float32Array(PH);
+  const hi = new Float32Array(PH);
+  const base = new Float32Array(PH);
+  let total = 0;
+  for (let y = 0; y < PH; y++) {
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < PW; x++) {
+      const o = (y * PW + x) * K;
+      let any = false;
+      for (let k = 0; k < K; k++) {
+        if (wP[o + k] !== 0) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) continue;
+      if (first < 0) first = x;
+      last = x;
+    }
+    lo[y] = first < 0 ? 0 : first - 1;
+    hi[y] = first < 0 ? 0 : last + 1;
+    base[y] = total - lo[y]!;
+    total += hi[y]! - lo[y]! + 1;
+  }
+  const compact = new Float32Array(total * K);
+  for (let y = 0; y < PH; y++) {
+    const from = (y * PW + lo[y]!) * K;
+    compact.set(wP.subarray(from, (y * PW + hi[y]! + 1) * K), (base[y]! + lo[y]!) * K);
+  }
+  return {
+    weights: new ort.Tensor('float32', compact, [total, K]),
+    rowBase: new ort.Tensor('float32', base, [PH]),
+    rowLo: new ort.Tensor('float32', lo, [PH]),
+    rowHi: new ort.Tensor('float32', hi, [PH]),
+  };
 }
 
 /**

@@ -16,7 +16,10 @@ import { GraphBuilder } from '../onnx/builder.js';
  * zero border (P = (cropH + 2) x (cropW + 2)), so a bilinear fetch is one Gather of four rows with
  * clamped indices and no bounds logic, matching the reference's zero padding outside the art.
  * Inputs:
- *  - weights   float [P, K]    skin weights, padded crop, pixel-major
+ *  - weights   float [Pw, K]   skin weights, padded crop, pixel-major, each row only over its
+ *                              weighted range plus a zero cell at each end (rowBase/Lo/Hi)
+ *  - rowBase, rowLo, rowHi float [cropH + 2]  per padded row, its range [lo, hi] and where it
+ *                              starts in weights (cell x at base + x)
  *  - support   uint8 [P * K]   1 where bone k has weight within one pixel (dilated support)
  *  - rigid     int32 [P]       bone k where the pixel and its 8 neighbours are weighted 1 to k
  *                              alone, else -1 (candidates starting there need no iterations)
@@ -211,7 +214,12 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   const g = new GraphBuilder('keypose_warp');
   // Tables are the crop with a one-pixel zero border: crop pixel (0, 0) sits at table (1, 1).
   const PW = crop.width + 2;
-  const weights = g.input('weights', 'float32', ['P', K]);
+  const weights = g.input('weights', 'float32', ['Pw', K]);
+  // Per padded row y, where its weighted range [lo, hi] (end cells included, both zero) starts
+  // in `weights`: cell (y, x) of the range is row base[y] + x (floats, exact below 2^24).
+  const rowBase = g.input('rowBase', 'float32', [crop.height + 2]);
+  const rowLo = g.input('rowLo', 'float32', [crop.height + 2]);
+  const rowHi = g.input('rowHi', 'float32', [crop.height + 2]);
   const support = g.input('support', 'uint8', ['PK']);
   const art = g.input('art', 'float32', ['P', 4]);
   const boneRows = g.input('boneRows', 'float32', [10, K]);
@@ -308,13 +316,36 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     const fy = g.sub(y, yf);
     const gx = g.sub(f1, fx);
     const gy = g.sub(f1, fy);
-    const x0 = g.op('Clip', [xf, f0, fMaxX]);
-    const x1 = g.op('Clip', [g.add(xf, f1), f0, fMaxX]);
-    const r0 = g.mul(g.op('Clip', [yf, f0, fMaxY]), fPW);
-    const r1 = g.mul(g.op('Clip', [g.add(yf, f1), f0, fMaxY]), fPW);
-    // Padded indices stay below 2^24, so float arithmetic is exact before the cast.
-    const idx = g.op('Cast', [cat([g.add(r0, x0), g.add(r0, x1), g.add(r1, x0), g.add(r1, x1)])], { to: 6 });
-    const w = cat([g.mul(gy, gx), g.mul(gy, fx), g.mul(fy, gx), g.mul(fy, fx)]); // [4M]
+    const y0 = g.op('Clip', [yf, f0, fMaxY]);
+    const y1 = g.op('Clip', [g.add(yf, f1), f0, fMaxY]);
+    if (table !== field) {
+      const x0 = g.op('Clip', [xf, f0, fMaxX]);
+      const x1 = g.op('Clip', [g.add(xf, f1), f0, fMaxX]);
+      const r0 = g.mul(y0, fPW);
+      const r1 = g.mul(y1, fPW);
+      // Padded indices stay below 2^24, so float arithmetic is exact before the cast.
+      const idx = g.op('Cast', [cat([g.add(r0, x0), g.add(r0, x1), g.add(r1, x0), g.add(r1, x1)])], {
+        to: 6,
+      });
+      const w = cat([g.mul(gy, gx), g.mul(gy, fx), g.mul(fy, gx), g.mul(fy, fx)]); // [4M]
+      return channels(fourTaps(table, C, idx, w), C);
+    }
+    // The field is stored row by row over each row's weighted range (see rowRanges): both
+    // footprint rows at once ([2M]: row y0 then row y1), columns clamped into the row's range,
+    // whose two end cells are zero like everything outside it.
+    const rows = g.op('Cast', [cat([y0, y1])], { to: 6 });
+    const [base, lo, hi] = [rowBase, rowLo, rowHi].map((t) => g.op('Gather', [t, rows], { axis: 0 })) as [
+      string,
+      string,
+      string,
+    ];
+    const xx = cat([xf, xf]);
+    const clampRow = (t: string) => g.op('Min', [g.op('Max', [t, lo]), hi]);
+    const idx = g.op('Cast', [cat([g.add(base, clampRow(xx)), g.add(base, clampRow(g.add(xx, f1)))])], {
+      to: 6,
+    });
+    // Taps in idx order: (y0, x0), (y1, x0), (y0, x1), (y1, x1).
+    const w = cat([g.mul(gy, gx), g.mul(fy, gx), g.mul(gy, fx), g.mul(fy, fx)]); // [4M]
     return channels(fourTaps(table, C, idx, w), C);
   };
 

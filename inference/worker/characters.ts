@@ -75,6 +75,22 @@ export function prepareCharacter(engine: FrameEngine, art: RgbaImage, weights: S
   return ch;
 }
 
+/**
+ * True when a character already prepared holds exactly this art and these weights (the worker
+ * prepares a character right after computing its weights, before the host registers it).
+ */
+export function holdsSameData(ch: WorkerCharacter, art: RgbaImage, weights: SkinWeights): boolean {
+  const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return (
+    ch.art.width === art.width &&
+    ch.art.height === art.height &&
+    ch.weights.jointIds.length === weights.jointIds.length &&
+    ch.weights.jointIds.every((id, k) => id === weights.jointIds[k]) &&
+    bytes(ch.art.data).equals(bytes(art.data)) &&
+    bytes(ch.weights.data).equals(bytes(weights.data))
+  );
+}
+
 /** One frame at the art's size: the engine's own grid, or a draft (see DRAFT_MIN_GRID_STEP). */
 export async function renderFrame(
   engine: FrameEngine,

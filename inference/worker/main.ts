@@ -10,9 +10,16 @@ import {
 import { jointId } from '../../core/ids.js';
 import { drawPoseMap } from '../../core/render/poseMap.js';
 import type { BoneProjection } from '../../core/render/project.js';
+import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
 import { FrameEngine } from '../engine/engine.js';
 import { loadModelPack, type ModelPack } from '../packs/pack.js';
-import { prepareCharacter, readCharacterFiles, renderFrame, type WorkerCharacter } from './characters.js';
+import {
+  holdsSameData,
+  prepareCharacter,
+  readCharacterFiles,
+  renderFrame,
+  type WorkerCharacter,
+} from './characters.js';
 import { cancelRigJob, runRigJob } from './rig.js';
 import { handleComputeWeights } from './weights.js';
 
@@ -65,9 +72,38 @@ const queue: ReturnType<typeof renderJobSchema.parse>[] = [];
 let running: { jobId: string; cancelled: boolean } | null = null;
 let providerReported = false;
 
+/**
+ * Characters prepared from weights this worker just computed, before the host registers them:
+ * the host's round trip (receiving, hashing and writing tens of MB of weights) overlaps with the
+ * engine's preparation and session warm-up here. Two at most (several characters rigged in a row).
+ */
+const preparedAhead: WorkerCharacter[] = [];
+
 function loadCharacter(c: CharacterFiles): void {
   const { art, weights } = readCharacterFiles(c);
-  characters.set(c.id, prepareCharacter(engine, art, weights));
+  const i = preparedAhead.findIndex((ch) => holdsSameData(ch, art, weights));
+  const ahead = i >= 0 ? preparedAhead.splice(i, 1)[0] : undefined;
+  characters.set(c.id, ahead ?? prepareCharacter(engine, art, weights));
+}
+
+function prepareAhead(msg: { width: number; height: number; rgba: Uint8Array }, reply: FromWorker): void {
+  if (reply.type !== 'weights') return;
+  const data = reply.data;
+  const weights: SkinWeights = {
+    width: reply.width,
+    height: reply.height,
+    jointIds: reply.jointIds.map(jointId),
+    data: new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4),
+  };
+  const art: RgbaImage = { width: msg.width, height: msg.height, data: msg.rgba };
+  try {
+    preparedAhead.push(prepareCharacter(engine, art, weights));
+  } catch {
+    // Not fatal: the character is prepared again when the host registers it.
+    return;
+  }
+  while (preparedAhead.length > 2) preparedAhead.shift();
+  void pump();
 }
 
 async function runJob(job: ReturnType<typeof renderJobSchema.parse>): Promise<void> {
@@ -156,7 +192,9 @@ async function pump(): Promise<void> {
       // Idle: build the next ONNX session a character will need (one step at a time, so a job
       // that arrives meanwhile waits for one step at most), so the first final frame and the
       // first draft of a drag do not pay for session creation.
-      const warm = [...characters.values()].find((c) => c.warmUp.length > 0)?.warmUp.shift();
+      const warm = [...characters.values(), ...preparedAhead]
+        .find((c) => c.warmUp.length > 0)
+        ?.warmUp.shift();
       if (!warm) break;
       try {
         await warm();
@@ -210,9 +248,12 @@ onMessage((data) => {
     case 'shutdown':
       void engine.dispose().finally(() => process.exit(0));
       return;
-    case 'computeWeights':
-      send(handleComputeWeights(msg));
+    case 'computeWeights': {
+      const reply = handleComputeWeights(msg);
+      // Prepared once the reply is on its way, so the host receives it without waiting for this.
+      void sendFlushed(reply).then(() => prepareAhead(msg, reply));
       return;
+    }
   }
 });
 

@@ -14,13 +14,18 @@ export interface PartHintsWire {
 /** At most 255 parts fit a byte; layers beyond (never seen in practice) are left unhinted. */
 const MAX_PARTS = 255;
 
-export function partHintsToWire(hints: PartHints): { owner: Uint8Array; parts: { name: string; jointIds: string[] }[] } {
+export function partHintsToWire(hints: PartHints): {
+  owner: Uint8Array;
+  parts: { name: string; jointIds: string[] }[];
+} {
   const owner = new Uint8Array(hints.owner.length);
   for (let p = 0; p < owner.length; p++) {
     const part = hints.owner[p]!;
     if (part >= 0 && part < MAX_PARTS) owner[p] = part + 1;
   }
-  const parts = hints.parts.slice(0, MAX_PARTS).map((part) => ({ name: part.name, jointIds: [...part.jointIds] }));
+  const parts = hints.parts
+    .slice(0, MAX_PARTS)
+    .map((part) => ({ name: part.name, jointIds: [...part.jointIds] }));
   return { owner, parts };
 }
 

@@ -65,11 +65,15 @@ describe('keypose rig + render', () => {
       '0.5',
       '--fps',
       '23.976',
+      '--ep',
+      'cpu',
       '--json',
     ]);
     expect(render.code).toBe(0);
     const out = JSON.parse(render.stdout);
     expect(out).toMatchObject({ ok: true, export: { path: join(dir, 'hero.mp4'), frameCount: 6 } });
+    // The execution provider that rendered is reported (here forced to the CPU with --ep).
+    expect(out.engine).toMatchObject({ provider: 'cpu' });
     const [video] = (await ffprobe(join(dir, 'hero.mp4'))).streams;
     expect(video).toMatchObject({ codec_name: 'h264', nb_read_frames: '6', r_frame_rate: '24000/1001' });
     expect([video!.width, video!.height]).toEqual([96, 96]);
@@ -100,6 +104,10 @@ describe('keypose rig + render', () => {
     const usage = await keypose(['render', 'hero.keypose']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/usage: keypose render/);
+
+    const badProvider = await keypose(['render', 'hero.keypose', '-o', 'x.mp4', '--ep', 'tpu']);
+    expect(badProvider.code).toBe(2);
+    expect(badProvider.stderr).toMatch(/--ep must be one of cpu, cuda, dml, coreml/);
 
     const badFormat = await keypose(['render', 'hero.keypose', '-o', 'x.avi']);
     expect(badFormat.code).toBe(2);

@@ -6,7 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quatAngleBetween, quatFromAxisAngle } from '../../core/math/quat.js';
 import type { Quat } from '../../core/math/types.js';
 import type { DebugSnapshot } from '../../renderer/debug.js';
-import { launchChromium, type StartedStudio, screenshotPath, startStudio } from './harness.js';
+import {
+  launchChromium,
+  openEditor,
+  type PageErrors,
+  type StartedStudio,
+  screenshotPath,
+  startStudio,
+  waitForSampleProject,
+} from './harness.js';
 
 /**
  * The rig editor in headless Chromium against the real studio server: open the sample, pose and
@@ -22,9 +30,7 @@ const aboutZ = (degrees: number): Quat => quatFromAxisAngle([0, 0, 1], (degrees 
 let studio: StartedStudio;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-/** Console errors include Content-Security-Policy violations and failed requests. */
-const consoleErrors: string[] = [];
+let errors: PageErrors;
 
 type Snapshot = DebugSnapshot;
 
@@ -46,26 +52,15 @@ async function typeInto(testId: string, value: string): Promise<void> {
 }
 
 async function waitForSample(): Promise<void> {
-  await page.waitForFunction(
-    () => window.__keyposeDebug?.getState().document?.name.includes('sample'),
-    undefined,
-    {
-      timeout: 120_000,
-    },
-  );
+  await waitForSampleProject(page);
   await page.getByTestId(`joint-item-${JOINT}`).waitFor();
 }
 
 beforeAll(async () => {
   studio = await startStudio();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  await page.goto(studio.url);
-  await waitForSample();
+  ({ page, errors } = await openEditor(browser, studio));
+  await page.getByTestId(`joint-item-${JOINT}`).waitFor();
 });
 
 afterAll(async () => {
@@ -374,7 +369,7 @@ describe('rig editor in Chromium', () => {
   it('showed no error banner, threw no page errors and logged no console errors (CSP included)', async () => {
     expect((await snapshot()).errors).toEqual([]);
     expect(await page.getByTestId('error-banner').count()).toBe(0);
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+    expect(errors.page).toEqual([]);
+    expect(errors.console).toEqual([]);
   });
 });

@@ -1,13 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_PREFERENCES_KEY } from '../../renderer/export/preferences.js';
-import { launchChromium, type StartedStudio, startStudio } from './harness.js';
+import {
+  launchChromium,
+  openEditor,
+  type PageErrors,
+  type StartedStudio,
+  startStudio,
+  useFreshFrameCache,
+} from './harness.js';
 
 /**
  * The export dialog against the real studio, frame engine and ffmpeg: choose "Web: MP4" with a
@@ -22,10 +28,8 @@ const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe';
 let studio: StartedStudio;
 let browser: Browser;
 let page: Page;
-let cacheDir: string;
-const previousCache = process.env.XDG_CACHE_HOME;
-const pageErrors: string[] = [];
-const consoleErrors: string[] = [];
+let restoreCache: (() => Promise<void>) | undefined;
+let errors: PageErrors;
 
 interface Probe {
   codec_name: string;
@@ -83,31 +87,16 @@ async function followProgress(): Promise<{ maxDone: number; total: number; texts
 
 beforeAll(async () => {
   // A cache of its own, so the frames are rendered during the export and progress can be seen.
-  cacheDir = await mkdtemp(join(tmpdir(), 'keypose-e2e-cache-'));
-  process.env.XDG_CACHE_HOME = cacheDir;
+  restoreCache = await useFreshFrameCache();
   studio = await startStudio();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  await page.goto(studio.url);
-  await page.waitForFunction(
-    () => window.__keyposeDebug?.getState().document?.name.includes('sample'),
-    undefined,
-    {
-      timeout: 120_000,
-    },
-  );
+  ({ page, errors } = await openEditor(browser, studio));
 });
 
 afterAll(async () => {
   await browser?.close();
   await studio?.close();
-  if (previousCache === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = previousCache;
-  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+  await restoreCache?.();
 });
 
 describe('export dialog (Chromium, studio, frame engine, ffmpeg)', () => {
@@ -276,7 +265,7 @@ describe('export dialog (Chromium, studio, frame engine, ffmpeg)', () => {
 
   it('showed no error banner, threw no page errors and logged no console errors', async () => {
     expect(await page.evaluate(() => window.__keyposeDebug?.getState().errors)).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+    expect(errors.page).toEqual([]);
+    expect(errors.console).toEqual([]);
   });
 });

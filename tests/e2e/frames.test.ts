@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -9,7 +8,15 @@ import type { ProjectDocument } from '../../core/document/schema.js';
 import { hashBytes } from '../../core/render/frameKey.js';
 import type { ShownFrame } from '../../renderer/render/frameProbe.js';
 import { providerLabel } from '../../renderer/render/renderSystem.js';
-import { launchChromium, type StartedStudio, screenshotPath, startStudio } from './harness.js';
+import {
+  launchChromium,
+  openEditor,
+  type PageErrors,
+  type StartedStudio,
+  screenshotPath,
+  startStudio,
+  useFreshFrameCache,
+} from './harness.js';
 
 /**
  * Frames in the editor, against the real studio server, worker process and ONNX frame engine:
@@ -26,10 +33,8 @@ const SCREENSHOT = screenshotPath('frames.png');
 let studio: StartedStudio;
 let browser: Browser;
 let page: Page;
-let cacheDir: string;
-const previousCache = process.env.XDG_CACHE_HOME;
-const pageErrors: string[] = [];
-const consoleErrors: string[] = [];
+let restoreCache: (() => Promise<void>) | undefined;
+let errors: PageErrors;
 
 async function api<T>(method: string, ...args: unknown[]): Promise<T> {
   const response = await fetch(`${studio.url}api/${method}`, {
@@ -114,32 +119,17 @@ async function expectedOnScreen(
 
 beforeAll(async () => {
   // A cache of its own: the frames must really be rendered by this run, not found from an earlier one.
-  cacheDir = await mkdtemp(join(tmpdir(), 'keypose-e2e-cache-'));
-  process.env.XDG_CACHE_HOME = cacheDir;
+  restoreCache = await useFreshFrameCache();
   studio = await startStudio();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  await page.goto(studio.url);
-  await page.waitForFunction(
-    () => window.__keyposeDebug?.getState().document?.name.includes('sample'),
-    undefined,
-    {
-      timeout: 120_000,
-    },
-  );
+  ({ page, errors } = await openEditor(browser, studio));
   await page.getByTestId(`joint-item-${JOINT}`).waitFor();
 });
 
 afterAll(async () => {
   await browser?.close();
   await studio?.close();
-  if (previousCache === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = previousCache;
-  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+  await restoreCache?.();
 });
 
 describe('generated frames in the editor (Chromium, studio, real frame engine)', () => {
@@ -326,7 +316,7 @@ describe('generated frames in the editor (Chromium, studio, real frame engine)',
 
   it('showed no error banner, threw no page errors and logged no console errors', async () => {
     expect(await page.evaluate(() => window.__keyposeDebug?.getState().errors)).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+    expect(errors.page).toEqual([]);
+    expect(errors.console).toEqual([]);
   });
 });

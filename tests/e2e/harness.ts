@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { startStudioServer } from '../../host/studio/server.js';
 
 /**
@@ -70,4 +70,56 @@ export function screenshotPath(fileName: string): string {
   const dir = process.env.KEYPOSE_UPDATE_SCREENSHOTS === '1' ? 'docs' : join('tests', '.artifacts');
   mkdirSync(join(root, dir), { recursive: true });
   return join(root, dir, fileName);
+}
+
+/** What a page reported: uncaught exceptions, and console errors (these include Content-Security-Policy violations and failed requests). */
+export interface PageErrors {
+  page: string[];
+  console: string[];
+}
+
+export function collectErrors(page: Page): PageErrors {
+  const errors: PageErrors = { page: [], console: [] };
+  page.on('pageerror', (error) => errors.page.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.console.push(message.text());
+  });
+  return errors;
+}
+
+/** Waits until the editor has opened the sample project the studio starts with. */
+export async function waitForSampleProject(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => window.__keyposeDebug?.getState().document?.name.includes('sample'),
+    undefined,
+    { timeout: 120_000 },
+  );
+}
+
+/** A desktop-sized page on the studio, collecting its errors, once the editor shows the sample project. */
+export async function openEditor(
+  browser: Browser,
+  studio: StartedStudio,
+): Promise<{ page: Page; errors: PageErrors }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = collectErrors(page);
+  await page.goto(studio.url);
+  await waitForSampleProject(page);
+  return { page, errors };
+}
+
+/**
+ * Points XDG_CACHE_HOME at a fresh folder, so frames are rendered by this run rather than found
+ * from an earlier one; call before startStudio(). The returned function restores the variable and
+ * removes the folder.
+ */
+export async function useFreshFrameCache(): Promise<() => Promise<void>> {
+  const previousCache = process.env.XDG_CACHE_HOME;
+  const cacheDir = await mkdtemp(join(tmpdir(), 'keypose-e2e-cache-'));
+  process.env.XDG_CACHE_HOME = cacheDir;
+  return async () => {
+    if (previousCache === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = previousCache;
+    await rm(cacheDir, { recursive: true, force: true });
+  };
 }

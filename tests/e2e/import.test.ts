@@ -5,7 +5,14 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import type { DebugSnapshot } from '../../renderer/debug.js';
-import { launchChromium, type StartedStudio, screenshotPath, startStudio } from './harness.js';
+import {
+  launchChromium,
+  openEditor,
+  type PageErrors,
+  type StartedStudio,
+  screenshotPath,
+  startStudio,
+} from './harness.js';
 
 /**
  * Importing characters in headless Chromium against the real studio server (and its real rig
@@ -37,8 +44,7 @@ async function drawFigure(colour: string, size = FIGURE): Promise<Buffer> {
 let studio: StartedStudio;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
-const consoleErrors: string[] = [];
+let errors: PageErrors;
 
 const snapshot = async (): Promise<DebugSnapshot> => {
   const s = await page.evaluate(() => window.__keyposeDebug?.getState());
@@ -78,19 +84,7 @@ async function waitForImportChoice(): Promise<void> {
 beforeAll(async () => {
   studio = await startStudio();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  await page.goto(studio.url);
-  await page.waitForFunction(
-    () => window.__keyposeDebug?.getState().document?.name.includes('sample'),
-    undefined,
-    {
-      timeout: 120_000,
-    },
-  );
+  ({ page, errors } = await openEditor(browser, studio));
 });
 
 afterAll(async () => {
@@ -409,7 +403,7 @@ describe('character import in Chromium', () => {
   });
 
   it('showed no page errors and logged no console errors', async () => {
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+    expect(errors.page).toEqual([]);
+    expect(errors.console).toEqual([]);
   });
 });

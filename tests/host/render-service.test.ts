@@ -192,6 +192,17 @@ describe('render service (real worker, real onnxruntime)', () => {
     expect(draft?.frame.key).not.toBe(keys.get(12));
     const image = await ctx.render.getFrame(draft!.frame.key);
     expect(image?.data.length).toBe(768 * 1024 * 4);
+    // The draft (half resolution in the worker, upsampled) shows the same figure as the final frame.
+    const final = await ctx.render.getFrame(keys.get(12)!);
+    let both = 0;
+    let either = 0;
+    for (let p = 0; p < 768 * 1024; p++) {
+      const a = final!.data[p * 4 + 3]! >= 128;
+      const b = image!.data[p * 4 + 3]! >= 128;
+      if (a || b) either++;
+      if (a && b) both++;
+    }
+    expect(both / either).toBeGreaterThan(0.95);
   });
 
   it('places the character into a different output resolution', async () => {

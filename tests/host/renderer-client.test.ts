@@ -1,32 +1,24 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, apiMethods } from '../../core/contract/api.js';
-import { type StudioServer, startStudioServer } from '../../host/studio/server.js';
+import type { StudioServer } from '../../host/studio/server.js';
 import { createApiClient, createStudioTransport } from '../../renderer/api/client.js';
 import { makeDocument } from './fixtures.js';
+import { type StudioFixture, startStudioFixture } from './studioFixture.js';
 
 const BAD = join(import.meta.dirname, '..', 'fixtures', 'bad');
 
 let root: string;
 let server: StudioServer;
+let studio: StudioFixture;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'keypose-client-'));
-  await mkdir(join(root, 'build', 'renderer'), { recursive: true });
-  await writeFile(join(root, 'build', 'renderer', 'index.html'), '<!doctype html>');
-  server = await startStudioServer({
-    projectsDir: join(root, 'projects'),
-    mode: 'prod',
-    port: 0,
-    appRoot: root,
-    log: () => undefined,
-  });
+  studio = await startStudioFixture({ prefix: 'keypose-client-' });
+  ({ root, server } = studio);
 });
 afterAll(async () => {
-  await server?.close();
-  await rm(root, { recursive: true, force: true });
+  await studio?.close();
 });
 
 const studioApi = () => createApiClient(createStudioTransport(server.url, fetch), () => () => undefined);

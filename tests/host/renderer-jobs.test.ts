@@ -1,9 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../core/contract/api.js';
-import { type StudioServer, startStudioServer } from '../../host/studio/server.js';
+import type { StudioServer } from '../../host/studio/server.js';
 import {
   createApiClient,
   createStudioJobs,
@@ -11,6 +8,7 @@ import {
   type EventSourceLike,
   fetchFrame,
 } from '../../renderer/api/client.js';
+import { type StudioFixture, startStudioFixture } from './studioFixture.js';
 
 /**
  * The renderer's job events and frame URLs in the studio, against a real studio server. Node 20
@@ -54,25 +52,15 @@ function fetchEventSource(url: string): EventSourceLike & { opened: Promise<void
   };
 }
 
-let root: string;
 let server: StudioServer;
+let studio: StudioFixture;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'keypose-renderer-jobs-'));
-  await mkdir(join(root, 'build', 'renderer'), { recursive: true });
-  await writeFile(join(root, 'build', 'renderer', 'index.html'), '<!doctype html>');
-  server = await startStudioServer({
-    projectsDir: join(root, 'projects'),
-    cacheRoot: join(root, 'cache'),
-    mode: 'prod',
-    port: 0,
-    appRoot: root,
-    log: () => undefined,
-  });
+  studio = await startStudioFixture({ prefix: 'keypose-renderer-jobs-', ownCache: true });
+  ({ server } = studio);
 });
 afterAll(async () => {
-  await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('renderer job events and frame URLs (studio)', () => {

@@ -1,39 +1,27 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobEvent, jobEventSchema } from '../../core/contract/api.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import { loadSample } from '../../host/project/store.js';
-import { type StudioServer, startStudioServer } from '../../host/studio/server.js';
+import type { StudioServer } from '../../host/studio/server.js';
+import { type StudioFixture, startStudioFixture } from './studioFixture.js';
 
 /**
  * The studio's render path over HTTP, with the real worker and onnxruntime-node: renderFrames as
  * POST /api/renderFrames, job events on the SSE stream GET /api/events (event 'job'), pixels at
  * GET /frames/<key>.
  */
-let root: string;
 let server: StudioServer;
+let studio: StudioFixture;
 let doc: ProjectDocument;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'keypose-studio-frames-'));
-  await mkdir(join(root, 'build', 'renderer'), { recursive: true });
-  await writeFile(join(root, 'build', 'renderer', 'index.html'), '<!doctype html><title>Keypose</title>');
-  server = await startStudioServer({
-    projectsDir: join(root, 'projects'),
-    cacheRoot: join(root, 'cache'),
-    mode: 'prod',
-    port: 0,
-    appRoot: root,
-    log: () => undefined,
-  });
+  studio = await startStudioFixture({ prefix: 'keypose-studio-frames-', ownCache: true });
+  ({ server } = studio);
   doc = await loadSample();
 });
 afterAll(async () => {
-  await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
+  await studio?.close();
 });
 
 /** Reads the SSE stream and collects the 'job' events (validated with the contract's schema). */

@@ -1,13 +1,13 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../host/studio/csp.js';
 import { defaultProjectsDir, parseStudioArgs } from '../../host/studio/options.js';
 import { type StudioServer, startStudioServer } from '../../host/studio/server.js';
 import { makeDocument } from './fixtures.js';
+import { type StudioFixture, startStudioFixture } from './studioFixture.js';
 
 /** A raw request, so tests can send the headers a browser would not (foreign Host, no JSON). */
 function send(
@@ -44,26 +44,22 @@ const post = (server: StudioServer, method: string, args: unknown[]) =>
 
 let root: string;
 let server: StudioServer;
+let studio: StudioFixture;
 
 beforeAll(async () => {
-  // A stand-in app folder: production mode serves its build/renderer.
-  root = await mkdtemp(join(tmpdir(), 'keypose-studio-'));
-  await mkdir(join(root, 'build', 'renderer', 'assets'), { recursive: true });
-  await writeFile(join(root, 'build', 'renderer', 'index.html'), '<!doctype html><title>Keypose</title>');
-  await writeFile(join(root, 'build', 'renderer', 'assets', 'app.js'), 'console.log(1)');
-  await writeFile(join(root, 'secret.txt'), 'outside the renderer');
-  server = await startStudioServer({
-    projectsDir: join(root, 'projects'),
-    mode: 'prod',
-    port: 0,
-    appRoot: root,
-    log: () => undefined,
+  studio = await startStudioFixture({
+    prefix: 'keypose-studio-',
+    prepare: async (appRoot) => {
+      await mkdir(join(appRoot, 'build', 'renderer', 'assets'), { recursive: true });
+      await writeFile(join(appRoot, 'build', 'renderer', 'assets', 'app.js'), 'console.log(1)');
+      await writeFile(join(appRoot, 'secret.txt'), 'outside the renderer');
+    },
   });
+  ({ root, server } = studio);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await rm(root, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('studio server', () => {

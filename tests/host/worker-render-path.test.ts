@@ -15,10 +15,12 @@ import { sparsifyWeights } from '../../inference/worker/weights.js';
  * onnxruntime-node), and frames streaming out of a job as they finish.
  */
 const ch = createSyntheticCharacter({ width: 256, height: 320 });
+/** Frames of a few MB, like the sample's (768x1024): big ones are what piled up in the pipe. */
+const big = createSyntheticCharacter({ width: 720, height: 960 });
 
-function poseFrame(i: number, angle: number): FrameRequest {
+function poseFrame(i: number, angle: number, character = ch): FrameRequest {
   const bones = projectPose(
-    ch.skeleton,
+    character.skeleton,
     {
       rotations: {
         LeftArm: quatFromAxisAngle([0, 0, 1], -angle),
@@ -27,7 +29,7 @@ function poseFrame(i: number, angle: number): FrameRequest {
       },
       rootTranslation: [3 * angle, 0, 0],
     },
-    ch.art,
+    character.art,
   );
   return {
     frameIndex: i,
@@ -40,19 +42,24 @@ function weights(width: number, height: number, perPixel: (p: number) => number[
   const plane = width * height;
   const first = perPixel(0);
   const data = new Float32Array(first.length * plane);
-  for (let p = 0; p < plane; p++) perPixel(p).forEach((w, k) => (data[k * plane + p] = w));
+  for (let p = 0; p < plane; p++) {
+    for (const [k, w] of perPixel(p).entries()) data[k * plane + p] = w;
+  }
   return { width, height, jointIds: first.map((_, k) => jointId(`j${k}`)), data };
 }
 
 describe('sparse skin weights', () => {
   it('drops weights under 1%, keeps the strongest bones and sums each pixel to 1', () => {
-    const dense = weights(4, 1, (p) =>
-      [
-        [0.5, 0.3, 0.195, 0.005, 0, 0, 0],
-        [0.3, 0.2, 0.15, 0.12, 0.1, 0.08, 0.05],
-        [0.004, 0.003, 0.002, 0.001, 0, 0, 0],
-        [0, 0, 0, 0, 0, 0, 0],
-      ][p]!.map((w) => w),
+    const dense = weights(
+      4,
+      1,
+      (p) =>
+        [
+          [0.5, 0.3, 0.195, 0.005, 0, 0, 0],
+          [0.3, 0.2, 0.15, 0.12, 0.1, 0.08, 0.05],
+          [0.004, 0.003, 0.002, 0.001, 0, 0, 0],
+          [0, 0, 0, 0, 0, 0, 0],
+        ][p]!,
     );
     const sparse = sparsifyWeights(dense, 0.01, 6);
     const at = (p: number) => Array.from({ length: 7 }, (_, k) => sparse.data[k * 4 + p]!);
@@ -115,12 +122,13 @@ describe('worker render path (real worker, real onnxruntime)', () => {
   beforeAll(() => {
     sup = new WorkerSupervisor();
     sup.registerCharacter('c1', ch.art, ch.weights);
+    sup.registerCharacter('big', big.art, big.weights);
   });
   afterAll(() => sup.stop());
 
-  async function render(frames: FrameRequest[], gridStep?: number) {
+  async function render(frames: FrameRequest[], gridStep?: number, characterId = 'c1') {
     const got: (Extract<RenderJobEvent, { type: 'frame' }> & { atMs: number })[] = [];
-    const job = sup.render({ characterId: 'c1', frames, ...(gridStep ? { gridStep } : {}) }, (e) => {
+    const job = sup.render({ characterId, frames, ...(gridStep ? { gridStep } : {}) }, (e) => {
       if (e.type === 'frame') got.push({ ...e, atMs: performance.now() });
     });
     expect(await job.finished).toBe('done');
@@ -151,8 +159,8 @@ describe('worker render path (real worker, real onnxruntime)', () => {
   });
 
   it('streams a job’s frames as they finish, not all at its end', async () => {
-    const frames = Array.from({ length: 8 }, (_, i) => poseFrame(i, 0.05 * (i + 1)));
-    const got = await render(frames, 1);
+    const frames = Array.from({ length: 8 }, (_, i) => poseFrame(i, 0.05 * (i + 1), big));
+    const got = await render(frames, undefined, 'big');
     expect(got.map((f) => f.frameIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     // The frames' arrival spans most of the worker's time on frames 2..8 (frames piled up in
     // the IPC pipe arrived within a few ms of each other at the end of the job).

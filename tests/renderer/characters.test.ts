@@ -134,6 +134,27 @@ describe('several characters in one scene', () => {
     expect(editor.store.getState().errors.at(-1)?.message).toMatch(/at least one character/);
   });
 
+  it('a character with PSD part hints keeps them in the saved project; deleting it drops their map', () => {
+    const editor = makeEditor();
+    const withHints = imported('char_h', 'Hinted');
+    const hintsId = 'sha256-hints-char_h';
+    withHints.assets[hintsId] = { mime: 'image/png', width: 300, height: 400, dataBase64: TINY_PNG_BASE64 };
+    withHints.character.partHints = {
+      ownerAssetId: assetId(hintsId),
+      parts: [{ name: 'Left Arm', jointIds: [jointId('LeftArm'), jointId('LeftForeArm')] }],
+    };
+    addCharacter(editor, withHints);
+    const doc = editor.store.getState().document!;
+    const reparsed = parseProjectJson(serializeProject(doc), 'hints.keypose');
+    expect(reparsed.characters[1]?.partHints?.parts[0]?.name).toBe('Left Arm');
+    // A map that is not in the project is refused with a message naming it.
+    const broken = { ...doc, assets: { ...doc.assets } };
+    delete broken.assets[hintsId];
+    expect(() => parseProjectJson(serializeProject(broken), 'broken.keypose')).toThrow(/part hint asset/);
+    deleteCharacter(editor, 'char_h');
+    expect(editor.store.getState().document?.assets[hintsId]).toBeUndefined();
+  });
+
   it('a mask stroke is one undo step; the replaced mask asset is dropped', () => {
     const editor = makeEditor();
     const mask = (n: number) => ({
