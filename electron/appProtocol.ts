@@ -1,4 +1,5 @@
-import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { pathInside } from '../host/staticFiles.js';
 import { APP_HOST, APP_SCHEME } from './channels.js';
 
 /**
@@ -7,31 +8,21 @@ import { APP_HOST, APP_SCHEME } from './channels.js';
  * file:// responses cannot carry reliably.
  */
 
-export const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-};
-
-/** The file under `rendererDir` an app:// URL names, or null for anything outside it or malformed. */
-export function resolveAppUrl(url: string, rendererDir: string): string | null {
+/** The URL when it is well-formed and on this app's own origin (app://keypose), else null. */
+function parseAppUrl(url: string): URL | null {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return null;
   }
-  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null;
+  return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST ? parsed : null;
+}
+
+/** The file under `rendererDir` an app:// URL names, or null for anything outside it or malformed. */
+export function resolveAppUrl(url: string, rendererDir: string): string | null {
+  const parsed = parseAppUrl(url);
+  if (!parsed) return null;
   let pathname: string;
   try {
     pathname = decodeURIComponent(parsed.pathname);
@@ -40,14 +31,9 @@ export function resolveAppUrl(url: string, rendererDir: string): string | null {
   }
   if (pathname.includes('\0')) return null;
   const root = resolve(rendererDir);
-  const file = resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
-  const inside = relative(root, file);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return null;
-  return join(root, inside);
-}
-
-export function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const file = pathInside(root, pathname === '/' ? '/index.html' : pathname);
+  // The folder itself (e.g. app://keypose/.) is not a file.
+  return file === root ? null : file;
 }
 
 /** Where rendered frames live on the app:// origin: app://keypose/frames/<key> (raw RGBA8 bytes). */
@@ -55,14 +41,8 @@ export const APP_FRAMES_PREFIX = '/frames/';
 
 /** The frame key an app:// URL asks for, or null when it is not a frame URL (or malformed). */
 export function frameKeyOfAppUrl(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null;
-  if (!parsed.pathname.startsWith(APP_FRAMES_PREFIX)) return null;
+  const parsed = parseAppUrl(url);
+  if (!parsed?.pathname.startsWith(APP_FRAMES_PREFIX)) return null;
   const key = parsed.pathname.slice(APP_FRAMES_PREFIX.length);
   // Keys are content hashes; anything else is not a frame (and never reaches the file system).
   return /^[0-9a-zA-Z_-]{8,128}$/.test(key) ? key : null;

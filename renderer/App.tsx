@@ -1,4 +1,5 @@
 import { type DragEvent, type ReactElement, useEffect, useState } from 'react';
+import { AudioHost, AudioInput } from './audio/AudioUI.js';
 import { ImportDialog, ImportInput } from './characters/ImportUI.js';
 import { importFlowFor } from './characters/importFlow.js';
 import { useEditor, useServices } from './context.js';
@@ -68,6 +69,8 @@ export function App(): ReactElement {
       <StatusBar />
       <NewProjectInput />
       <ImportInput />
+      <AudioInput />
+      <AudioHost />
       {dialog === 'import' ? <ImportDialog /> : null}
       {dialog === 'help' ? <HelpPanel /> : null}
       {dialog === 'open' ? <OpenDialog /> : null}

@@ -1,6 +1,7 @@
 import { ApiError, type KeyposeApi, type MenuCommand } from '../core/contract/api.js';
 import type { ProjectDocument } from '../core/document/schema.js';
 import { keyedFrames } from '../core/motion/edit.js';
+import { AUDIO_COMMANDS, type AudioCommandId, runAudioCommand } from './audio/audioCommands.js';
 import { CHARACTER_COMMANDS, type CharacterCommandId, runCharacterCommand } from './characters/commands.js';
 import type { Playback } from './playback.js';
 import type { CommandId } from './shortcuts.js';
@@ -177,6 +178,7 @@ export function createCommands(
       if (CHARACTER_COMMANDS.has(command)) {
         return runCharacterCommand(command as CharacterCommandId, editor, api);
       }
+      if (AUDIO_COMMANDS.has(command)) return runAudioCommand(command as AudioCommandId, editor);
       const frame = playhead.getState().frame;
       switch (command) {
         case 'playback.toggle':

@@ -45,6 +45,8 @@ export type CommandId =
   | 'select.none'
   | 'help.toggle'
   | 'file.import'
+  | 'file.audio'
+  | 'audio.mute'
   | 'fit.weights'
   | 'fit.brush'
   | 'brush.smaller'
@@ -69,6 +71,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { command: 'key.next', bindings: ['Shift+ArrowRight'], label: 'Jump to next key', group: 'Playback' },
   { command: 'frame.first', bindings: ['Home'], label: 'First frame', group: 'Playback' },
   { command: 'frame.last', bindings: ['End'], label: 'Last frame', group: 'Playback' },
+  {
+    command: 'audio.mute',
+    bindings: ['Shift+M'],
+    label: "Mute / unmute the project's audio",
+    group: 'Playback',
+  },
   {
     command: 'key.add',
     bindings: ['I', 'K'],
@@ -144,6 +152,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     label: 'Import a character picture (PNG, JPEG, WebP, PSD) and rig it',
     group: 'File',
     inTextFields: true,
+  },
+  {
+    command: 'file.audio',
+    bindings: ['Alt+A'],
+    label: "Attach the project's audio track (WAV, MP3, OGG, FLAC, AAC, M4A), or remove it",
+    group: 'File',
   },
   { command: 'file.open', bindings: ['Mod+O'], label: 'Open project', group: 'File', inTextFields: true },
   { command: 'file.save', bindings: ['Mod+S'], label: 'Save', group: 'File', inTextFields: true },

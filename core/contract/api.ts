@@ -52,10 +52,36 @@ export const shellInfoSchema = z.object({
 });
 export type ShellInfo = z.infer<typeof shellInfoSchema>;
 
+/** A model pack in the user's models folder (host/packs/modelsFolder.ts). */
+export const modelPackInfoSchema = z.object({
+  /** The pack's folder name. */
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+  licence: z.string(),
+  /** Stage names ('refine'). */
+  stages: z.array(z.string()),
+  valid: z.boolean(),
+  /** Why the pack cannot be used (names the file and the problem). */
+  error: z.string().optional(),
+});
+export type ModelPackInfo = z.infer<typeof modelPackInfoSchema>;
+
+/** The pack whose refine stage final frames go through; `error` when it failed at render time. */
+export const activeModelPackSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+  error: z.string().nullable(),
+});
+export type ActiveModelPack = z.infer<typeof activeModelPackSchema>;
+
 export const engineStatusSchema = z.object({
   /** e.g. 'cpu', 'cuda'; null until the worker has started. */
   provider: z.string().nullable(),
   messages: z.array(z.string()),
+  /** Null (or absent, from a host without model packs): the built-in engine alone. */
+  activePack: activeModelPackSchema.nullable().optional(),
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
@@ -118,6 +144,8 @@ export const exportPresetInfoSchema = z.object({
   extension: z.string(),
   alpha: z.boolean(),
   kind: z.enum(['video', 'image-sequence', 'motion']),
+  /** Whether the file carries the project's audio track (absent: it does not). */
+  audio: z.boolean().optional(),
 });
 export type ExportPresetInfo = z.infer<typeof exportPresetInfoSchema>;
 
@@ -196,6 +224,13 @@ export const apiMethods = {
     result: z.object({ width: z.number().int(), height: z.number().int(), pngBase64: z.string() }),
   },
   listExportPresets: { args: z.tuple([]), result: z.array(exportPresetInfoSchema) },
+  /** The model packs in the user's models folder, each validated (invalid ones with their error). */
+  listModelPacks: { args: z.tuple([]), result: z.array(modelPackInfoSchema) },
+  /**
+   * Makes a valid pack (by id) the one final frames go through, or the built-in engine alone
+   * (null); remembered across sessions. Rejects for an unknown or invalid pack.
+   */
+  setActiveModelPack: { args: z.tuple([z.string().nullable()]), result: activeModelPackSchema.nullable() },
   /**
    * Exports as a job. Without outPath, Electron shows the save dialog and the studio writes under
    * its projects folder (exports/). The 'done' event's result is { path }.

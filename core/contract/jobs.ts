@@ -121,6 +121,8 @@ export const toWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancel'), jobId: z.string() }),
   z.object({ type: z.literal('shutdown') }),
   computeWeightsSchema,
+  /** Loads a model pack as a render would (manifest, files, ONNX inputs/outputs), then frees it. */
+  z.object({ type: z.literal('validatePack'), requestId: z.string().min(1), packDir: z.string().min(1) }),
 ]);
 export type ToWorker = z.input<typeof toWorkerSchema>;
 
@@ -201,6 +203,13 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     partHints: partHintsWireSchema.optional(),
     warnings: z.array(z.string()),
     timingsMs: z.record(z.string(), z.number()),
+  }),
+  /** Reply to validatePack: the pack's first error (a PackError's message) when it is not usable. */
+  z.object({
+    type: z.literal('packValidated'),
+    requestId: z.string(),
+    ok: z.boolean(),
+    message: z.string().optional(),
   }),
   z.object({
     type: z.literal('rigFailed'),

@@ -21,7 +21,8 @@ import { CURRENT_VERSION, FORMAT_TAG } from './schema.js';
  *
  * v2 (current, schema.ts): several characters with ids, joints with ids, quaternion tracks keyed
  * by joint id, step/linear/bezier keys with explicit eases, assets keyed by content hash, project
- * fps/duration/resolution.
+ * fps/duration/resolution. Later optional additions (part hints, the project's `audio` track)
+ * did not bump the version: files without them are still valid v2 files.
  */
 
 const finite = z.number().finite();

@@ -93,6 +93,34 @@ export const partHintsSchema = z.object({
     .max(255),
 });
 
+/**
+ * The project's sound track (dialogue, music) that the animation is timed to: played in sync in
+ * the editor and muxed into video exports that carry audio. The file's bytes are stored in the
+ * document (base64), like the art, so a project stays one self-contained file.
+ * Optional and new: files without it (every older one) still validate as version 2, so it needs no
+ * version bump.
+ */
+export const AUDIO_MIMES = [
+  'audio/wav',
+  'audio/mpeg',
+  'audio/ogg',
+  'audio/flac',
+  'audio/aac',
+  'audio/mp4',
+] as const;
+export const audioSchema = z.object({
+  /** The name of the file it was attached from (shown in the timeline). */
+  fileName: z.string().min(1),
+  mime: z.enum(AUDIO_MIMES, {
+    error: (issue) =>
+      `audio type ${JSON.stringify(issue.input)} is not supported (one of ${AUDIO_MIMES.join(', ')})`,
+  }),
+  /** Base64 of the file's bytes. */
+  dataBase64: z.string().min(1),
+  /** The project frame at which the sound's first sample plays. */
+  startFrame: z.number().int().min(0).default(0),
+});
+
 export const characterSchema = z.object({
   id: characterIdSchema,
   name: z.string().min(1),
@@ -122,6 +150,7 @@ export const projectDocumentSchema = z
     resolution: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
     characters: z.array(characterSchema).min(1),
     assets: z.record(z.string(), assetSchema),
+    audio: audioSchema.optional(),
   })
   .superRefine((doc, ctx) => {
     for (const [ci, character] of doc.characters.entries()) {
@@ -173,3 +202,5 @@ export type ProjectDocument = z.output<typeof projectDocumentSchema>;
 export type Character = ProjectDocument['characters'][number];
 export type Asset = ProjectDocument['assets'][string];
 export type Placement = z.output<typeof placementSchema>;
+export type ProjectAudio = z.output<typeof audioSchema>;
+export type AudioMime = ProjectAudio['mime'];

@@ -1,6 +1,7 @@
 import { type JointId, jointId } from '../ids.js';
 import { type EulerOrder, quatFromEulerDeg, quatToEulerDeg } from '../math/quat.js';
 import type { Quat, Vec3 } from '../math/types.js';
+import { lastKeyedFrame } from '../motion/edit.js';
 import { evaluateMotion } from '../motion/evaluate.js';
 import type { Keyframe, Motion, Track } from '../motion/types.js';
 import type { Skeleton } from '../skeleton/types.js';
@@ -46,14 +47,6 @@ export interface BvhWriteOptions {
 function bvhName(name: string): string {
   const cleaned = name.trim().replace(/[\s{}]+/g, '_');
   return cleaned === '' ? 'joint' : cleaned;
-}
-
-function lastKeyedFrame(motion: Motion): number {
-  let last = 0;
-  for (const track of Object.values(motion.rotations))
-    for (const key of track) last = Math.max(last, key.frame);
-  for (const key of motion.rootTranslation) last = Math.max(last, key.frame);
-  return last;
 }
 
 const fmt = (v: number) => {

@@ -94,6 +94,15 @@ export function keyedFrames(motion: Motion): number[] {
   return [...frames].sort((a, b) => a - b);
 }
 
+/** The last frame with a key on any track (0 when nothing is keyed). */
+export function lastKeyedFrame(motion: Motion): number {
+  let last = 0;
+  for (const track of Object.values(motion.rotations))
+    for (const key of track) last = Math.max(last, key.frame);
+  for (const key of motion.rootTranslation) last = Math.max(last, key.frame);
+  return last;
+}
+
 /** Frames keyed on one joint's rotation track. */
 export function keyedFramesOf(motion: Motion, joint: JointId | string): number[] {
   return (motion.rotations[joint] ?? []).map((k) => k.frame);

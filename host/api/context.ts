@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { JobManager } from '../jobs/jobManager.js';
+import { ModelPacks, resolveModelsDir } from '../packs/modelsFolder.js';
 import { RenderService } from '../render/renderService.js';
 import { type WorkerFactory, WorkerSupervisor } from '../worker/supervisor.js';
 
@@ -19,6 +20,11 @@ export interface ServicesOptions {
   cacheRoot?: string;
   /** How the frame worker is started (Electron: utilityProcess); default child_process.fork. */
   workerFactory?: WorkerFactory;
+  /**
+   * The user's models folder (Electron: userData/models); KEYPOSE_MODELS_DIR overrides it, and
+   * without either it is ~/Keypose/models (host/packs/modelsFolder.ts).
+   */
+  modelsDir?: string;
 }
 
 /**
@@ -30,6 +36,8 @@ export interface ServiceContext {
   readonly options: ServicesOptions;
   readonly jobs: JobManager;
   readonly render: RenderService;
+  /** The model packs of the user's models folder and the active one. */
+  readonly packs: ModelPacks;
   /** The frame worker's supervisor, started on first use. */
   supervisor(): WorkerSupervisor;
   /** Cancels running jobs and stops the worker (shell shutdown, test teardown). */
@@ -48,15 +56,18 @@ export function createServiceContext(options: ServicesOptions): ServiceContext {
     supervisor ??= new WorkerSupervisor(options.workerFactory ? { factory: options.workerFactory } : {});
     return supervisor;
   };
+  const packs = new ModelPacks(resolveModelsDir(options.modelsDir), getSupervisor);
   const render = new RenderService({
     jobs,
     supervisor: getSupervisor,
     cacheRoot: options.cacheRoot ?? defaultCacheRoot(),
+    modelPacks: packs,
   });
   return {
     options,
     jobs,
     render,
+    packs,
     supervisor: getSupervisor,
     async dispose() {
       jobs.cancelAll();

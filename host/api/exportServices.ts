@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import {
@@ -8,8 +9,9 @@ import {
   type ExportPresetInfo,
   type exportRequestSchema,
 } from '../../core/contract/api.js';
-import type { ProjectDocument } from '../../core/document/schema.js';
-import { type FrameRate, parseFrameRate } from '../../core/io/frameRate.js';
+import { audioOffsetSec } from '../../core/document/audio.js';
+import type { ProjectAudio, ProjectDocument } from '../../core/document/schema.js';
+import { type FrameRate, frameRateToNumber, parseFrameRate } from '../../core/io/frameRate.js';
 import { parseTimecode } from '../../core/io/timecode.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import { EXPORT_PRESETS, type ExportBackground, type ExportFormatId } from '../export/formats.js';
@@ -61,6 +63,7 @@ export function listPresets(): ExportPresetInfo[] {
         extension: p.extension.replace(/^\./, ''),
         alpha: p.alpha,
         kind: p.imageSequence ? 'image-sequence' : 'video',
+        audio: p.audioEncoder !== null,
       }),
     ),
     ...MOTION_PRESETS,
@@ -195,6 +198,39 @@ function exportErrorData(err: ExportError, outPath: string): ApiErrorData {
   return { code, message: err.message, file: outPath };
 }
 
+const AUDIO_EXTENSIONS: Record<ProjectAudio['mime'], string> = {
+  'audio/wav': '.wav',
+  'audio/mpeg': '.mp3',
+  'audio/ogg': '.ogg',
+  'audio/flac': '.flac',
+  'audio/aac': '.aac',
+  'audio/mp4': '.m4a',
+};
+
+/** The project's audio as a temporary file for ffmpeg; `dispose` removes it. */
+async function writeAudioFile(audio: ProjectAudio): Promise<{ path: string; dispose: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'keypose-audio-'));
+  const path = join(dir, `audio${AUDIO_EXTENSIONS[audio.mime]}`);
+  try {
+    await writeFile(path, Buffer.from(audio.dataBase64, 'base64'));
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Clip time of the sound's first sample for a range starting at `startFrame`. A sound that began
+ * earlier is trimmed by its project time at the range's start (project fps); a later one is
+ * delayed to land on its frame of the file (export fps; the two differ only when conforming).
+ */
+function exportAudioOffsetSec(audio: ProjectAudio, startFrame: number, projectFps: number, fps: FrameRate) {
+  return audio.startFrame < startFrame
+    ? audioOffsetSec(audio, startFrame, projectFps)
+    : audioOffsetSec(audio, startFrame, frameRateToNumber(fps));
+}
+
 /** Pulls the first frame, so the encoder learns the frame size, then hands on all of them. */
 async function peekFrames(
   frames: AsyncIterable<{ image: RgbaImage }>,
@@ -265,12 +301,14 @@ export async function runExport(
       width: null,
       height: null,
       elapsedSec: (performance.now() - started) / 1000,
-      ignored: [],
+      ignored: request.document.audio ? [`audio (${preset.label} carries no audio)`] : [],
     };
   }
 
   const frames = Array.from({ length: frameCount }, (_, i) => startFrame + i);
   opts.onProgress?.(0, frameCount, 'rendering');
+  const audio = request.document.audio;
+  const audioFile = audio ? await writeAudioFile(audio) : null;
   try {
     // No characterId: the scene, every character composed in depth order.
     const sequence = render.renderSequence(request.document, request.characterId, frames, {
@@ -289,6 +327,12 @@ export async function runExport(
       ...(resolved.background ? { background: resolved.background } : {}),
       ...(request.startTimecode ? { startTimecode: request.startTimecode } : {}),
       firstFrameNumber: startFrame,
+      ...(audio && audioFile
+        ? {
+            audioPath: audioFile.path,
+            audioOffsetSec: exportAudioOffsetSec(audio, startFrame, request.document.fps, fps),
+          }
+        : {}),
       ...(signal ? { signal } : {}),
       ...(opts.ffmpegPath ? { ffmpegPath: opts.ffmpegPath } : {}),
       onProgress: (p) => opts.onProgress?.(p.framesDone, p.frameCount, 'encoding'),
@@ -307,6 +351,8 @@ export async function runExport(
     if (signal?.aborted) throw cancelled();
     if (err instanceof ExportError) throw new ApiError(exportErrorData(err, outPath));
     throw err;
+  } finally {
+    await audioFile?.dispose();
   }
 }
 

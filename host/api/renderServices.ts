@@ -1,10 +1,16 @@
 import type { ServiceContext } from './context.js';
 import type { ApiImplementation } from './services.js';
 
-/** Frame rendering, job cancellation and the engine status (host/render/renderService.ts). */
+/**
+ * Frame rendering, job cancellation, the engine status (host/render/renderService.ts) and the model
+ * packs final frames may go through (host/packs/modelsFolder.ts).
+ */
 export function createRenderServices(
   ctx: ServiceContext,
-): Pick<ApiImplementation, 'cancelJob' | 'getEngineStatus' | 'renderFrames'> {
+): Pick<
+  ApiImplementation,
+  'cancelJob' | 'getEngineStatus' | 'renderFrames' | 'listModelPacks' | 'setActiveModelPack'
+> {
   return {
     async cancelJob(jobId) {
       ctx.jobs.cancel(jobId);
@@ -15,6 +21,15 @@ export function createRenderServices(
     },
     async renderFrames(request) {
       return ctx.render.renderFrames(request);
+    },
+    async listModelPacks() {
+      return ctx.packs.list();
+    },
+    async setActiveModelPack(id) {
+      const active = await ctx.packs.setActive(id);
+      // Every window's status bar follows; their next renders use the new keys.
+      ctx.jobs.emit({ type: 'engine', status: ctx.render.engineStatus() });
+      return active;
     },
   };
 }

@@ -178,6 +178,11 @@ export interface FfmpegArgsRequest {
   /** SMPTE start timecode, written where the container has a timecode track. */
   readonly startTimecode?: string;
   readonly audioPath?: string;
+  /**
+   * Clip time (s) at which the audio file's first sample plays: negative trims that much off the
+   * sound's start, positive puts that much silence before it. Default 0.
+   */
+  readonly audioOffsetSec?: number;
   /** Number of the first file of an image sequence (the range's first frame). */
   readonly firstFileNumber?: number;
   /** Where ffmpeg writes: a file, or for image sequences a printf pattern (frame_%05d.png). */
@@ -335,13 +340,34 @@ export function buildFfmpegJob(req: FfmpegArgsRequest): FfmpegJobSpec {
   }
   if (preset.id !== 'mp4-h264' && req.background) ignored.push('background (the format keeps alpha)');
   outputOptions.push('-map', '[vout]');
+  let audioMapped = false;
   if (req.audioPath) {
     if (preset.audioEncoder) {
       const durationSec = req.frameCount * frameDurationSec(fps);
+      const offsetSec = req.audioOffsetSec ?? 0;
       // Read only as much audio as the clip lasts; a shorter track simply ends early.
-      inputs.push({ source: req.audioPath, options: ['-t', durationSec.toFixed(6)] });
-      outputOptions.push('-map', `${inputs.length - 1}:a:0`, '-c:a', preset.audioEncoder);
-      if (preset.audioEncoder !== 'pcm_s16le') outputOptions.push('-b:a', '192k');
+      const audibleSec = durationSec - Math.max(0, offsetSec);
+      if (audibleSec <= 0) {
+        ignored.push('audio (the sound starts after the exported range)');
+      } else {
+        // Input -ss decodes and drops up to the exact sample (ffmpeg's accurate seek).
+        const seek = offsetSec < 0 ? ['-ss', (-offsetSec).toFixed(6)] : [];
+        inputs.push({ source: req.audioPath, options: [...seek, '-t', audibleSec.toFixed(6)] });
+        const audioInput = `${inputs.length - 1}:a:0`;
+        if (offsetSec > 0) {
+          // Real silence rather than a timestamp offset (-itsoffset), which MP4/MOV would write as
+          // an edit list that not every editor honours. One delay per channel (ffmpeg 4.1 has no
+          // adelay all=1); delays beyond the channel count are ignored.
+          const delayMs = (offsetSec * 1000).toFixed(3);
+          filters.push(`[${audioInput}]adelay=delays=${Array(16).fill(delayMs).join('|')}[aout]`);
+          outputOptions.push('-map', '[aout]');
+        } else {
+          outputOptions.push('-map', audioInput);
+        }
+        outputOptions.push('-c:a', preset.audioEncoder);
+        if (preset.audioEncoder !== 'pcm_s16le') outputOptions.push('-b:a', '192k');
+        audioMapped = true;
+      }
     } else {
       ignored.push(`audio (${preset.label} carries no audio)`);
     }
@@ -350,7 +376,11 @@ export function buildFfmpegJob(req: FfmpegArgsRequest): FfmpegJobSpec {
     if (preset.timecode) outputOptions.push('-timecode', req.startTimecode);
     else ignored.push(`start timecode (${preset.label} has no timecode track)`);
   }
-  outputOptions.push('-frames:v', String(req.frameCount), '-f', preset.muxer);
+  // -frames:v closes the whole file as soon as the last video frame is written, cutting off the
+  // audio still in the encoder's buffers; with audio, stdin (exactly frameCount frames) and the
+  // audio input's -t bound the streams instead.
+  if (!audioMapped) outputOptions.push('-frames:v', String(req.frameCount));
+  outputOptions.push('-f', preset.muxer);
   return {
     inputs,
     complexFilter: filters.join(';'),

@@ -16,6 +16,7 @@ import {
 import { GLTFExporter } from 'three/examples/jsm/exporters/GLTFExporter.js';
 import { type FrameRate, frameToTimeSec } from '../../core/io/frameRate.js';
 import type { Quat, Vec3 } from '../../core/math/types.js';
+import { lastKeyedFrame } from '../../core/motion/edit.js';
 import { evaluateMotion } from '../../core/motion/evaluate.js';
 import type { Motion } from '../../core/motion/types.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
@@ -65,14 +66,6 @@ function ensureFileReader(): void {
     }
   }
   scope.FileReader = NodeFileReader;
-}
-
-function lastKeyedFrame(motion: Motion): number {
-  let last = 0;
-  for (const track of Object.values(motion.rotations))
-    for (const key of track) last = Math.max(last, key.frame);
-  for (const key of motion.rootTranslation) last = Math.max(last, key.frame);
-  return last;
 }
 
 function defaultMetersPerPx(skeleton: Skeleton): number {

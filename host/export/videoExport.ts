@@ -65,6 +65,8 @@ export interface VideoExportRequest {
   /** A file, or for the PNG sequence a folder (its files are named <folder>_00000.png). */
   readonly outPath: string;
   readonly audioPath?: string;
+  /** Clip time (s) at which the audio's first sample plays: < 0 trims its start, > 0 pads silence. */
+  readonly audioOffsetSec?: number;
   readonly scale?: number;
   readonly background?: ExportBackground;
   readonly startTimecode?: string;
@@ -148,6 +150,7 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
     background: req.background,
     startTimecode: req.startTimecode,
     audioPath: req.audioPath,
+    audioOffsetSec: req.audioOffsetSec,
     firstFileNumber: req.firstFrameNumber,
     outputPath: ffmpegOutput,
   });

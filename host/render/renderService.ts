@@ -40,6 +40,15 @@ export interface RenderServiceOptions {
   readonly cacheRoot: string;
   /** Memory level of each project's frame cache, in bytes (default 512 MiB). */
   readonly maxMemoryBytes?: number;
+  /** The user's active model pack (host/packs/modelsFolder.ts): final frames go through its refine stage. */
+  readonly modelPacks?: ModelPackPort;
+}
+
+/** The part of host/packs/modelsFolder.ts ModelPacks the render service uses. */
+export interface ModelPackPort {
+  active(): { id: string; version: string; dir: string; signature: string } | null;
+  status(): NonNullable<EngineStatus['activePack']> | null;
+  failed(message: string): void;
 }
 
 export type RenderQuality = 'draft' | 'final';
@@ -99,6 +108,8 @@ export interface RenderContext {
   readonly compose: boolean;
   readonly width: number;
   readonly height: number;
+  /** The model pack final frames go through (null: drafts, or the built-in engine alone). */
+  readonly pack: ReturnType<ModelPackPort['active']>;
 }
 
 /** Output frames to produce and how to produce a window of them (a character's, or the scene's). */
@@ -127,7 +138,7 @@ export class RenderService {
   >();
   private watching: WorkerSupervisor | null = null;
   private unwatch: (() => void) | null = null;
-  private lastEngineStatus: EngineStatus = { provider: null, messages: [] };
+  private lastEngineStatus: Omit<EngineStatus, 'activePack'> = { provider: null, messages: [] };
   readonly stats: RenderServiceStats = { framesRendered: 0, framesCached: 0, workerRenderMs: 0 };
   private readonly scene: SceneRenderer;
 
@@ -316,7 +327,7 @@ export class RenderService {
   }
 
   engineStatus(): EngineStatus {
-    return this.lastEngineStatus;
+    return { ...this.lastEngineStatus, activePack: this.opts.modelPacks?.status() ?? null };
   }
 
   dispose(): void {
@@ -531,7 +542,7 @@ export class RenderService {
   private onWorkerMessage(msg: FromWorker): void {
     if (msg.type === 'provider') {
       this.lastEngineStatus = { provider: msg.name, messages: [...msg.messages] };
-      this.opts.jobs.emit({ type: 'engine', status: this.lastEngineStatus });
+      this.opts.jobs.emit({ type: 'engine', status: this.engineStatus() });
       return;
     }
     if (msg.type !== 'weights' && msg.type !== 'weightsFailed') return;
@@ -583,6 +594,8 @@ export class RenderService {
       compose: !isIdentityPlacement(prepared.art, out, character.placement),
       width: out.width,
       height: out.height,
+      // Drafts (live drags) skip the pack: a generator is far slower than the warp.
+      pack: quality === 'final' ? (this.opts.modelPacks?.active() ?? null) : null,
     };
   }
 
@@ -598,7 +611,11 @@ export class RenderService {
       width: art.width,
       height: art.height,
       engineVersion: engineVersionTag(art.width, art.height, gridStep),
-      extra: [ctx.quality],
+      extra: [
+        ctx.quality,
+        // Switching packs renders anew; switching back finds the frames of before in the cache.
+        ...(ctx.pack ? [`pack=${ctx.pack.id}@${ctx.pack.version}#${hashString(ctx.pack.signature)}`] : []),
+      ],
     });
     const { offset, scale } = character.placement;
     const key = ctx.compose
@@ -650,8 +667,14 @@ export class RenderService {
         characterId: ctx.prepared.workerId,
         frames: requests,
         ...(ctx.quality === 'draft' ? { gridStep: DRAFT_GRID_STEP } : {}),
+        ...(ctx.pack ? { packDir: ctx.pack.dir } : {}),
       },
       (e: RenderJobEvent) => {
+        if (e.type === 'warning' && ctx.pack) {
+          // The worker rendered the built-in frame instead: the status bar shows why.
+          this.opts.modelPacks?.failed(e.message);
+          this.opts.jobs.emit({ type: 'engine', status: this.engineStatus() });
+        }
         if (e.type !== 'frame') return;
         this.stats.framesRendered++;
         this.stats.workerRenderMs += e.renderMs;

@@ -2,11 +2,12 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { ApiResponse } from '../../core/contract/api.js';
 import { createServiceContext, type ServiceContext } from '../api/context.js';
 import { type ApiImplementation, callApi, createServices } from '../api/services.js';
 import { findAppRoot } from '../paths.js';
+import { contentTypeOf, pathInside } from '../staticFiles.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 import { FRAMES_PREFIX, serveFrame } from './frames.js';
 
@@ -56,26 +57,6 @@ const HOST = '127.0.0.1';
 /** Projects embed their art as base64, so a save can be large; anything beyond this is refused. */
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 const HEARTBEAT_MS = 25_000;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-  '.onnx': 'application/octet-stream',
-  '.bin': 'application/octet-stream',
-  '.map': 'application/json; charset=utf-8',
-};
 
 export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
   const appRoot = options.appRoot ?? findAppRoot();
@@ -295,9 +276,8 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
   } catch {
     return sendText(res, 400, 'Bad URL.');
   }
-  let file = resolve(root, `.${pathname}`);
-  const inside = relative(root, file);
-  if (inside.startsWith('..') || isAbsolute(inside)) return sendText(res, 403, 'Forbidden.');
+  let file = pathInside(root, pathname);
+  if (file === null) return sendText(res, 403, 'Forbidden.');
   let info = await stat(file).catch(() => null);
   if (info?.isDirectory()) {
     file = join(file, 'index.html');
@@ -313,7 +293,7 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
     }
   }
   res.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': contentTypeOf(file),
     'content-length': info.size,
     'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',

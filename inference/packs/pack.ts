@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { z } from 'zod';
+import type { z } from 'zod';
+import {
+  type PackManifest,
+  packManifestSchema,
+  type packTensorSchema,
+  parsePackManifest,
+} from '../../core/contract/modelPack.js';
 import type { RgbaImage } from '../../core/render/types.js';
 
 /**
@@ -24,29 +30,7 @@ export class PackError extends Error {
   }
 }
 
-const dimSchema = z.union([z.number().int().positive(), z.string().min(1)]);
-const tensorSchema = z.object({
-  name: z.string().min(1),
-  type: z.enum(['float32', 'uint8']),
-  shape: z.array(dimSchema).length(4),
-});
-const refineInputSchema = tensorSchema.extend({ role: z.enum(['warped', 'poseMap', 'reference']) });
-export const packManifestSchema = z.object({
-  name: z.string().min(1),
-  version: z.string().min(1),
-  licence: z.string().min(1),
-  stages: z
-    .array(
-      z.object({
-        name: z.enum(['refine']),
-        file: z.string().min(1),
-        inputs: z.array(refineInputSchema).min(1),
-        outputs: z.array(tensorSchema).length(1),
-      }),
-    )
-    .min(1),
-});
-export type PackManifest = z.infer<typeof packManifestSchema>;
+export { type PackManifest, packManifestSchema };
 
 export interface RefineInputs {
   readonly warped: RgbaImage;
@@ -66,7 +50,7 @@ export interface ModelPack {
   dispose(): Promise<void>;
 }
 
-type Tensor = z.infer<typeof tensorSchema>;
+type Tensor = z.infer<typeof packTensorSchema>;
 
 function checkTensor(
   packName: string,
@@ -140,18 +124,9 @@ export async function loadModelPack(dirIn: string): Promise<ModelPack> {
   const manifestFile = join(dir, 'manifest.json');
   if (!existsSync(manifestFile))
     throw new PackError(`model pack at ${dir} has no manifest.json`, manifestFile);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(manifestFile, 'utf8'));
-  } catch (err) {
-    throw new PackError(`${manifestFile}: not valid JSON (${(err as Error).message})`, manifestFile);
-  }
-  const parsed = packManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new PackError(`${manifestFile}: invalid manifest (${issues})`, manifestFile);
-  }
-  const manifest = parsed.data;
+  const parsed = parsePackManifest(readFileSync(manifestFile, 'utf8'), manifestFile);
+  if (!parsed.ok) throw new PackError(parsed.message, manifestFile);
+  const manifest = parsed.manifest;
   const sessions: ort.InferenceSession[] = [];
   let refine: RefineStage | null = null;
   try {

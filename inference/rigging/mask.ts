@@ -253,24 +253,31 @@ function floodBackground(image: RgbaImage, model: BackgroundModel, toleranceRgb?
   // figure colours (skin on white paper) drown.
   const tolerance = toleranceRgb ?? Math.min(90, Math.max(24, 4 * model.noiseRgb + 16));
   const tol2 = tolerance * tolerance;
-  const n = width * height;
-  const isBg = new Uint8Array(n);
-  const state = new Uint8Array(n); // 0 unvisited, 1 queued
-  const queue = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
   const expected = modelImage(model);
-  const close = (p: number): boolean => {
+  return floodFromBorder(width, height, (p) => {
     const dr = data[p * 4]! - expected[p * 3]!;
     const dg = data[p * 4 + 1]! - expected[p * 3 + 1]!;
     const db = data[p * 4 + 2]! - expected[p * 3 + 2]!;
     return dr * dr + dg * dg + db * db <= tol2;
-  };
+  });
+}
+
+/**
+ * 4-connected flood fill from every border pixel through the pixels `enters` accepts (asked once
+ * per pixel); returns 1 for each pixel reached.
+ */
+function floodFromBorder(width: number, height: number, enters: (p: number) => boolean): Uint8Array {
+  const n = width * height;
+  const reached = new Uint8Array(n);
+  const asked = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
   const push = (p: number) => {
-    if (state[p]) return;
-    state[p] = 1;
-    if (close(p)) {
-      isBg[p] = 1;
+    if (asked[p]) return;
+    asked[p] = 1;
+    if (enters(p)) {
+      reached[p] = 1;
       queue[tail++] = p;
     }
   };
@@ -290,7 +297,7 @@ function floodBackground(image: RgbaImage, model: BackgroundModel, toleranceRgb?
     if (p >= width) push(p - width);
     if (p < n - width) push(p + width);
   }
-  return isBg;
+  return reached;
 }
 
 /** Square structuring element of the given radius, done separably (min = erode, max = dilate). */
@@ -404,31 +411,7 @@ export function largestComponent(mask: Mask): Mask {
 export function fillHoles(mask: Mask): Mask {
   const { width, height, data } = mask;
   const n = width * height;
-  const outside = new Uint8Array(n);
-  const queue = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
-  const push = (p: number) => {
-    if (data[p] || outside[p]) return;
-    outside[p] = 1;
-    queue[tail++] = p;
-  };
-  for (let x = 0; x < width; x++) {
-    push(x);
-    push((height - 1) * width + x);
-  }
-  for (let y = 0; y < height; y++) {
-    push(y * width);
-    push(y * width + width - 1);
-  }
-  while (head < tail) {
-    const p = queue[head++]!;
-    const x = p % width;
-    if (x > 0) push(p - 1);
-    if (x < width - 1) push(p + 1);
-    if (p >= width) push(p - width);
-    if (p < n - width) push(p + width);
-  }
+  const outside = floodFromBorder(width, height, (p) => !data[p]);
   const out = new Uint8Array(n);
   for (let p = 0; p < n; p++) out[p] = outside[p] ? 0 : 1;
   return { width, height, data: out };

@@ -20,6 +20,7 @@ import {
   renderFrame,
   type WorkerCharacter,
 } from './characters.js';
+import { handleValidatePack } from './packs.js';
 import { cancelRigJob, runRigJob } from './rig.js';
 import { handleComputeWeights } from './weights.js';
 
@@ -247,6 +248,9 @@ onMessage((data) => {
     }
     case 'shutdown':
       void engine.dispose().finally(() => process.exit(0));
+      return;
+    case 'validatePack':
+      void handleValidatePack(msg).then(send);
       return;
     case 'computeWeights': {
       const reply = handleComputeWeights(msg);

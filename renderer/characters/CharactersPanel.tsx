@@ -2,7 +2,7 @@ import type { ReactElement } from 'react';
 import type { Placement } from '../../core/document/schema.js';
 import { useEditor, useServices } from '../context.js';
 import { NumberField } from '../panels/NumberField.js';
-import { ToolButton } from '../panels/ToolButton.js';
+import { CommandButton, ToolButton } from '../panels/ToolButton.js';
 import { activeCharacter } from '../state/editorStore.js';
 import {
   deleteCharacter,
@@ -124,40 +124,28 @@ export function CharactersPanel(): ReactElement | null {
 
 /** Toolbar: File ▸ Import. */
 export function ImportButton(): ReactElement {
-  const { commands } = useServices();
-  return (
-    <ToolButton
-      icon="open"
-      label="Import character"
-      command="file.import"
-      testId="btn-import"
-      onClick={() => commands.run('file.import')}
-    />
-  );
+  return <CommandButton icon="open" label="Import character" command="file.import" testId="btn-import" />;
 }
 
 /** Toolbar: the Fit-mode tools (weight overlay, mask brush). */
 export function FitToolButtons(): ReactElement {
-  const { commands } = useServices();
   const mode = useEditor((s) => s.mode);
   const weights = useFitTools((s) => s.weights);
   const brush = useFitTools((s) => s.brush);
   return (
     <>
-      <ToolButton
+      <CommandButton
         label="Weights"
         showLabel
         command="fit.weights"
         active={mode === 'fit' && weights}
-        onClick={() => commands.run('fit.weights')}
         testId="btn-weights"
       />
-      <ToolButton
+      <CommandButton
         label="Mask brush"
         showLabel
         command="fit.brush"
         active={mode === 'fit' && brush}
-        onClick={() => commands.run('fit.brush')}
         testId="btn-brush"
       />
     </>

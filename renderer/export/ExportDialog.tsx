@@ -59,6 +59,29 @@ export function ExportProgress({ compact = false }: { compact?: boolean }): Reac
   );
 }
 
+/** One end of a custom frame range; what is typed becomes a whole frame number, 0 or more. */
+function FrameNumberInput(props: {
+  testId: string;
+  label: string;
+  last: number;
+  value: number;
+  disabled: boolean;
+  onChange: (frame: number) => void;
+}): ReactElement {
+  return (
+    <input
+      type="number"
+      data-testid={props.testId}
+      aria-label={props.label}
+      min={0}
+      max={props.last}
+      value={props.value}
+      disabled={props.disabled}
+      onChange={(event) => props.onChange(Math.max(0, Math.round(Number(event.currentTarget.value) || 0)))}
+    />
+  );
+}
+
 /**
  * Export… (Ctrl+E): the format, named for the editor the user has in mind, then frame rate,
  * scale, range, start timecode and, for formats without alpha, the background colour. The choice
@@ -154,6 +177,11 @@ export function ExportDialog(): ReactElement | null {
                 : `${preset.kind === 'image-sequence' ? 'A folder of pictures' : `A .${preset.extension} file`}, ${
                     preset.alpha ? 'with alpha (transparent background)' : 'without alpha (over a colour)'
                   }.`}
+              {document.audio
+                ? preset.audio
+                  ? ' With the project’s sound.'
+                  : ' No sound (the format has none).'
+                : ''}
             </p>
           ) : null}
           <label className="export-field">
@@ -217,32 +245,26 @@ export function ExportDialog(): ReactElement | null {
               </select>
               {prefs.range !== 'all' ? (
                 <>
-                  <input
-                    type="number"
-                    data-testid="export-range-start"
-                    aria-label="First frame"
-                    min={0}
-                    max={last}
+                  <FrameNumberInput
+                    testId="export-range-start"
+                    label="First frame"
+                    last={last}
                     value={prefs.range.start}
                     disabled={running !== null}
-                    onChange={(event) => {
-                      const start = Math.max(0, Math.round(Number(event.currentTarget.value) || 0));
-                      update({ range: { start, end: prefs.range === 'all' ? last : prefs.range.end } });
-                    }}
+                    onChange={(start) =>
+                      update({ range: { start, end: prefs.range === 'all' ? last : prefs.range.end } })
+                    }
                   />
                   <span>to</span>
-                  <input
-                    type="number"
-                    data-testid="export-range-end"
-                    aria-label="Last frame"
-                    min={0}
-                    max={last}
+                  <FrameNumberInput
+                    testId="export-range-end"
+                    label="Last frame"
+                    last={last}
                     value={prefs.range.end}
                     disabled={running !== null}
-                    onChange={(event) => {
-                      const end = Math.max(0, Math.round(Number(event.currentTarget.value) || 0));
-                      update({ range: { start: prefs.range === 'all' ? 0 : prefs.range.start, end } });
-                    }}
+                    onChange={(end) =>
+                      update({ range: { start: prefs.range === 'all' ? 0 : prefs.range.start, end } })
+                    }
                   />
                 </>
               ) : null}

@@ -1,35 +1,7 @@
 import { type ReactElement, useEffect, useState } from 'react';
 import type { ProjectListEntry } from '../../core/contract/api.js';
 import { useEditor, useServices } from '../context.js';
-import { Icon } from './icons.js';
-
-function Modal(props: { title: string; testId: string; children: React.ReactNode }): ReactElement {
-  const { editor } = useServices();
-  return (
-    <div className="modal-backdrop" onPointerDown={() => editor.actions.closeDialog()}>
-      <div
-        className="modal file-dialog"
-        role="dialog"
-        aria-label={props.title}
-        data-testid={props.testId}
-        onPointerDown={(event) => event.stopPropagation()}
-      >
-        <div className="modal-head">
-          <h2>{props.title}</h2>
-          <button
-            type="button"
-            className="tool-button"
-            aria-label="Close"
-            onClick={() => editor.actions.closeDialog()}
-          >
-            <Icon name="close" />
-          </button>
-        </div>
-        {props.children}
-      </div>
-    </div>
-  );
-}
+import { Modal } from './Modal.js';
 
 /** The studio's Open dialog: the projects in its projects folder (Electron uses a native dialog). */
 export function OpenDialog(): ReactElement {
@@ -54,7 +26,7 @@ export function OpenDialog(): ReactElement {
   }, [api, commands]);
 
   return (
-    <Modal title="Open project" testId="open-dialog">
+    <Modal title="Open project" className="file-dialog" testId="open-dialog">
       {projectsDir ? <p className="dialog-note">Projects in {projectsDir}</p> : null}
       <ul className="project-list" data-testid="project-list">
         {entries === null ? <li className="dialog-note">Loading…</li> : null}
@@ -98,7 +70,7 @@ export function SaveDialog(): ReactElement {
     if (name.trim()) void commands.saveWithName(name.trim());
   };
   return (
-    <Modal title="Save project" testId="save-dialog">
+    <Modal title="Save project" className="file-dialog" testId="save-dialog">
       <form
         className="save-form"
         onSubmit={(event) => {

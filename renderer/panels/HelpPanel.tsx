@@ -1,7 +1,6 @@
 import type { ReactElement } from 'react';
-import { useServices } from '../context.js';
 import { displayBinding, SHORTCUTS, type ShortcutGroup } from '../shortcuts.js';
-import { Icon } from './icons.js';
+import { Modal } from './Modal.js';
 
 const GROUPS: readonly ShortcutGroup[] = ['Playback', 'Keys', 'Pose', 'Edit', 'File', 'View', 'Help'];
 
@@ -21,63 +20,48 @@ const MOUSE: readonly [string, string][] = [
 
 /** The shortcut table from shortcuts.ts, grouped, plus mouse controls and the auto-key rule. */
 export function HelpPanel(): ReactElement {
-  const { editor } = useServices();
   return (
-    <div className="modal-backdrop" onPointerDown={() => editor.actions.closeDialog()}>
-      <div
-        className="modal help-panel"
-        role="dialog"
-        aria-label="Keyboard shortcuts"
-        data-testid="help-panel"
-        onPointerDown={(event) => event.stopPropagation()}
-      >
-        <div className="modal-head">
-          <h2>Keyboard shortcuts and controls</h2>
-          <button
-            type="button"
-            className="tool-button"
-            aria-label="Close"
-            onClick={() => editor.actions.closeDialog()}
-          >
-            <Icon name="close" />
-          </button>
-        </div>
-        <p className="help-note">
-          <strong>Auto-key:</strong> in Pose mode every rotation or root move you make is keyed at the current
-          frame for that joint (with the interpolation chosen under “New keys”; re-keying a frame keeps its
-          key’s interpolation). Use I to key the joint as it is, Shift+I to key the whole pose.
-        </p>
-        <div className="help-columns">
-          {GROUPS.map((group) => (
-            <table className="help-table" key={group}>
-              <caption>{group}</caption>
-              <tbody>
-                {SHORTCUTS.filter((s) => s.group === group).map((shortcut) => (
-                  <tr key={shortcut.command} data-command={shortcut.command}>
-                    <td className="help-keys">
-                      {shortcut.bindings.map((binding) => (
-                        <kbd key={binding}>{displayBinding(binding)}</kbd>
-                      ))}
-                    </td>
-                    <td>{shortcut.label}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ))}
-          <table className="help-table help-wide">
-            <caption>Mouse</caption>
+    <Modal
+      title="Keyboard shortcuts and controls"
+      label="Keyboard shortcuts"
+      className="help-panel"
+      testId="help-panel"
+    >
+      <p className="help-note">
+        <strong>Auto-key:</strong> in Pose mode every rotation or root move you make is keyed at the current
+        frame for that joint (with the interpolation chosen under “New keys”; re-keying a frame keeps its
+        key’s interpolation). Use I to key the joint as it is, Shift+I to key the whole pose.
+      </p>
+      <div className="help-columns">
+        {GROUPS.map((group) => (
+          <table className="help-table" key={group}>
+            <caption>{group}</caption>
             <tbody>
-              {MOUSE.map(([what, does]) => (
-                <tr key={what}>
-                  <td className="help-keys">{what}</td>
-                  <td>{does}</td>
+              {SHORTCUTS.filter((s) => s.group === group).map((shortcut) => (
+                <tr key={shortcut.command} data-command={shortcut.command}>
+                  <td className="help-keys">
+                    {shortcut.bindings.map((binding) => (
+                      <kbd key={binding}>{displayBinding(binding)}</kbd>
+                    ))}
+                  </td>
+                  <td>{shortcut.label}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        ))}
+        <table className="help-table help-wide">
+          <caption>Mouse</caption>
+          <tbody>
+            {MOUSE.map(([what, does]) => (
+              <tr key={what}>
+                <td className="help-keys">{what}</td>
+                <td>{does}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
-    </div>
+    </Modal>
   );
 }

@@ -41,47 +41,83 @@ function withAxis(values: Vec3, axis: number, value: number): Vec3 {
   return out;
 }
 
-function RotationFields({ jointId, jointName }: { jointId: JointId; jointName: string }): ReactElement {
+type Binder = (display: (value: number) => void) => () => void;
+
+/**
+ * X, Y and Z fields editing one vector: typing a value and pressing Enter sets that axis; dragging
+ * a label is one gesture (one undo step) named `gesture`. The values are either per-frame
+ * (`binders`, one per axis, so playback never re-renders) or the document's (`value`).
+ */
+function Vec3Fields(props: {
+  testIdPrefix: string;
+  unit: string;
+  dragStep?: number;
+  gesture: string;
+  binders?: readonly Binder[];
+  value?: Vec3;
+  /** Sets one axis; `scrubbing` is true during a label drag. */
+  setAxis: (axis: number, value: number, scrubbing: boolean) => void;
+  /** Runs before the gesture begins, e.g. to remember the value the drag starts from. */
+  onScrubStart?: () => void;
+}): ReactElement {
   const { editor } = useServices();
-  /** Euler angles at the start of a label drag: the other two axes stay exactly as they were. */
-  const scrubBase = useRef<Vec3 | null>(null);
-
-  const binders = useMemo(
-    () =>
-      AXES.map(
-        (_, axis) => (display: (value: number) => void) =>
-          subscribeBoth(editor, () =>
-            display(quatToEulerDeg(rotationAt(editor, jointId), EULER_ORDER)[axis] ?? 0),
-          ),
-      ),
-    [editor, jointId],
-  );
-
-  const setAxis = (axis: number, value: number, base?: Vec3) => {
-    const euler = base ?? quatToEulerDeg(rotationAt(editor, jointId), EULER_ORDER);
-    editor.actions.setJointRotation(jointId, quatFromEulerDeg(withAxis(euler, axis, value), EULER_ORDER));
-  };
-
   return (
     <div className="field-group">
       {AXES.map((name, axis) => (
         <NumberField
           key={name}
           label={name}
-          unit="°"
-          testId={`rot-${name.toLowerCase()}`}
-          dragStep={0.5}
-          bind={binders[axis]}
-          onCommit={(value) => setAxis(axis, value)}
+          unit={props.unit}
+          testId={`${props.testIdPrefix}-${name.toLowerCase()}`}
+          dragStep={props.dragStep}
+          bind={props.binders?.[axis]}
+          value={props.value?.[axis]}
+          onCommit={(value) => props.setAxis(axis, value, false)}
           onScrubStart={() => {
-            scrubBase.current = quatToEulerDeg(rotationAt(editor, jointId), EULER_ORDER);
-            editor.actions.beginGesture(`Rotate ${jointName}`);
+            props.onScrubStart?.();
+            editor.actions.beginGesture(props.gesture);
           }}
-          onScrub={(value) => setAxis(axis, value, scrubBase.current ?? undefined)}
+          onScrub={(value) => props.setAxis(axis, value, true)}
           onScrubEnd={() => editor.actions.endGesture()}
         />
       ))}
     </div>
+  );
+}
+
+function RotationFields({ jointId, jointName }: { jointId: JointId; jointName: string }): ReactElement {
+  const { editor } = useServices();
+  /** Euler angles at the start of a label drag: the other two axes stay exactly as they were. */
+  const scrubBase = useRef<Vec3 | null>(null);
+  const eulerNow = () => quatToEulerDeg(rotationAt(editor, jointId), EULER_ORDER);
+
+  const binders = useMemo(
+    () =>
+      AXES.map(
+        (_, axis): Binder =>
+          (display) =>
+            subscribeBoth(editor, () =>
+              display(quatToEulerDeg(rotationAt(editor, jointId), EULER_ORDER)[axis] ?? 0),
+            ),
+      ),
+    [editor, jointId],
+  );
+
+  return (
+    <Vec3Fields
+      testIdPrefix="rot"
+      unit="°"
+      dragStep={0.5}
+      gesture={`Rotate ${jointName}`}
+      binders={binders}
+      onScrubStart={() => {
+        scrubBase.current = eulerNow();
+      }}
+      setAxis={(axis, value, scrubbing) => {
+        const euler = (scrubbing ? scrubBase.current : null) ?? eulerNow();
+        editor.actions.setJointRotation(jointId, quatFromEulerDeg(withAxis(euler, axis, value), EULER_ORDER));
+      }}
+    />
   );
 }
 
@@ -90,29 +126,22 @@ function RootFields(): ReactElement {
   const binders = useMemo(
     () =>
       AXES.map(
-        (_, axis) => (display: (value: number) => void) =>
-          subscribeBoth(editor, () => display(rootTranslationAt(editor)[axis] ?? 0)),
+        (_, axis): Binder =>
+          (display) =>
+            subscribeBoth(editor, () => display(rootTranslationAt(editor)[axis] ?? 0)),
       ),
     [editor],
   );
-  const setAxis = (axis: number, value: number) =>
-    editor.actions.setRootTranslation(withAxis(rootTranslationAt(editor), axis, value));
   return (
-    <div className="field-group">
-      {AXES.map((name, axis) => (
-        <NumberField
-          key={name}
-          label={name}
-          unit="px"
-          testId={`root-${name.toLowerCase()}`}
-          bind={binders[axis]}
-          onCommit={(value) => setAxis(axis, value)}
-          onScrubStart={() => editor.actions.beginGesture('Move root')}
-          onScrub={(value) => setAxis(axis, value)}
-          onScrubEnd={() => editor.actions.endGesture()}
-        />
-      ))}
-    </div>
+    <Vec3Fields
+      testIdPrefix="root"
+      unit="px"
+      gesture="Move root"
+      binders={binders}
+      setAxis={(axis, value) =>
+        editor.actions.setRootTranslation(withAxis(rootTranslationAt(editor), axis, value))
+      }
+    />
   );
 }
 
@@ -122,25 +151,16 @@ function RestFields({ jointId, jointName }: { jointId: JointId; jointName: strin
     const character = activeCharacter(s);
     return character ? jointById(character.skeleton, jointId)?.restPosition : undefined;
   });
-  const setAxis = (axis: number, value: number) => {
-    if (rest) editor.actions.setRestPosition(jointId, withAxis(rest, axis, value));
-  };
   return (
-    <div className="field-group">
-      {AXES.map((name, axis) => (
-        <NumberField
-          key={name}
-          label={name}
-          unit="px"
-          testId={`rest-${name.toLowerCase()}`}
-          value={rest?.[axis] ?? 0}
-          onCommit={(value) => setAxis(axis, value)}
-          onScrubStart={() => editor.actions.beginGesture(`Fit ${jointName}`)}
-          onScrub={(value) => setAxis(axis, value)}
-          onScrubEnd={() => editor.actions.endGesture()}
-        />
-      ))}
-    </div>
+    <Vec3Fields
+      testIdPrefix="rest"
+      unit="px"
+      gesture={`Fit ${jointName}`}
+      value={rest ?? [0, 0, 0]}
+      setAxis={(axis, value) => {
+        if (rest) editor.actions.setRestPosition(jointId, withAxis(rest, axis, value));
+      }}
+    />
   );
 }
 

@@ -1,9 +1,10 @@
 import type { ReactElement, ReactNode } from 'react';
+import { useServices } from '../context.js';
 import type { CommandId } from '../shortcuts.js';
 import { hintFor } from '../shortcuts.js';
 import { Icon, type IconName } from './icons.js';
 
-interface ToolButtonProps {
+export interface ToolButtonProps {
   readonly icon?: IconName;
   readonly label: string;
   /** The command whose shortcut the tooltip shows. */
@@ -40,4 +41,12 @@ export function ToolButton(props: ToolButtonProps): ReactElement {
       {props.children}
     </button>
   );
+}
+
+/** A ToolButton that runs its command: the same command names the action and the tooltip's shortcut. */
+export function CommandButton(
+  props: Omit<ToolButtonProps, 'command' | 'onClick'> & { readonly command: CommandId },
+): ReactElement {
+  const { commands } = useServices();
+  return <ToolButton {...props} onClick={() => commands.run(props.command)} />;
 }

@@ -2,13 +2,14 @@ import { type ReactElement, useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { useEditor } from '../context.js';
 import { ExportProgress, useExportController } from '../export/ExportDialog.js';
+import { ModelPackMenu } from './ModelPackMenu.js';
 import { providerLabel } from './renderSystem.js';
 import { useRenderSystem } from './useRenderSystem.js';
 
 /**
  * The status bar's engine item: "Engine: CPU" (the execution provider in use, with why preferred
- * ones were skipped in the tooltip), how many frames are ready, and a running export's progress
- * when its dialog is closed. Render progress is written to the DOM from a subscription.
+ * ones were skipped in the tooltip), the model pack final frames go through (ModelPackMenu.tsx),
+ * how many frames are ready, and a running export's progress when its dialog is closed. Render progress is written to the DOM from a subscription.
  */
 export function EngineStatusItem(): ReactElement {
   const system = useRenderSystem();
@@ -59,6 +60,7 @@ export function EngineStatusItem(): ReactElement {
       <span data-testid="status-engine-provider" className={unavailable ? 'engine-error' : undefined}>
         Engine: {unavailable ? 'unavailable' : providerLabel(provider)}
       </span>
+      {unavailable ? null : <ModelPackMenu />}
       <span className="render-progress" hidden>
         <span ref={barRef} />
       </span>

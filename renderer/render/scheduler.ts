@@ -212,6 +212,19 @@ export class RenderScheduler {
     }
   }
 
+  /**
+   * Something the frames depend on changed outside the document (the active model pack): every
+   * frame is asked for again, the host answering from its cache what it has; the pixels on screen
+   * are shown as stale until then.
+   */
+  invalidate(): void {
+    const input = this.input;
+    if (this.disposed || !input) return;
+    this.generation++;
+    this.notify();
+    this.update(input);
+  }
+
   /** Feeds one job event (every job's events arrive here; others' are ignored). */
   handleEvent(event: JobEvent): void {
     if (this.disposed || event.type === 'engine') return;

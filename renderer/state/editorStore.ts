@@ -1,8 +1,9 @@
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ShellInfo } from '../../core/contract/api.js';
+import { setProjectAudio } from '../../core/document/audio.js';
 import { setDuration, setFps, setProjectName } from '../../core/document/edits.js';
-import type { Character, ProjectDocument } from '../../core/document/schema.js';
+import type { Character, ProjectAudio, ProjectDocument } from '../../core/document/schema.js';
 import { diff } from '../../core/history/diff.js';
 import { UndoHistory } from '../../core/history/history.js';
 import type { CharacterId, JointId } from '../../core/ids.js';
@@ -145,6 +146,10 @@ export interface EditorActions {
   setFps(fps: number): void;
   setDurationFrames(frames: number): void;
   renameProject(name: string): void;
+  /** Attaches (or replaces) the project's audio track: one undo step. */
+  attachAudio(audio: ProjectAudio): void;
+  /** Removes the project's audio track: one undo step. */
+  removeAudio(): void;
 }
 
 export interface Editor {
@@ -517,6 +522,12 @@ export function createEditor(playhead: PlayheadStore): Editor {
     },
     renameProject(name) {
       edit('Rename project', (doc) => setProjectName(doc, name.trim()));
+    },
+    attachAudio(audio) {
+      edit(`Attach audio ${audio.fileName}`, (doc) => setProjectAudio(doc, audio));
+    },
+    removeAudio() {
+      edit('Remove audio', (doc) => setProjectAudio(doc, null));
     },
   };
 

@@ -4,10 +4,11 @@ import type { Character } from '../../core/document/schema.js';
 import type { JointId } from '../../core/ids.js';
 import { deleteKeysAt, keyedFrames, moveKeys, setKeyInterpolation } from '../../core/motion/edit.js';
 import { DEFAULT_EASE, type Interpolation, type Motion, type Track } from '../../core/motion/types.js';
+import { AudioRow } from '../audio/AudioUI.js';
 import { useEditor, useServices } from '../context.js';
 import { jointSide, SIDE_COLOURS } from '../panels/jointStyle.js';
 import { NumberField } from '../panels/NumberField.js';
-import { ToolButton } from '../panels/ToolButton.js';
+import { CommandButton, ToolButton } from '../panels/ToolButton.js';
 import { RenderBar } from '../render/RenderBar.js';
 import { activeCharacter } from '../state/editorStore.js';
 import { updateMotion } from '../state/edits.js';
@@ -165,26 +166,9 @@ function Transport(): ReactElement {
   );
   return (
     <div className="tool-group transport">
-      <ToolButton
-        icon="first"
-        label="First frame"
-        command="frame.first"
-        onClick={() => commands.run('frame.first')}
-      />
-      <ToolButton
-        icon="prevKey"
-        label="Previous key"
-        command="key.prev"
-        onClick={() => commands.run('key.prev')}
-        testId="btn-prev-key"
-      />
-      <ToolButton
-        icon="prevFrame"
-        label="Previous frame"
-        command="frame.prev"
-        onClick={() => commands.run('frame.prev')}
-        testId="btn-prev-frame"
-      />
+      <CommandButton icon="first" label="First frame" command="frame.first" />
+      <CommandButton icon="prevKey" label="Previous key" command="key.prev" testId="btn-prev-key" />
+      <CommandButton icon="prevFrame" label="Previous frame" command="frame.prev" testId="btn-prev-frame" />
       <ToolButton
         icon={playing ? 'pause' : 'play'}
         filledIcon
@@ -194,26 +178,9 @@ function Transport(): ReactElement {
         onClick={() => playback.toggle()}
         testId="btn-play"
       />
-      <ToolButton
-        icon="nextFrame"
-        label="Next frame"
-        command="frame.next"
-        onClick={() => commands.run('frame.next')}
-        testId="btn-next-frame"
-      />
-      <ToolButton
-        icon="nextKey"
-        label="Next key"
-        command="key.next"
-        onClick={() => commands.run('key.next')}
-        testId="btn-next-key"
-      />
-      <ToolButton
-        icon="last"
-        label="Last frame"
-        command="frame.last"
-        onClick={() => commands.run('frame.last')}
-      />
+      <CommandButton icon="nextFrame" label="Next frame" command="frame.next" testId="btn-next-frame" />
+      <CommandButton icon="nextKey" label="Next key" command="key.next" testId="btn-next-key" />
+      <CommandButton icon="last" label="Last frame" command="frame.last" />
       <NumberField
         label="Frame"
         testId="frame-input"
@@ -230,7 +197,7 @@ function Transport(): ReactElement {
 }
 
 function KeyTools(): ReactElement {
-  const { editor, commands } = useServices();
+  const { editor } = useServices();
   const interpolation = useEditor((s) => s.newKeyInterpolation);
   const selectedName = useEditor((s) => {
     const character = activeCharacter(s);
@@ -255,50 +222,24 @@ function KeyTools(): ReactElement {
           <option value="bezier">Bezier (ease)</option>
         </select>
       </label>
-      <ToolButton
+      <CommandButton
         icon="keyAdd"
         label={selectedName ? `Key ${selectedName}` : 'Key all'}
         showLabel
         command="key.add"
-        onClick={() => commands.run('key.add')}
         testId="btn-key"
       />
-      <ToolButton
-        icon="key"
-        label="Key all"
-        command="key.addAll"
-        onClick={() => commands.run('key.addAll')}
-        testId="btn-key-all"
-      />
-      <ToolButton
-        icon="keyDelete"
-        label="Delete key"
-        command="key.delete"
-        onClick={() => commands.run('key.delete')}
-        testId="btn-delete-key"
-      />
-      <ToolButton
-        icon="copy"
-        label="Copy pose"
-        command="pose.copy"
-        onClick={() => commands.run('pose.copy')}
-        testId="btn-copy-pose"
-      />
-      <ToolButton
+      <CommandButton icon="key" label="Key all" command="key.addAll" testId="btn-key-all" />
+      <CommandButton icon="keyDelete" label="Delete key" command="key.delete" testId="btn-delete-key" />
+      <CommandButton icon="copy" label="Copy pose" command="pose.copy" testId="btn-copy-pose" />
+      <CommandButton
         icon="paste"
         label="Paste pose"
         command="pose.paste"
-        onClick={() => commands.run('pose.paste')}
         disabled={!hasClipboard}
         testId="btn-paste-pose"
       />
-      <ToolButton
-        icon="mirror"
-        label="Mirror pose"
-        command="pose.mirror"
-        onClick={() => commands.run('pose.mirror')}
-        testId="btn-mirror-pose"
-      />
+      <CommandButton icon="mirror" label="Mirror pose" command="pose.mirror" testId="btn-mirror-pose" />
     </div>
   );
 }
@@ -547,6 +488,7 @@ export function Timeline(): ReactElement {
                 durationFrames={durationFrames}
                 onKeyMenu={setMenu}
               />
+              <AudioRow durationFrames={durationFrames} />
               {character.skeleton.joints.map((joint) => (
                 <TimelineRow
                   key={joint.id}

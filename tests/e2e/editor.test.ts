@@ -1,18 +1,17 @@
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quatAngleBetween, quatFromAxisAngle } from '../../core/math/quat.js';
 import type { Quat } from '../../core/math/types.js';
 import type { DebugSnapshot } from '../../renderer/debug.js';
 import {
-  launchChromium,
-  openEditor,
+  type EditorSession,
+  openEditorSession,
   type PageErrors,
   type StartedStudio,
   screenshotPath,
-  startStudio,
   waitForSampleProject,
 } from './harness.js';
 
@@ -27,8 +26,8 @@ const SCREENSHOT = screenshotPath('editor.png');
 const deg = (angleRad: number) => (angleRad * 180) / Math.PI;
 const aboutZ = (degrees: number): Quat => quatFromAxisAngle([0, 0, 1], (degrees * Math.PI) / 180);
 
+let session: EditorSession;
 let studio: StartedStudio;
-let browser: Browser;
 let page: Page;
 let errors: PageErrors;
 
@@ -57,15 +56,13 @@ async function waitForSample(): Promise<void> {
 }
 
 beforeAll(async () => {
-  studio = await startStudio();
-  browser = await launchChromium();
-  ({ page, errors } = await openEditor(browser, studio));
+  session = await openEditorSession();
+  ({ studio, page, errors } = session);
   await page.getByTestId(`joint-item-${JOINT}`).waitFor();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await studio?.close();
+  await session?.close();
 });
 
 describe('rig editor in Chromium', () => {

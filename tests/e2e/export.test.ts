@@ -2,18 +2,11 @@ import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_PREFERENCES_KEY } from '../../renderer/export/preferences.js';
-import {
-  launchChromium,
-  openEditor,
-  type PageErrors,
-  type StartedStudio,
-  startStudio,
-  useFreshFrameCache,
-} from './harness.js';
+import { type EditorSession, openEditorSession, type PageErrors, type StartedStudio } from './harness.js';
 
 /**
  * The export dialog against the real studio, frame engine and ffmpeg: choose "Web: MP4" with a
@@ -25,10 +18,9 @@ import {
 const run = promisify(execFile);
 const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe';
 
+let session: EditorSession;
 let studio: StartedStudio;
-let browser: Browser;
 let page: Page;
-let restoreCache: (() => Promise<void>) | undefined;
 let errors: PageErrors;
 
 interface Probe {
@@ -86,17 +78,12 @@ async function followProgress(): Promise<{ maxDone: number; total: number; texts
 }
 
 beforeAll(async () => {
-  // A cache of its own, so the frames are rendered during the export and progress can be seen.
-  restoreCache = await useFreshFrameCache();
-  studio = await startStudio();
-  browser = await launchChromium();
-  ({ page, errors } = await openEditor(browser, studio));
+  session = await openEditorSession({ freshFrameCache: true });
+  ({ studio, page, errors } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await studio?.close();
-  await restoreCache?.();
+  await session?.close();
 });
 
 describe('export dialog (Chromium, studio, frame engine, ffmpeg)', () => {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameRef } from '../../core/contract/api.js';
@@ -9,13 +9,11 @@ import { hashBytes } from '../../core/render/frameKey.js';
 import type { ShownFrame } from '../../renderer/render/frameProbe.js';
 import { providerLabel } from '../../renderer/render/renderSystem.js';
 import {
-  launchChromium,
-  openEditor,
+  type EditorSession,
+  openEditorSession,
   type PageErrors,
   type StartedStudio,
   screenshotPath,
-  startStudio,
-  useFreshFrameCache,
 } from './harness.js';
 
 /**
@@ -30,10 +28,9 @@ const JOINT = 'LeftForeArm';
 const FRAMES = 12;
 const SCREENSHOT = screenshotPath('frames.png');
 
+let session: EditorSession;
 let studio: StartedStudio;
-let browser: Browser;
 let page: Page;
-let restoreCache: (() => Promise<void>) | undefined;
 let errors: PageErrors;
 
 async function api<T>(method: string, ...args: unknown[]): Promise<T> {
@@ -118,18 +115,13 @@ async function expectedOnScreen(
 }
 
 beforeAll(async () => {
-  // A cache of its own: the frames must really be rendered by this run, not found from an earlier one.
-  restoreCache = await useFreshFrameCache();
-  studio = await startStudio();
-  browser = await launchChromium();
-  ({ page, errors } = await openEditor(browser, studio));
+  session = await openEditorSession({ freshFrameCache: true });
+  ({ studio, page, errors } = session);
   await page.getByTestId(`joint-item-${JOINT}`).waitFor();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await studio?.close();
-  await restoreCache?.();
+  await session?.close();
 });
 
 describe('generated frames in the editor (Chromium, studio, real frame engine)', () => {

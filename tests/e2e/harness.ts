@@ -113,7 +113,7 @@ export async function openEditor(
  * from an earlier one; call before startStudio(). The returned function restores the variable and
  * removes the folder.
  */
-export async function useFreshFrameCache(): Promise<() => Promise<void>> {
+async function freshFrameCache(): Promise<() => Promise<void>> {
   const previousCache = process.env.XDG_CACHE_HOME;
   const cacheDir = await mkdtemp(join(tmpdir(), 'keypose-e2e-cache-'));
   process.env.XDG_CACHE_HOME = cacheDir;
@@ -122,4 +122,37 @@ export async function useFreshFrameCache(): Promise<() => Promise<void>> {
     else process.env.XDG_CACHE_HOME = previousCache;
     await rm(cacheDir, { recursive: true, force: true });
   };
+}
+
+export interface EditorSession {
+  studio: StartedStudio;
+  browser: Browser;
+  page: Page;
+  errors: PageErrors;
+  /** Closes the browser and the studio, and restores the frame cache setting. */
+  close(): Promise<void>;
+}
+
+/**
+ * What a browser test of the editor starts from: the studio (with a frame cache of its own when
+ * `freshFrameCache`), a Chromium, and a page on the editor with the sample project open.
+ */
+export async function openEditorSession(opts: { freshFrameCache?: boolean } = {}): Promise<EditorSession> {
+  const restoreCache = opts.freshFrameCache ? await freshFrameCache() : undefined;
+  let studio: StartedStudio | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await studio?.close();
+    await restoreCache?.();
+  };
+  try {
+    studio = await startStudio();
+    browser = await launchChromium();
+    const { page, errors } = await openEditor(browser, studio);
+    return { studio, browser, page, errors, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -1,17 +1,16 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import type { DebugSnapshot } from '../../renderer/debug.js';
 import {
-  launchChromium,
-  openEditor,
+  type EditorSession,
+  openEditorSession,
   type PageErrors,
   type StartedStudio,
   screenshotPath,
-  startStudio,
 } from './harness.js';
 
 /**
@@ -41,8 +40,8 @@ async function drawFigure(colour: string, size = FIGURE): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
+let session: EditorSession;
 let studio: StartedStudio;
-let browser: Browser;
 let page: Page;
 let errors: PageErrors;
 
@@ -82,14 +81,12 @@ async function waitForImportChoice(): Promise<void> {
 }
 
 beforeAll(async () => {
-  studio = await startStudio();
-  browser = await launchChromium();
-  ({ page, errors } = await openEditor(browser, studio));
+  session = await openEditorSession();
+  ({ studio, page, errors } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await studio?.close();
+  await session?.close();
 });
 
 describe('character import in Chromium', () => {

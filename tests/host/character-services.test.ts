@@ -10,7 +10,7 @@ import { parseProjectJson, serializeProject } from '../../core/document/parse.js
 import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
 import { type ApiImplementation, createServices } from '../../host/api/services.js';
 import { drawHumanoid } from '../inference/rigging/syntheticFigure.js';
-import { encodeRgba, hugePngHeader } from './import/fixtures.js';
+import { hugePngHeader, writeAnimatedDrawingsFolder } from './import/fixtures.js';
 import { humanoidPng, jobRecorder } from './jobHelpers.js';
 
 /**
@@ -181,46 +181,7 @@ describe('importCharacter (services API, real worker)', () => {
   });
 
   it('keeps the skeleton of an Animated Drawings folder', async () => {
-    const folder = join(dir, 'ad-char');
-    await mkdir(folder);
-    const joints: Record<string, [number, number, string | null]> = {
-      root: [50, 90, null],
-      hip: [50, 90, 'root'],
-      torso: [50, 50, 'hip'],
-      neck: [50, 28, 'torso'],
-      right_shoulder: [38, 52, 'torso'],
-      right_elbow: [24, 54, 'right_shoulder'],
-      right_hand: [10, 56, 'right_elbow'],
-      left_shoulder: [62, 52, 'torso'],
-      left_elbow: [76, 54, 'left_shoulder'],
-      left_hand: [90, 56, 'left_elbow'],
-      right_hip: [42, 92, 'root'],
-      right_knee: [41, 120, 'right_hip'],
-      right_foot: [40, 148, 'right_knee'],
-      left_hip: [58, 92, 'root'],
-      left_knee: [59, 120, 'left_hip'],
-      left_foot: [60, 148, 'left_knee'],
-    };
-    const lines = ['width: 100', 'height: 160', 'skeleton:'];
-    for (const [name, [x, y, parent]] of Object.entries(joints)) {
-      lines.push(`- loc: [${x}, ${y}]\n  name: ${name}\n  parent: ${parent ?? 'null'}`);
-    }
-    await writeFile(join(folder, 'char_cfg.yaml'), `${lines.join('\n')}\n`);
-    const inFigure = (x: number, y: number) =>
-      (Math.abs(x - 50) < 12 && y > 12 && y < 152) || (Math.abs(y - 54) < 5 && x > 6 && x < 94);
-    await writeFile(
-      join(folder, 'texture.png'),
-      await encodeRgba(
-        100,
-        160,
-        (x, y) => (inFigure(x, y) ? [30, 30, 200, 255] : [255, 255, 255, 255]),
-        'png',
-      ),
-    );
-    await writeFile(
-      join(folder, 'mask.png'),
-      await encodeRgba(100, 160, (x, y) => (inFigure(x, y) ? [255, 255, 255, 255] : [0, 0, 0, 255]), 'png'),
-    );
+    const folder = await writeAnimatedDrawingsFolder(join(dir, 'ad-char'));
     const { jobId } = await services.importCharacter({ path: folder });
     const end = await jobs.finished(jobId);
     expect(end.type).toBe('done');

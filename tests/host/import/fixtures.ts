@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { writePsdBuffer } from 'ag-psd';
 import sharp from 'sharp';
@@ -104,4 +106,65 @@ export function layeredPsd(): Buffer {
 /** A PSD with only a flattened image and no layers. */
 export function flatPsd(): Buffer {
   return writePsdBuffer({ width: 16, height: 16, imageData: solid(16, 16, [1, 2, 3, 255]) });
+}
+
+// Joints of an Animated Drawings character, in its own char_cfg.yaml format (a 100x160 figure).
+const AD_JOINTS: Record<string, [number, number, string | null]> = {
+  root: [50, 90, null],
+  hip: [50, 90, 'root'],
+  torso: [50, 50, 'hip'],
+  neck: [50, 28, 'torso'],
+  right_shoulder: [38, 52, 'torso'],
+  right_elbow: [24, 54, 'right_shoulder'],
+  right_hand: [10, 56, 'right_elbow'],
+  left_shoulder: [62, 52, 'torso'],
+  left_elbow: [76, 54, 'left_shoulder'],
+  left_hand: [90, 56, 'left_elbow'],
+  right_hip: [42, 92, 'root'],
+  right_knee: [41, 120, 'right_hip'],
+  right_foot: [40, 148, 'right_knee'],
+  left_hip: [58, 92, 'root'],
+  left_knee: [59, 120, 'left_hip'],
+  left_foot: [60, 148, 'left_knee'],
+};
+
+/**
+ * Writes an Animated Drawings character folder (char_cfg.yaml, texture.png, mask.png) of a 100x160
+ * figure at `folder`; `dropJoint` leaves one joint out of the config, `scale` scales the pictures.
+ */
+export async function writeAnimatedDrawingsFolder(
+  folder: string,
+  opts: { dropJoint?: string; scale?: number } = {},
+): Promise<string> {
+  await mkdir(folder, { recursive: true });
+  const lines = ['height: 160', 'skeleton:'];
+  for (const [joint, [x, y, parent]] of Object.entries(AD_JOINTS)) {
+    if (joint === opts.dropJoint) continue;
+    lines.push(`- loc:\n  - ${x}\n  - ${y}\n  name: ${joint}\n  parent: ${parent ?? 'null'}`);
+  }
+  lines.push('width: 100');
+  await writeFile(join(folder, 'char_cfg.yaml'), `${lines.join('\n')}\n`);
+  const s = opts.scale ?? 1;
+  const inFigure = (x: number, y: number) =>
+    Math.abs(x / s - 50) < 12 || (Math.abs(y / s - 54) < 5 && x / s > 6 && x / s < 94);
+  // AD's texture is an opaque drawing; the mask says where the figure is.
+  await writeFile(
+    join(folder, 'texture.png'),
+    await encodeRgba(
+      100 * s,
+      160 * s,
+      (x, y) => (inFigure(x, y) ? [30, 30, 200, 255] : [255, 255, 255, 255]),
+      'png',
+    ),
+  );
+  await writeFile(
+    join(folder, 'mask.png'),
+    await encodeRgba(
+      100 * s,
+      160 * s,
+      (x, y) => (inFigure(x, y) ? [255, 255, 255, 255] : [0, 0, 0, 255]),
+      'png',
+    ),
+  );
+  return folder;
 }

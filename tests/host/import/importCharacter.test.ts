@@ -8,7 +8,7 @@ import { ImportError } from '../../../host/import/errors.js';
 import { importCharacter } from '../../../host/import/importCharacter.js';
 import { rigCharacter } from '../../../inference/rigging/rigCharacter.js';
 import { RiggingError } from '../../../inference/rigging/types.js';
-import { encodeRgba, layeredPsd } from './fixtures.js';
+import { encodeRgba, layeredPsd, writeAnimatedDrawingsFolder } from './fixtures.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -18,63 +18,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-// Joints of an Animated Drawings character, in its own char_cfg.yaml format (a 100x160 figure).
-const AD_JOINTS: Record<string, [number, number, string | null]> = {
-  root: [50, 90, null],
-  hip: [50, 90, 'root'],
-  torso: [50, 50, 'hip'],
-  neck: [50, 28, 'torso'],
-  right_shoulder: [38, 52, 'torso'],
-  right_elbow: [24, 54, 'right_shoulder'],
-  right_hand: [10, 56, 'right_elbow'],
-  left_shoulder: [62, 52, 'torso'],
-  left_elbow: [76, 54, 'left_shoulder'],
-  left_hand: [90, 56, 'left_elbow'],
-  right_hip: [42, 92, 'root'],
-  right_knee: [41, 120, 'right_hip'],
-  right_foot: [40, 148, 'right_knee'],
-  left_hip: [58, 92, 'root'],
-  left_knee: [59, 120, 'left_hip'],
-  left_foot: [60, 148, 'left_knee'],
-};
-
-async function writeAdFolder(
-  name: string,
-  opts: { dropJoint?: string; scale?: number } = {},
-): Promise<string> {
-  const folder = join(dir, name);
-  await mkdir(folder, { recursive: true });
-  const lines = ['height: 160', 'skeleton:'];
-  for (const [joint, [x, y, parent]] of Object.entries(AD_JOINTS)) {
-    if (joint === opts.dropJoint) continue;
-    lines.push(`- loc:\n  - ${x}\n  - ${y}\n  name: ${joint}\n  parent: ${parent ?? 'null'}`);
-  }
-  lines.push('width: 100');
-  await writeFile(join(folder, 'char_cfg.yaml'), `${lines.join('\n')}\n`);
-  const s = opts.scale ?? 1;
-  const inFigure = (x: number, y: number) =>
-    Math.abs(x / s - 50) < 12 || (Math.abs(y / s - 54) < 5 && x / s > 6 && x / s < 94);
-  // AD's texture is an opaque drawing; the mask says where the figure is.
-  await writeFile(
-    join(folder, 'texture.png'),
-    await encodeRgba(
-      100 * s,
-      160 * s,
-      (x, y) => (inFigure(x, y) ? [30, 30, 200, 255] : [255, 255, 255, 255]),
-      'png',
-    ),
-  );
-  await writeFile(
-    join(folder, 'mask.png'),
-    await encodeRgba(
-      100 * s,
-      160 * s,
-      (x, y) => (inFigure(x, y) ? [255, 255, 255, 255] : [0, 0, 0, 255]),
-      'png',
-    ),
-  );
-  return folder;
-}
+const writeAdFolder = (name: string, opts: { dropJoint?: string; scale?: number } = {}) =>
+  writeAnimatedDrawingsFolder(join(dir, name), opts);
 
 describe('importCharacter', () => {
   it('keeps a PNG as it is and returns its pixels', async () => {

@@ -387,4 +387,22 @@ describe('RenderScheduler', () => {
     scheduler.dispose();
     expect(host.cancelled).toEqual(['j']);
   });
+
+  it('invalidate (another model pack) asks for every frame again, showing the old ones as stale', async () => {
+    const { clock, host, scheduler, doc, input } = setup(2);
+    scheduler.update(input(doc));
+    clock.advance(100);
+    host.calls[0]!.resolve({ jobId: 'job1', cached: [ref(0, 'a0'), ref(1, 'a1')] });
+    await flush();
+    expect(scheduler.statuses()).toEqual(['ready', 'ready']);
+    scheduler.invalidate();
+    expect(scheduler.statuses()).toEqual(['stale', 'stale']);
+    clock.advance(100);
+    expect(host.calls).toHaveLength(2);
+    expect(host.calls[1]!.request.frames).toEqual([0, 1]);
+    host.calls[1]!.resolve({ jobId: null, cached: [ref(0, 'p0'), ref(1, 'p1')] });
+    await flush();
+    expect(scheduler.statuses()).toEqual(['ready', 'ready']);
+    expect(scheduler.slot(1).ref?.key).toBe('p1');
+  });
 });
