@@ -156,7 +156,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   {
     command: 'file.audio',
     bindings: ['Alt+A'],
-    label: "Attach the project's audio track (WAV, MP3, OGG, FLAC, AAC, M4A), or remove it",
+    label: 'Audio…: attach a sound track (WAV, MP3, OGG, FLAC, AAC, M4A); × on its row removes it',
     group: 'File',
   },
   { command: 'file.open', bindings: ['Mod+O'], label: 'Open project', group: 'File', inTextFields: true },

@@ -44,7 +44,7 @@ export interface PreparedCharacter {
   /** Rest-space rectangle the tables cover (weights' bounding box + 1 px). */
   readonly crop: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
   readonly tensors: {
-    /** Weights [Pw, K] over each padded row's weighted range (see rowRanges). */
+    /** Weights [K, Pw] over each padded row's weighted range (see rowRanges). */
     readonly weights: ort.Tensor;
     readonly rowBase: ort.Tensor;
     readonly rowLo: ort.Tensor;
@@ -52,7 +52,7 @@ export interface PreparedCharacter {
     readonly support: ort.Tensor;
     /** Per padded pixel, the bone driving its whole 3x3 neighbourhood alone, or -1. */
     readonly rigid: ort.Tensor;
-    /** Premultiplied colour [P, 4], padded. */
+    /** Premultiplied colour as 2x2 footprints [(PH + 1) (PW + 1), 16] of the padded art (artTaps). */
     readonly art: ort.Tensor;
   };
 }
@@ -183,7 +183,7 @@ export class FrameEngine {
         ...rowRanges(wP, PW, P / PW, K),
         support: new ort.Tensor('uint8', support, [support.length]),
         rigid: new ort.Tensor('int32', rigidPixels(wP, PW, P / PW, K), [P]),
-        art: new ort.Tensor('float32', artP, [P, 4]),
+        art: artTaps(artP, PW, P / PW),
       },
     };
   }
@@ -380,17 +380,46 @@ function rowRanges(
     base[y] = total - lo[y]!;
     total += hi[y]! - lo[y]! + 1;
   }
+  // Bone-major [K, total]: the graph's field MatMul then yields one plane per channel.
   const compact = new Float32Array(total * K);
   for (let y = 0; y < PH; y++) {
-    const from = (y * PW + lo[y]!) * K;
-    compact.set(wP.subarray(from, (y * PW + hi[y]! + 1) * K), (base[y]! + lo[y]!) * K);
+    for (let x = lo[y]!; x <= hi[y]!; x++) {
+      const from = (y * PW + x) * K;
+      const to = base[y]! + x;
+      for (let k = 0; k < K; k++) compact[k * total + to] = wP[from + k]!;
+    }
   }
   return {
-    weights: new ort.Tensor('float32', compact, [total, K]),
+    weights: new ort.Tensor('float32', compact, [K, total]),
     rowBase: new ort.Tensor('float32', base, [PH]),
     rowLo: new ort.Tensor('float32', lo, [PH]),
     rowHi: new ort.Tensor('float32', hi, [PH]),
   };
+}
+
+/**
+ * The padded premultiplied art [PH, PW, 4] as one row per bilinear footprint: row
+ * (y + 1) (PW + 1) + x + 1, for footprint corners x in [-1, PW - 1], y in [-1, PH - 1], holds the
+ * pixels (y, x), (y, x + 1), (y + 1, x), (y + 1, x + 1) (zero outside the art), channel-major
+ * (channel c, tap t at 4c + t), so the graph's colour fetch is one 16-float row per point.
+ */
+function artTaps(artP: Float32Array, PW: number, PH: number): ort.Tensor {
+  const TW = PW + 1;
+  const rows = (PH + 1) * TW;
+  const out = new Float32Array(rows * 16);
+  for (let Y = -1; Y < PH; Y++) {
+    for (let X = -1; X < PW; X++) {
+      const o = ((Y + 1) * TW + X + 1) * 16;
+      for (let t = 0; t < 4; t++) {
+        const y = Y + (t >> 1);
+        const x = X + (t & 1);
+        if (y < 0 || y >= PH || x < 0 || x >= PW) continue;
+        const i = (y * PW + x) * 4;
+        for (let c = 0; c < 4; c++) out[o + 4 * c + t] = artP[i + c]!;
+      }
+    }
+  }
+  return new ort.Tensor('float32', out, [rows, 16]);
 }
 
 /**

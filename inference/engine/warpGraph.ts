@@ -16,14 +16,17 @@ import { GraphBuilder } from '../onnx/builder.js';
  * zero border (P = (cropH + 2) x (cropW + 2)), so a bilinear fetch is one Gather of four rows with
  * clamped indices and no bounds logic, matching the reference's zero padding outside the art.
  * Inputs:
- *  - weights   float [Pw, K]   skin weights, padded crop, pixel-major, each row only over its
+ *  - weights   float [K, Pw]   skin weights, padded crop, bone-major, each row only over its
  *                              weighted range plus a zero cell at each end (rowBase/Lo/Hi)
  *  - rowBase, rowLo, rowHi float [cropH + 2]  per padded row, its range [lo, hi] and where it
  *                              starts in weights (cell x at base + x)
  *  - support   uint8 [P * K]   1 where bone k has weight within one pixel (dilated support)
  *  - rigid     int32 [P]       bone k where the pixel and its 8 neighbours are weighted 1 to k
  *                              alone, else -1 (candidates starting there need no iterations)
- *  - art       float [P, 4]    premultiplied colour in [0, 1], pixel-major
+ *  - art       float [T, 16]   premultiplied colour in [0, 1] as 2x2 footprints (artTaps): row
+ *                              (y + 1) (PW + 1) + x + 1 holds the four padded pixels (y, x),
+ *                              (y, x + 1), (y + 1, x), (y + 1, x + 1), channel-major, zero
+ *                              outside the table (x, y from -1)
  *  - boneRows  float [10, K]   per bone [a, b, c, d, tx, ty, du, dv, d0, 1] (transposed, rows
  *                              in FIELD_ORDER)
  *  - invT      float [3, 2K]   per bone A_k^-1: [u, v, 1] @ invT = every bone's start at once
@@ -39,7 +42,7 @@ import { GraphBuilder } from '../onnx/builder.js';
  * (cols - 1) s and (rows - 1) s; see workSize).
  *
  * Cost structure (FINDINGS: GridSample is slow on CPU, so there is none):
- *  - the blended field is one MatMul [P, K] x [K, 10] (weights pre-blended into 10 channels,
+ *  - the blended field is one MatMul [10, K] x [K, P] (weights pre-blended into 10 channels,
  *    exact because bilinear sampling is linear), over the crop only;
  *  - only the frame region the bones can reach is solved (the engine computes it per frame);
  *  - candidates whose start is outside their bone's dilated support are dropped with NonZero
@@ -214,14 +217,14 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   const g = new GraphBuilder('keypose_warp');
   // Tables are the crop with a one-pixel zero border: crop pixel (0, 0) sits at table (1, 1).
   const PW = crop.width + 2;
-  const weights = g.input('weights', 'float32', ['Pw', K]);
+  const weights = g.input('weights', 'float32', [K, 'Pw']);
   // Per padded row y, where its weighted range [lo, hi] (end cells included, both zero) starts
   // in `weights`: cell (y, x) of the range is row base[y] + x (floats, exact below 2^24).
   const rowBase = g.input('rowBase', 'float32', [crop.height + 2]);
   const rowLo = g.input('rowLo', 'float32', [crop.height + 2]);
   const rowHi = g.input('rowHi', 'float32', [crop.height + 2]);
   const support = g.input('support', 'uint8', ['PK']);
-  const art = g.input('art', 'float32', ['P', 4]);
+  const art = g.input('art', 'float32', ['T', 16]);
   const boneRows = g.input('boneRows', 'float32', [10, K]);
   const invT = g.input('invT', 'float32', [3, 2 * K]);
   const grid = g.input('grid', 'float32', ['N', 3]);
@@ -262,6 +265,10 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   const fPW = g.scalarF(PW);
   const fMaxX = g.scalarF(crop.width + 1);
   const fMaxY = g.scalarF(crop.height + 1);
+  const fM1 = g.scalarF(-1);
+  // Footprint (y, x) of the padded table -> row of the art's footprint table (artTaps).
+  const fPW1 = g.scalarF(PW + 1);
+  const fPW2 = g.scalarF(PW + 2);
   // imagePx -> table coordinate of the bilinear footprint's top-left: u - 0.5 - crop.x + 1.
   const offX = g.scalarF(0.5 - crop.x);
   const offY = g.scalarF(0.5 - crop.y);
@@ -277,9 +284,11 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
    * flattening nodes but fails on M = 0, which empty selections produce.)
    */
   const channels = (t: string, n: number): string[] => rowsOf(t, n).map(flat);
-  // Per padded rest pixel, the pre-blended field [P, 10], channel-last (channels in FIELD_ORDER:
-  // the seven the iterations read first).
-  const field = g.op('MatMul', [weights, g.op('Transpose', [boneRows], { perm: [1, 0] })]); // [P, 10]
+  // Per padded rest pixel, the pre-blended field as one plane [Pw] per channel (in FIELD_ORDER:
+  // the seven the iterations read first): the MatMul gives [10, Pw] directly from the bone-major
+  // weights, and each fetch reads every channel with a 1-D GatherElements (about 4x cheaper per
+  // value than Gather's per-row copies here), so no per-step transpose is needed.
+  const fieldPlanes = channels(g.op('MatMul', [boneRows, weights]), FIELD_CHANNELS);
   // Per bone, whether its own 2x2 map is invertible (the reference's |det| >= 1e-6 test).
   const [ra, rb, rc, rd] = channels(g.op('Slice', [boneRows, g.constI([0]), g.constI([4])]), 4) as Ten;
   const regularBone = g.op('GreaterOrEqual', [
@@ -289,25 +298,10 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
 
   const cat = (ts: string[]) => g.op('Concat', ts, { axis: 0 });
   /**
-   * sum over the four taps of w * table[idx]: `idx` and `w` are [4M] (the four corners' rows
-   * and weights of M points, corner-major), `table` is channel-last [rows, >= C]; gives the
-   * first C channels as [C, M]. One Gather of whole rows (a C-float block copy per row, far
-   * cheaper than per-element GatherElements), transposed so the per-point weights broadcast
-   * along the contiguous axis (onnxruntime's fast path), then the four corners summed.
+   * Bilinear fetch of the first C channels of the field or the art's footprint table at points
+   * (u, v) ([M] each): C tensors [M].
    */
-  const fourTaps = (table: string, C: number, idx: string, w: string): string => {
-    let taps = g.op('Transpose', [g.op('Gather', [table, idx], { axis: 0 })], { perm: [1, 0] }); // [>= C, 4M]
-    // Leading channels only: a contiguous slice of the transposed taps.
-    if (C < FIELD_CHANNELS && table === field) taps = g.op('Slice', [taps, g.constI([0]), g.constI([C])]);
-    const weighted = g.op('Reshape', [g.mul(taps, w), g.constI([C, 4, -1])]);
-    return g.op('ReduceSum', [weighted, g.constI([1])], { keepdims: 0 });
-  };
-
-  /**
-   * Bilinear fetch of the first C channels of a channel-last table ([P, >= C]) at points (u, v)
-   * ([M] each): C tensors [M].
-   */
-  const fetch = (table: string, C: number, u: string, v: string): string[] => {
+  const fetch = (table: 'field' | 'art', C: number, u: string, v: string): string[] => {
     const x = g.add(u, offX);
     const y = g.add(v, offY);
     const xf = g.op('Floor', [x]);
@@ -316,25 +310,29 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     const fy = g.sub(y, yf);
     const gx = g.sub(f1, fx);
     const gy = g.sub(f1, fy);
+    if (table === 'art') {
+      // One row of the 2x2 footprint table per point (a 64-byte copy instead of four 16-byte
+      // ones, and one index instead of four). Clamping the footprint's corner to [-1, max]
+      // reads the same zeros as clamping each tap, since the table's border is zero.
+      const xc = g.op('Clip', [xf, fM1, fMaxX]);
+      const yc = g.op('Clip', [yf, fM1, fMaxY]);
+      const idx = g.op('Cast', [g.add(g.mul(yc, fPW1), g.add(xc, fPW2))], { to: 6 });
+      // [16, M] rows channel-major then tap: as [4, 4M] it lines up with the corner-major weights.
+      const taps = g.op('Reshape', [
+        g.op('Transpose', [g.op('Gather', [art, idx], { axis: 0 })], { perm: [1, 0] }),
+        g.constI([4, -1]),
+      ]);
+      const w = cat([g.mul(gy, gx), g.mul(gy, fx), g.mul(fy, gx), g.mul(fy, fx)]); // [4M]
+      const weighted = g.op('Reshape', [g.mul(taps, w), g.constI([4, 4, -1])]);
+      return channels(g.op('ReduceSum', [weighted, g.constI([1])], { keepdims: 0 }), 4);
+    }
     const y0 = g.op('Clip', [yf, f0, fMaxY]);
     const y1 = g.op('Clip', [g.add(yf, f1), f0, fMaxY]);
-    if (table !== field) {
-      const x0 = g.op('Clip', [xf, f0, fMaxX]);
-      const x1 = g.op('Clip', [g.add(xf, f1), f0, fMaxX]);
-      const r0 = g.mul(y0, fPW);
-      const r1 = g.mul(y1, fPW);
-      // Padded indices stay below 2^24, so float arithmetic is exact before the cast.
-      const idx = g.op('Cast', [cat([g.add(r0, x0), g.add(r0, x1), g.add(r1, x0), g.add(r1, x1)])], {
-        to: 6,
-      });
-      const w = cat([g.mul(gy, gx), g.mul(gy, fx), g.mul(fy, gx), g.mul(fy, fx)]); // [4M]
-      return channels(fourTaps(table, C, idx, w), C);
-    }
     // The field is stored row by row over each row's weighted range (see rowRanges): both
     // footprint rows at once ([2M]: row y0 then row y1), columns clamped into the row's range,
     // whose two end cells are zero like everything outside it.
     const rows = g.op('Cast', [cat([y0, y1])], { to: 6 });
-    const [base, lo, hi] = [rowBase, rowLo, rowHi].map((t) => g.op('Gather', [t, rows], { axis: 0 })) as [
+    const [base, lo, hi] = [rowBase, rowLo, rowHi].map((t) => g.op('GatherElements', [t, rows], { axis: 0 })) as [
       string,
       string,
       string,
@@ -346,13 +344,22 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     });
     // Taps in idx order: (y0, x0), (y1, x0), (y0, x1), (y1, x1).
     const w = cat([g.mul(gy, gx), g.mul(fy, gx), g.mul(gy, fx), g.mul(fy, fx)]); // [4M]
-    return channels(fourTaps(table, C, idx, w), C);
+    // Per channel: the four taps weighted, then summed over the tap axis.
+    return fieldPlanes
+      .slice(0, C)
+      .map((plane) =>
+        g.op(
+          'ReduceSum',
+          [g.op('Reshape', [g.mul(g.op('GatherElements', [plane, idx], { axis: 0 }), w), g.constI([4, -1])]), g.constI([0])],
+          { keepdims: 0 },
+        ),
+      );
   };
 
   const minW = g.scalarF(WARP_MIN_WEIGHT);
   /** One fixed-point step p <- L(p)^-1 (q - t(p)); `ok` is false where S(p) = 0 or L is singular. */
   const solveStep = (u0: string, v0: string, qu0: string, qv0: string) => {
-    const [fa, fb, fc, fd, ftx, fty, fs] = fetch(field, 7, u0, v0) as Ten;
+    const [fa, fb, fc, fd, ftx, fty, fs] = fetch('field', 7, u0, v0) as Ten;
     const inside = g.op('GreaterOrEqual', [fs, minW]);
     const s = g.op('Max', [fs, minW]);
     const a = g.div(fa, s);
@@ -403,8 +410,8 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       const supIdx = g.add(g.mul(supportPixel(su, sv), g.constI32(K)), g.op('Cast', [list.bone], { to: 6 }));
       const inSupport = g.op('Cast', [g.op('GatherElements', [support, supIdx], { axis: 0 })], { to: 9 });
       kept = flat(g.op('NonZero', [inSupport])); // [M]
-      keptBone = g.op('Gather', [list.bone, kept], { axis: 0 });
-      pt = g.op('Gather', [list.point, kept], { axis: 0 });
+      keptBone = g.op('GatherElements', [list.bone, kept], { axis: 0 });
+      pt = g.op('GatherElements', [list.point, kept], { axis: 0 });
     } else {
       // Every (point, bone): [N, K] starts from two MatMuls; flattened, candidate c belongs to
       // point c / K and bone c % K.
@@ -418,8 +425,8 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       keptBone = g.op('Mod', [kept, iK]);
       pt = g.op('Div', [kept, iK]);
     }
-    let u = g.op('Gather', [su, kept], { axis: 0 }); // [M]
-    let v = g.op('Gather', [sv, kept], { axis: 0 });
+    let u = g.op('GatherElements', [su, kept], { axis: 0 }); // [M]
+    let v = g.op('GatherElements', [sv, kept], { axis: 0 });
     const [qu, qv] = channels(
       g.op('Transpose', [g.op('Gather', [grid, pt], { axis: 0 })], { perm: [1, 0] }),
       3,
@@ -435,9 +442,9 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       g.op('GatherElements', [rigid, supportPixel(u, v)], { axis: 0 }),
       bone32,
     ]);
-    const skip = g.op('And', [rigidHere, g.op('Gather', [regularBone, bone32], { axis: 0 })]);
+    const skip = g.op('And', [rigidHere, g.op('GatherElements', [regularBone, bone32], { axis: 0 })]);
     const flex = flat(g.op('NonZero', [g.op('Not', [skip])])); // [M']
-    const sub = (t: string) => g.op('Gather', [t, flex], { axis: 0 });
+    const sub = (t: string) => g.op('GatherElements', [t, flex], { axis: 0 });
     let fu0 = sub(u);
     let fv0 = sub(v);
     const fqu = sub(qu);
@@ -469,7 +476,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       [g.op('Greater', [g.add(g.op('Abs', [g.sub(u, u0)]), g.op('Abs', [g.sub(v, v0)])), g.scalarF(1e-3)])],
       { to: 1 },
     );
-    const [fa, fb, fc, fd, ftx, fty, fs, fdu, fdv, fd0] = fetch(field, FIELD_CHANNELS, u, v) as Ten;
+    const [fa, fb, fc, fd, ftx, fty, fs, fdu, fdv, fd0] = fetch('field', FIELD_CHANNELS, u, v) as Ten;
 
     const s = g.op('Max', [fs, minW]);
     const eu = g.sub(g.div(g.add(g.add(g.mul(fa, u), g.mul(fc, v)), ftx), s), qu);
@@ -495,7 +502,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     const threshold = g.scalarF(-1e29);
     const perPointMax = (values: string) =>
       g.op('ScatterElements', [g.op('Expand', [neg, nPts]), pt, values], { axis: 0, reduction: 'max' });
-    const atPoint = (t: string) => g.op('Gather', [t, pt], { axis: 0 }); // [N] -> [M]
+    const atPoint = (t: string) => g.op('GatherElements', [t, pt], { axis: 0 }); // [N] -> [M]
     const winners = (k: string, best: string) =>
       flat(
         g.op('NonZero', [g.op('And', [g.op('Equal', [k, atPoint(best)]), g.op('Greater', [k, threshold])])]),
@@ -507,8 +514,8 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
         'ScatterElements',
         [
           g.op('Expand', [f0, nPts]),
-          g.op('Gather', [pt, sel], { axis: 0 }),
-          g.op('Gather', [values, sel], { axis: 0 }),
+          g.op('GatherElements', [pt, sel], { axis: 0 }),
+          g.op('GatherElements', [values, sel], { axis: 0 }),
         ],
         { axis: 0 },
       );
@@ -583,7 +590,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   if (step === 1) {
     // Grid points are the region's pixels.
     fgIdx = flat(g.op('NonZero', [flat(g.op('Greater', [coarse.hf, f0]))]));
-    const onFg = (t: string) => g.op('Gather', [flat(t), fgIdx], { axis: 0 });
+    const onFg = (t: string) => g.op('GatherElements', [flat(t), fgIdx], { axis: 0 });
     [fu, fv, fu2, fv2, fhs] = [coarse.fu, coarse.fv, coarse.su2, coarse.sv2, coarse.hs].map(onFg) as [
       string,
       string,
@@ -660,20 +667,12 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       perPixel((_, j) => offsets[j]!),
       [1, step * step],
     );
-    const wy = g.constF(
-      perPixel((i) => fractions[i]!),
-      [1, step * step],
-    );
-    const wx = g.constF(
-      perPixel((_, j) => fractions[j]!),
-      [1, step * step],
-    );
     const iStep = g.scalarI(step);
     const iCols = g.op('Squeeze', [g.op('Slice', [gridShape, g.constI([1]), g.constI([2])]), g.constI([0])]);
 
     /**
-     * The pixels of the flagged cells: work pixel index, grid index of the cell's top-left
-     * corner, and the pixel's bilinear fractions, all [R'].
+     * The pixels of the flagged cells: work pixel index and cell index ([R'], cell-major, the
+     * step^2 pixels of a cell in row order) and grid index of each cell's top-left corner ([C]).
      */
     const cellPixels = (flags: string) => {
       const nz = g.op('NonZero', [flags]); // [2, C]
@@ -681,19 +680,17 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       const py = flat(g.add(g.mul(cy, iStep), oy)); // [C * step^2]
       const px = flat(g.add(g.mul(cx, iStep), ox));
       const zeroI = g.op('Mul', [oy, g.scalarI(0)]); // [1, step^2] zeros, for shapes
-      const cornerIdx = flat(g.add(g.mul(cy, iCols), g.add(cx, zeroI)));
       const cellIdx = flat(g.add(g.mul(cy, g.sub(iCols, g.scalarI(1))), g.add(cx, zeroI)));
-      const zeroF = g.op('Mul', [g.op('Cast', [cy], { to: 1 }), f0]); // [C, 1] zeros, for shapes
       return {
         idx: g.add(g.mul(py, iW), px),
-        corner: cornerIdx,
         cell: cellIdx,
-        fy: flat(g.add(zeroF, wy)),
-        fx: flat(g.add(zeroF, wx)),
+        corner: flat(g.add(g.mul(cy, iCols), cx)),
       };
     };
 
     // Interior: bilinear between the four corners (grid index c, c + 1, c + cols, c + cols + 1).
+    // Every cell's pixels sit at the same fractions, so the weights are one constant [4, step^2]
+    // matrix: the corners' maps are gathered once per cell and interpolated by a MatMul.
     const inner = cellPixels(fgCells);
     const c01 = g.add(inner.corner, g.scalarI(1));
     const c10 = g.add(inner.corner, iCols);
@@ -707,26 +704,41 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
         axis: 1,
       },
     );
-    const gx = g.sub(f1, inner.fx);
-    const gy = g.sub(f1, inner.fy);
-    const lerped = channels(
-      fourTaps(
-        cornerTable,
-        5,
-        cat([inner.corner, c01, c10, c11]),
-        cat([g.mul(gy, gx), g.mul(gy, inner.fx), g.mul(inner.fy, gx), g.mul(inner.fy, inner.fx)]),
+    const lerpWeights = g.constF(
+      [
+        ...perPixel((i, j) => (1 - fractions[i]!) * (1 - fractions[j]!)),
+        ...perPixel((i, j) => (1 - fractions[i]!) * fractions[j]!),
+        ...perPixel((i, j) => fractions[i]! * (1 - fractions[j]!)),
+        ...perPixel((i, j) => fractions[i]! * fractions[j]!),
+      ],
+      [4, step * step],
+    );
+    const cornerMaps = g.op('Reshape', [
+      g.op(
+        'Transpose',
+        [
+          g.op('Reshape', [
+            g.op('Gather', [cornerTable, cat([inner.corner, c01, c10, c11])], { axis: 0 }),
+            g.constI([4, -1, 5]),
+          ]),
+        ],
+        { perm: [2, 1, 0] },
       ),
+      g.constI([-1, 4]),
+    ]); // [5 C, 4]: channel, cell, corner
+    const lerped = channels(
+      g.op('Reshape', [g.op('MatMul', [cornerMaps, lerpWeights]), g.constI([5, -1])]),
       5,
     );
     let iu = lerped[0]!;
     let iv = lerped[1]!;
     // Joint blends: a few more fixed-point steps from the interpolated map.
     const blend = flat(
-      g.op('NonZero', [g.op('Greater', [g.op('Gather', [flat(anyBlend), inner.cell], { axis: 0 }), f0])]),
+      g.op('NonZero', [g.op('Greater', [g.op('GatherElements', [flat(anyBlend), inner.cell], { axis: 0 }), f0])]),
     );
-    const rq = centres(g.op('Gather', [inner.idx, blend], { axis: 0 }));
-    let ru = g.op('Gather', [iu, blend], { axis: 0 });
-    let rv = g.op('Gather', [iv, blend], { axis: 0 });
+    const rq = centres(g.op('GatherElements', [inner.idx, blend], { axis: 0 }));
+    let ru = g.op('GatherElements', [iu, blend], { axis: 0 });
+    let rv = g.op('GatherElements', [iv, blend], { axis: 0 });
     for (let it = 0; it < REFINE_STEPS; it++) {
       const next = solveStep(ru, rv, rq.u, rq.v);
       ru = next.u;
@@ -749,7 +761,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
         new Uint8Array(Int32Array.from({ length: K }, (_, k) => 1 << k).buffer),
         [1, K],
       );
-      const masks = unsqueeze1(g.op('Gather', [cellMask, band.cell], { axis: 0 })); // [Nb, 1]
+      const masks = unsqueeze1(g.op('GatherElements', [cellMask, band.cell], { axis: 0 })); // [Nb, 1]
       const pairs = g.op('NonZero', [g.op('Cast', [g.op('BitwiseAnd', [masks, bits])], { to: 9 })]); // [2, C]
       const [point, bone] = channels(pairs, 2) as [string, string];
       exact = solvePoints(bandPoints, { point, bone });
@@ -757,7 +769,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       exact = solvePoints(bandPoints);
     }
     const drawn = flat(g.op('NonZero', [flat(g.op('Greater', [exact.hf, f0]))]));
-    const onDrawn = (t: string) => g.op('Gather', [flat(t), drawn], { axis: 0 });
+    const onDrawn = (t: string) => g.op('GatherElements', [flat(t), drawn], { axis: 0 });
     const both = (a: string, b: string) => g.op('Concat', [a, b], { axis: 0 });
     fgIdx = both(inner.idx, onDrawn(band.idx));
     fu = both(iu, onDrawn(exact.fu));
@@ -770,14 +782,14 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   // Colour at the foreground pixels; the rest of the region stays transparent black. The layer
   // behind is fetched only where the front one is not opaque and there is one (silhouettes over
   // other parts): a sparse second fetch.
-  const colF = fetch(art, 4, fu, fv);
+  const colF = fetch('art', 4, fu, fv);
   const aF = colF[3]!;
   const behind = flat(
     g.op('NonZero', [g.op('And', [g.op('Greater', [fhs, f0]), g.op('Less', [aF, g.scalarF(1)])])]),
   );
-  const at = (t: string) => g.op('Gather', [t, behind], { axis: 0 });
+  const at = (t: string) => g.op('GatherElements', [t, behind], { axis: 0 });
   const shade = g.sub(f1, at(aF));
-  const colS = fetch(art, 4, at(fu2), at(fv2)).map((c) => g.mul(g.mul(c, at(fhs)), shade));
+  const colS = fetch('art', 4, at(fu2), at(fv2)).map((c) => g.mul(g.mul(c, at(fhs)), shade));
   const col = colF.map((c, i) => g.op('ScatterElements', [c, behind, g.add(at(c), colS[i]!)], { axis: 0 }));
   const ca = col[3]!;
   const has = g.op('GreaterOrEqual', [ca, g.scalarF(WARP_MIN_ALPHA)]);
