@@ -1,7 +1,8 @@
 import { type DragEvent, type ReactElement, useEffect, useState } from 'react';
 import { AudioHost, AudioInput } from './audio/AudioUI.js';
-import { ImportDialog, ImportInput } from './characters/ImportUI.js';
+import { ImportDialog, ImportFolderInput, ImportInput } from './characters/ImportUI.js';
 import { importFlowFor } from './characters/importFlow.js';
+import { importDropped } from './characters/importFolder.js';
 import { useEditor, useServices } from './context.js';
 import { ExportHost } from './export/ExportHost.js';
 import { ErrorBanner } from './panels/ErrorBanner.js';
@@ -33,12 +34,12 @@ export function App(): ReactElement {
   const [dropping, setDropping] = useState(false);
   useWindowTitle();
 
-  // Dropping a picture anywhere on the window imports and rigs it (then: new project or add it).
+  // Dropping a picture (or an Animated Drawings folder) anywhere on the window imports and rigs it
+  // (then: new project or add it).
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     event.preventDefault();
     setDropping(false);
-    const file = event.dataTransfer.files[0];
-    if (file) void importFlowFor(editor, api).start(file, 'ask');
+    importDropped(importFlowFor(editor, api), event.dataTransfer);
   };
 
   return (
@@ -69,6 +70,7 @@ export function App(): ReactElement {
       <StatusBar />
       <NewProjectInput />
       <ImportInput />
+      <ImportFolderInput />
       <AudioInput />
       <AudioHost />
       {dialog === 'import' ? <ImportDialog /> : null}

@@ -113,10 +113,40 @@ export const renderFramesResultSchema = z.object({
   cached: z.array(frameRefSchema),
 });
 
-export const importSourceSchema = z.union([
-  z.object({ path: z.string() }),
-  z.object({ fileName: z.string(), dataBase64: z.string() }),
-]);
+/** An Animated Drawings folder sent by the editor: at most this many files… */
+export const IMPORT_FOLDER_MAX_FILES = 16;
+/** …together at most this many base64 characters (about 192 MiB of file bytes). */
+export const IMPORT_FOLDER_MAX_BASE64_CHARS = 256 * 1024 * 1024;
+
+export const importSourceSchema = z
+  .union([
+    z.object({ path: z.string() }),
+    z.object({ fileName: z.string(), dataBase64: z.string() }),
+    // A dropped or chosen folder (the editor cannot send a path): its files by base name.
+    z.object({
+      folderName: z.string(),
+      files: z.array(z.object({ name: z.string(), dataBase64: z.string() })).min(1, 'the folder is empty'),
+    }),
+  ])
+  .superRefine((source, ctx) => {
+    // Checked on the whole union so the message reaches the user instead of "Invalid input".
+    if (!('folderName' in source)) return;
+    if (source.files.length > IMPORT_FOLDER_MAX_FILES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['files'],
+        message: `${source.folderName}/ has ${source.files.length} files; a character folder may send at most ${IMPORT_FOLDER_MAX_FILES}`,
+      });
+    }
+    const totalChars = source.files.reduce((sum, f) => sum + f.dataBase64.length, 0);
+    if (totalChars > IMPORT_FOLDER_MAX_BASE64_CHARS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['files'],
+        message: `${source.folderName}/ is ${Math.round((totalChars * 3) / 4 / 2 ** 20)} MiB; a character folder may be at most ${Math.round((IMPORT_FOLDER_MAX_BASE64_CHARS * 3) / 4 / 2 ** 20)} MiB`,
+      });
+    }
+  });
 export type ImportSource = z.infer<typeof importSourceSchema>;
 
 /** The result of an import job: a rigged character and its art, ready to add to a document. */
@@ -214,8 +244,9 @@ export const apiMethods = {
    */
   renderFrames: { args: z.tuple([renderFramesRequestSchema]), result: renderFramesResultSchema },
   /**
-   * Imports a picture (PNG/JPEG/WebP/PSD, or an Animated Drawings folder by path) and rigs it (mask,
-   * skeleton fit, weights) as a job; the 'done' event's result is an ImportedCharacter.
+   * Imports a picture (PNG/JPEG/WebP/PSD, or an Animated Drawings folder by path or as its files)
+   * and rigs it (mask, skeleton fit, weights) as a job; the 'done' event's result is an
+   * ImportedCharacter.
    */
   importCharacter: { args: z.tuple([importSourceSchema]), result: jobStartedSchema },
   /** Per-joint skin weights of a character as a heat-map picture (for the weight overlay). */

@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import {
   ApiError,
@@ -52,6 +52,52 @@ function cancelledError(): ApiError {
 function safeFileName(name: string): string {
   const base = basename(name.replace(/\\/g, '/')).replace(/[^\w.\- ]+/g, '_');
   return base === '' || base === '.' || base === '..' ? 'picture' : base;
+}
+
+/** The files an Animated Drawings folder must hold (host/import/animatedDrawings.ts). */
+const ANIMATED_DRAWINGS_FILES = ['char_cfg.yaml', 'texture.png', 'mask.png'] as const;
+
+/**
+ * Writes a folder sent as its files into `parent` and returns its path. Names must be plain base
+ * names: a separator or '..' could write outside the temporary folder, so it is refused, not fixed.
+ */
+async function writeFolderSource(
+  parent: string,
+  source: Extract<ImportSource, { folderName: string }>,
+  displayName: string,
+): Promise<string> {
+  const seen = new Set<string>();
+  for (const { name } of source.files) {
+    if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name) || name.includes('..')) {
+      throw new ApiError({
+        code: 'invalid-argument',
+        message: `${displayName}: "${name}" is not a plain file name (no folders, no "..")`,
+        file: displayName,
+      });
+    }
+    if (seen.has(name)) {
+      throw new ApiError({
+        code: 'invalid-argument',
+        message: `${displayName}: ${name} was sent twice`,
+        file: displayName,
+      });
+    }
+    seen.add(name);
+  }
+  const missing = ANIMATED_DRAWINGS_FILES.filter((name) => !seen.has(name));
+  if (missing.length > 0) {
+    throw new ImportError(
+      'invalid-character-folder',
+      displayName,
+      `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (an Animated Drawings folder holds ${ANIMATED_DRAWINGS_FILES.join(', ')})`,
+    );
+  }
+  const folder = join(parent, displayName.slice(0, -1));
+  await mkdir(folder);
+  for (const file of source.files) {
+    await writeFile(join(folder, file.name), Buffer.from(file.dataBase64, 'base64'));
+  }
+  return folder;
 }
 
 function confinedPath(path: string, dir: string | null | undefined): string {
@@ -172,19 +218,35 @@ export async function importAndRigCharacter(
   if ('path' in source) {
     path = confinedPath(source.path, opts.confineToDir);
     displayName = path;
+  } else if ('folderName' in source) {
+    // Shown as "hero/": errors then read "hero/: char_cfg.yaml is missing", "hero/texture.png: …".
+    const folderName = safeFileName(source.folderName);
+    displayName = `${folderName === 'picture' ? 'character' : folderName}/`;
+    tempDir = await mkdtemp(join(tmpdir(), 'keypose-import-'));
+    try {
+      path = await writeFolderSource(tempDir, source, displayName);
+    } catch (error) {
+      await rm(tempDir, { recursive: true, force: true });
+      throw error;
+    }
   } else {
     displayName = safeFileName(source.fileName);
     tempDir = await mkdtemp(join(tmpdir(), 'keypose-import-'));
     path = join(tempDir, displayName);
     await writeFile(path, Buffer.from(source.dataBase64, 'base64'));
   }
+  // Our temporary copy's path becomes the name the user knows (a folder's files keep their name).
+  const shown = (text: string) =>
+    displayName.endsWith('/')
+      ? text.split(`${path}${sep}`).join(displayName).split(path).join(displayName)
+      : text.split(path).join(displayName);
   const rename = (error: unknown): unknown => {
     if (tempDir === null || !(error instanceof ApiError)) return error;
     const data = error.toData();
     return new ApiError({
       ...data,
-      message: data.message.split(path).join(displayName),
-      file: displayName,
+      message: shown(data.message),
+      file: data.file ? shown(data.file) : displayName,
     });
   };
   try {

@@ -44,7 +44,7 @@ export interface PreparedCharacter {
   /** Rest-space rectangle the tables cover (weights' bounding box + 1 px). */
   readonly crop: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
   readonly tensors: {
-    /** Weights [K, Pw] over each padded row's weighted range (see rowRanges). */
+    /** Weights [Pw, K] over each padded row's weighted range (see rowRanges). */
     readonly weights: ort.Tensor;
     readonly rowBase: ort.Tensor;
     readonly rowLo: ort.Tensor;
@@ -380,17 +380,13 @@ function rowRanges(
     base[y] = total - lo[y]!;
     total += hi[y]! - lo[y]! + 1;
   }
-  // Bone-major [K, total]: the graph's field MatMul then yields one plane per channel.
   const compact = new Float32Array(total * K);
   for (let y = 0; y < PH; y++) {
-    for (let x = lo[y]!; x <= hi[y]!; x++) {
-      const from = (y * PW + x) * K;
-      const to = base[y]! + x;
-      for (let k = 0; k < K; k++) compact[k * total + to] = wP[from + k]!;
-    }
+    const from = (y * PW + lo[y]!) * K;
+    compact.set(wP.subarray(from, (y * PW + hi[y]! + 1) * K), (base[y]! + lo[y]!) * K);
   }
   return {
-    weights: new ort.Tensor('float32', compact, [K, total]),
+    weights: new ort.Tensor('float32', compact, [total, K]),
     rowBase: new ort.Tensor('float32', base, [PH]),
     rowLo: new ort.Tensor('float32', lo, [PH]),
     rowHi: new ort.Tensor('float32', hi, [PH]),

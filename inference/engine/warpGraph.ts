@@ -16,7 +16,7 @@ import { GraphBuilder } from '../onnx/builder.js';
  * zero border (P = (cropH + 2) x (cropW + 2)), so a bilinear fetch is one Gather of four rows with
  * clamped indices and no bounds logic, matching the reference's zero padding outside the art.
  * Inputs:
- *  - weights   float [K, Pw]   skin weights, padded crop, bone-major, each row only over its
+ *  - weights   float [Pw, K]   skin weights, padded crop, pixel-major, each row only over its
  *                              weighted range plus a zero cell at each end (rowBase/Lo/Hi)
  *  - rowBase, rowLo, rowHi float [cropH + 2]  per padded row, its range [lo, hi] and where it
  *                              starts in weights (cell x at base + x)
@@ -42,7 +42,7 @@ import { GraphBuilder } from '../onnx/builder.js';
  * (cols - 1) s and (rows - 1) s; see workSize).
  *
  * Cost structure (FINDINGS: GridSample is slow on CPU, so there is none):
- *  - the blended field is one MatMul [10, K] x [K, P] (weights pre-blended into 10 channels,
+ *  - the blended field is one MatMul [P, K] x [K, 10] (weights pre-blended into 10 channels,
  *    exact because bilinear sampling is linear), over the crop only;
  *  - only the frame region the bones can reach is solved (the engine computes it per frame);
  *  - candidates whose start is outside their bone's dilated support are dropped with NonZero
@@ -57,11 +57,16 @@ import { GraphBuilder } from '../onnx/builder.js';
  *    mask lists; the remaining empty cells are skipped: full-resolution work is proportional
  *    to the character's pixels, not the frame's;
  *  - candidates starting where one bone alone drives the picture (rigid) skip the iterations;
- *  - every bilinear fetch is one Gather of 4 channel-last rows per point (block copies); colour
- *    is fetched once per pixel, the layer behind only where the front one is not opaque;
+ *  - every field fetch is one Gather of 4 channel-last rows per point (block copies; the
+ *    fixed-point steps read a 7-channel copy of the field, sliced once per frame); colour is one
+ *    16-float row of the art's 2x2 footprint table per pixel, fetched once per pixel, the layer
+ *    behind only where the front one is not opaque;
+ *  - interior cells interpolate with one MatMul of the corners' maps by a constant [4, step^2]
+ *    weight matrix (every cell's pixels sit at the same fractions);
+ *  - picks from 1-D tensors use GatherElements (measured ~3x cheaper than Gather there);
  *  - per-point values are 1-D or broadcast along the contiguous axis (onnxruntime's other
- *    broadcasting paths are several times slower); int32 indices; few nodes (each costs
- *    scheduling time on small tensors).
+ *    broadcasting paths are several times slower); int32 indices. Node count matters less than
+ *    it seems: profiled at 1080x1080, kernels are ~95% of a run's time.
  */
 /**
  * Row c of the graph's boneRows (and field) holds channel FIELD_ORDER[c] of the reference's
@@ -217,7 +222,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   const g = new GraphBuilder('keypose_warp');
   // Tables are the crop with a one-pixel zero border: crop pixel (0, 0) sits at table (1, 1).
   const PW = crop.width + 2;
-  const weights = g.input('weights', 'float32', [K, 'Pw']);
+  const weights = g.input('weights', 'float32', ['Pw', K]);
   // Per padded row y, where its weighted range [lo, hi] (end cells included, both zero) starts
   // in `weights`: cell (y, x) of the range is row base[y] + x (floats, exact below 2^24).
   const rowBase = g.input('rowBase', 'float32', [crop.height + 2]);
@@ -284,11 +289,12 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
    * flattening nodes but fails on M = 0, which empty selections produce.)
    */
   const channels = (t: string, n: number): string[] => rowsOf(t, n).map(flat);
-  // Per padded rest pixel, the pre-blended field as one plane [Pw] per channel (in FIELD_ORDER:
-  // the seven the iterations read first): the MatMul gives [10, Pw] directly from the bone-major
-  // weights, and each fetch reads every channel with a 1-D GatherElements (about 4x cheaper per
-  // value than Gather's per-row copies here), so no per-step transpose is needed.
-  const fieldPlanes = channels(g.op('MatMul', [boneRows, weights]), FIELD_CHANNELS);
+  // Per padded rest pixel, the pre-blended field [P, 10], channel-last (channels in FIELD_ORDER:
+  // the seven the iterations read first).
+  const field = g.op('MatMul', [weights, g.op('Transpose', [boneRows], { perm: [1, 0] })]); // [P, 10]
+  // The seven channels the fixed-point steps read, as their own table: sliced once per frame
+  // instead of after every step's gather (each step then also copies 28 bytes a tap, not 40).
+  const field7 = g.op('Slice', [field, g.constI([0]), g.constI([7]), g.constI([1])]); // [P, 7]
   // Per bone, whether its own 2x2 map is invertible (the reference's |det| >= 1e-6 test).
   const [ra, rb, rc, rd] = channels(g.op('Slice', [boneRows, g.constI([0]), g.constI([4])]), 4) as Ten;
   const regularBone = g.op('GreaterOrEqual', [
@@ -298,10 +304,23 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
 
   const cat = (ts: string[]) => g.op('Concat', ts, { axis: 0 });
   /**
+   * sum over the four taps of w * table[idx]: `idx` and `w` are [4M] (the four corners' rows
+   * and weights of M points, corner-major), `table` is channel-last [rows, C] (the field or
+   * its 7-channel copy); gives [C, M]. One Gather of whole rows (a C-float block copy per row, far
+   * cheaper than per-element GatherElements), transposed so the per-point weights broadcast
+   * along the contiguous axis (onnxruntime's fast path), then the four corners summed.
+   */
+  const fourTaps = (table: string, C: number, idx: string, w: string): string => {
+    const taps = g.op('Transpose', [g.op('Gather', [table, idx], { axis: 0 })], { perm: [1, 0] }); // [C, 4M]
+    const weighted = g.op('Reshape', [g.mul(taps, w), g.constI([C, 4, -1])]);
+    return g.op('ReduceSum', [weighted, g.constI([1])], { keepdims: 0 });
+  };
+
+  /**
    * Bilinear fetch of the first C channels of the field or the art's footprint table at points
    * (u, v) ([M] each): C tensors [M].
    */
-  const fetch = (table: 'field' | 'art', C: number, u: string, v: string): string[] => {
+  const fetch = (table: string, C: number, u: string, v: string): string[] => {
     const x = g.add(u, offX);
     const y = g.add(v, offY);
     const xf = g.op('Floor', [x]);
@@ -310,7 +329,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     const fy = g.sub(y, yf);
     const gx = g.sub(f1, fx);
     const gy = g.sub(f1, fy);
-    if (table === 'art') {
+    if (table === art) {
       // One row of the 2x2 footprint table per point (a 64-byte copy instead of four 16-byte
       // ones, and one index instead of four). Clamping the footprint's corner to [-1, max]
       // reads the same zeros as clamping each tap, since the table's border is zero.
@@ -319,7 +338,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       const idx = g.op('Cast', [g.add(g.mul(yc, fPW1), g.add(xc, fPW2))], { to: 6 });
       // [16, M] rows channel-major then tap: as [4, 4M] it lines up with the corner-major weights.
       const taps = g.op('Reshape', [
-        g.op('Transpose', [g.op('Gather', [art, idx], { axis: 0 })], { perm: [1, 0] }),
+        g.op('Transpose', [g.op('Gather', [table, idx], { axis: 0 })], { perm: [1, 0] }),
         g.constI([4, -1]),
       ]);
       const w = cat([g.mul(gy, gx), g.mul(gy, fx), g.mul(fy, gx), g.mul(fy, fx)]); // [4M]
@@ -332,11 +351,9 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     // footprint rows at once ([2M]: row y0 then row y1), columns clamped into the row's range,
     // whose two end cells are zero like everything outside it.
     const rows = g.op('Cast', [cat([y0, y1])], { to: 6 });
-    const [base, lo, hi] = [rowBase, rowLo, rowHi].map((t) => g.op('GatherElements', [t, rows], { axis: 0 })) as [
-      string,
-      string,
-      string,
-    ];
+    const [base, lo, hi] = [rowBase, rowLo, rowHi].map((t) =>
+      g.op('GatherElements', [t, rows], { axis: 0 }),
+    ) as [string, string, string];
     const xx = cat([xf, xf]);
     const clampRow = (t: string) => g.op('Min', [g.op('Max', [t, lo]), hi]);
     const idx = g.op('Cast', [cat([g.add(base, clampRow(xx)), g.add(base, clampRow(g.add(xx, f1)))])], {
@@ -344,22 +361,13 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     });
     // Taps in idx order: (y0, x0), (y1, x0), (y0, x1), (y1, x1).
     const w = cat([g.mul(gy, gx), g.mul(fy, gx), g.mul(gy, fx), g.mul(fy, fx)]); // [4M]
-    // Per channel: the four taps weighted, then summed over the tap axis.
-    return fieldPlanes
-      .slice(0, C)
-      .map((plane) =>
-        g.op(
-          'ReduceSum',
-          [g.op('Reshape', [g.mul(g.op('GatherElements', [plane, idx], { axis: 0 }), w), g.constI([4, -1])]), g.constI([0])],
-          { keepdims: 0 },
-        ),
-      );
+    return channels(fourTaps(table, C, idx, w), C);
   };
 
   const minW = g.scalarF(WARP_MIN_WEIGHT);
   /** One fixed-point step p <- L(p)^-1 (q - t(p)); `ok` is false where S(p) = 0 or L is singular. */
   const solveStep = (u0: string, v0: string, qu0: string, qv0: string) => {
-    const [fa, fb, fc, fd, ftx, fty, fs] = fetch('field', 7, u0, v0) as Ten;
+    const [fa, fb, fc, fd, ftx, fty, fs] = fetch(field7, 7, u0, v0) as Ten;
     const inside = g.op('GreaterOrEqual', [fs, minW]);
     const s = g.op('Max', [fs, minW]);
     const a = g.div(fa, s);
@@ -476,7 +484,7 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
       [g.op('Greater', [g.add(g.op('Abs', [g.sub(u, u0)]), g.op('Abs', [g.sub(v, v0)])), g.scalarF(1e-3)])],
       { to: 1 },
     );
-    const [fa, fb, fc, fd, ftx, fty, fs, fdu, fdv, fd0] = fetch('field', FIELD_CHANNELS, u, v) as Ten;
+    const [fa, fb, fc, fd, ftx, fty, fs, fdu, fdv, fd0] = fetch(field, FIELD_CHANNELS, u, v) as Ten;
 
     const s = g.op('Max', [fs, minW]);
     const eu = g.sub(g.div(g.add(g.add(g.mul(fa, u), g.mul(fc, v)), ftx), s), qu);
@@ -734,7 +742,9 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
     let iv = lerped[1]!;
     // Joint blends: a few more fixed-point steps from the interpolated map.
     const blend = flat(
-      g.op('NonZero', [g.op('Greater', [g.op('GatherElements', [flat(anyBlend), inner.cell], { axis: 0 }), f0])]),
+      g.op('NonZero', [
+        g.op('Greater', [g.op('GatherElements', [flat(anyBlend), inner.cell], { axis: 0 }), f0]),
+      ]),
     );
     const rq = centres(g.op('GatherElements', [inner.idx, blend], { axis: 0 }));
     let ru = g.op('GatherElements', [iu, blend], { axis: 0 });
@@ -782,14 +792,14 @@ export function buildWarpGraph(opts: WarpGraphOptions): Uint8Array {
   // Colour at the foreground pixels; the rest of the region stays transparent black. The layer
   // behind is fetched only where the front one is not opaque and there is one (silhouettes over
   // other parts): a sparse second fetch.
-  const colF = fetch('art', 4, fu, fv);
+  const colF = fetch(art, 4, fu, fv);
   const aF = colF[3]!;
   const behind = flat(
     g.op('NonZero', [g.op('And', [g.op('Greater', [fhs, f0]), g.op('Less', [aF, g.scalarF(1)])])]),
   );
   const at = (t: string) => g.op('GatherElements', [t, behind], { axis: 0 });
   const shade = g.sub(f1, at(aF));
-  const colS = fetch('art', 4, at(fu2), at(fv2)).map((c) => g.mul(g.mul(c, at(fhs)), shade));
+  const colS = fetch(art, 4, at(fu2), at(fv2)).map((c) => g.mul(g.mul(c, at(fhs)), shade));
   const col = colF.map((c, i) => g.op('ScatterElements', [c, behind, g.add(at(c), colS[i]!)], { axis: 0 }));
   const ca = col[3]!;
   const has = g.op('GreaterOrEqual', [ca, g.scalarF(WARP_MIN_ALPHA)]);

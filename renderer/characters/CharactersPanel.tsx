@@ -10,6 +10,7 @@ import {
   placeCharacter,
   selectCharacter,
 } from './characterActions.js';
+import { IMPORT_FOLDER_INPUT_ID } from './importFolder.js';
 import { useFitTools } from './useCharacters.js';
 
 /**
@@ -122,9 +123,19 @@ export function CharactersPanel(): ReactElement | null {
   );
 }
 
-/** Toolbar: File ▸ Import. */
+/** Toolbar: File ▸ Import, a picture or an Animated Drawings folder. */
 export function ImportButton(): ReactElement {
-  return <CommandButton icon="open" label="Import character" command="file.import" testId="btn-import" />;
+  return (
+    <>
+      <CommandButton icon="open" label="Import character" command="file.import" testId="btn-import" />
+      <ToolButton
+        icon="open"
+        label="Import folder… (Animated Drawings: char_cfg.yaml, texture.png, mask.png)"
+        testId="btn-import-folder"
+        onClick={() => document.getElementById(IMPORT_FOLDER_INPUT_ID)?.click()}
+      />
+    </>
+  );
 }
 
 /** Toolbar: the Fit-mode tools (weight overlay, mask brush). */

@@ -3,6 +3,7 @@ import { useEditor, useServices } from '../context.js';
 import { Icon } from '../panels/icons.js';
 import { IMPORT_INPUT_ID } from './commands.js';
 import { FIT_METHOD_LABELS, IMPORT_ACCEPT } from './importFlow.js';
+import { folderFromInputFiles, IMPORT_FOLDER_INPUT_ID } from './importFolder.js';
 import { useImportFlow, useImportState } from './useCharacters.js';
 import './characters.css';
 
@@ -21,6 +22,29 @@ export function ImportInput(): ReactElement {
         const file = input.files?.[0];
         input.value = '';
         if (file) void flow.start(file, 'ask');
+      }}
+    />
+  );
+}
+
+/** React's input props lack the non-standard folder-chooser attribute; it is set as given. */
+const FOLDER_CHOOSER = { webkitdirectory: '' } as Record<string, string>;
+
+/** The hidden folder chooser behind Import folder (an Animated Drawings character folder). */
+export function ImportFolderInput(): ReactElement {
+  const flow = useImportFlow();
+  return (
+    <input
+      id={IMPORT_FOLDER_INPUT_ID}
+      type="file"
+      {...FOLDER_CHOOSER}
+      hidden
+      data-testid="import-folder-input"
+      onChange={(event) => {
+        const input = event.currentTarget;
+        const folder = folderFromInputFiles([...(input.files ?? [])]);
+        input.value = '';
+        if (folder) void flow.startFolder(folder.folderName, folder.files, 'ask');
       }}
     />
   );

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   ApiError,
   type ImportedCharacter,
+  type ImportSource,
   importedCharacterSchema,
   type JobEvent,
   type KeyposeApi,
@@ -53,6 +54,12 @@ export interface ImportFlow {
   readonly store: StoreApi<ImportState>;
   /** Starts importing a picture file (drag and drop, the file chooser). */
   start(file: File, intent: ImportIntent): Promise<void>;
+  /** Starts importing an Animated Drawings folder from its files (a dropped or chosen folder). */
+  startFolder(
+    folderName: string,
+    files: Promise<readonly File[]> | readonly File[],
+    intent: ImportIntent,
+  ): Promise<void>;
   cancel(): void;
   /** After a successful import: start a new project from the character, or add it to the scene. */
   choose(choice: 'new' | 'add'): void;
@@ -206,54 +213,78 @@ export function createImportFlow(editor: Editor, api: KeyposeApi, env: ImportEnv
     else if (phase.kind === 'choose') setPhase({ kind: 'idle' });
   });
 
-  const flow: ImportFlow = {
-    store,
-    async start(file, startIntent) {
-      if (store.getState().phase.kind !== 'idle') {
-        editor.actions.setNotice('An import is already in progress');
+  /** Runs one import job; `source` reads the bytes (after the dialog shows "Reading the file"). */
+  async function run(fileName: string, startIntent: ImportIntent, source: () => Promise<ImportSource>) {
+    if (store.getState().phase.kind !== 'idle') {
+      editor.actions.setNotice('An import is already in progress');
+      return;
+    }
+    intent = startIntent;
+    store.setState({ hint: null });
+    setPhase({
+      kind: 'running',
+      fileName,
+      jobId: null,
+      stage: 'Reading the file',
+      fraction: null,
+      etaSec: null,
+      cancelling: false,
+    });
+    editor.actions.openDialog('import');
+    // Events may arrive before the call returns the job id (a corrupt file fails at once): keep
+    // them until the id is known.
+    let jobId: string | null = null;
+    const early: Exclude<JobEvent, { type: 'engine' }>[] = [];
+    try {
+      if (typeof api.onJobEvent !== 'function') {
+        throw new Error('this shell does not report job progress (no onJobEvent)');
+      }
+      unsubscribe = api.onJobEvent((event) => {
+        if (!('jobId' in event)) return;
+        if (jobId === null) early.push(event);
+        else if (event.jobId === jobId) onEvent(fileName, event);
+      });
+      const request = await source();
+      if (store.getState().phase.kind !== 'running') return;
+      const started = await api.importCharacter(request);
+      jobId = started.jobId;
+      const phase = store.getState().phase;
+      if (phase.kind !== 'running') {
+        // Cancelled while the call was on its way.
+        void api.cancelJob(started.jobId).catch(() => undefined);
         return;
       }
-      intent = startIntent;
+      setPhase({ ...phase, jobId });
+      for (const event of early.splice(0)) if (event.jobId === jobId) onEvent(fileName, event);
+    } catch (error) {
+      fail(fileName, error);
+    }
+  }
+
+  const base64Of = async (file: File) => encodeBase64(new Uint8Array(await file.arrayBuffer()));
+
+  const flow: ImportFlow = {
+    store,
+    start(file, startIntent) {
       const fileName = file.name || 'picture';
-      store.setState({ hint: null });
-      setPhase({
-        kind: 'running',
-        fileName,
-        jobId: null,
-        stage: 'Reading the file',
-        fraction: null,
-        etaSec: null,
-        cancelling: false,
+      return run(fileName, startIntent, async () => ({ fileName, dataBase64: await base64Of(file) }));
+    },
+    startFolder(folderName, files, startIntent) {
+      return run(folderName, startIntent, async () => {
+        const list = await files;
+        if (list.length === 0) {
+          // The host would say the same about char_cfg.yaml; say it without a round trip.
+          throw new ApiError({
+            code: 'invalid-argument',
+            message: `${folderName}/: not an Animated Drawings folder (it has no char_cfg.yaml, texture.png or mask.png)`,
+            file: `${folderName}/`,
+          });
+        }
+        return {
+          folderName,
+          files: await Promise.all(list.map(async (f) => ({ name: f.name, dataBase64: await base64Of(f) }))),
+        };
       });
-      editor.actions.openDialog('import');
-      // Events may arrive before the call returns the job id (a corrupt file fails at once): keep
-      // them until the id is known.
-      let jobId: string | null = null;
-      const early: Exclude<JobEvent, { type: 'engine' }>[] = [];
-      try {
-        if (typeof api.onJobEvent !== 'function') {
-          throw new Error('this shell does not report job progress (no onJobEvent)');
-        }
-        unsubscribe = api.onJobEvent((event) => {
-          if (!('jobId' in event)) return;
-          if (jobId === null) early.push(event);
-          else if (event.jobId === jobId) onEvent(fileName, event);
-        });
-        const dataBase64 = encodeBase64(new Uint8Array(await file.arrayBuffer()));
-        if (store.getState().phase.kind !== 'running') return;
-        const started = await api.importCharacter({ fileName, dataBase64 });
-        jobId = started.jobId;
-        const phase = store.getState().phase;
-        if (phase.kind !== 'running') {
-          // Cancelled while the call was on its way.
-          void api.cancelJob(started.jobId).catch(() => undefined);
-          return;
-        }
-        setPhase({ ...phase, jobId });
-        for (const event of early.splice(0)) if (event.jobId === jobId) onEvent(fileName, event);
-      } catch (error) {
-        fail(fileName, error);
-      }
     },
     cancel() {
       const phase = store.getState().phase;

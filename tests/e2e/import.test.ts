@@ -1,10 +1,12 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import type { DebugSnapshot } from '../../renderer/debug.js';
+import { writeAnimatedDrawingsFolder } from '../host/import/fixtures.js';
 import {
   type EditorSession,
   openEditorSession,
@@ -397,6 +399,91 @@ describe('character import in Chromium', () => {
     expect(s.mode).toBe('fit');
     expect(await page.getByTestId('import-choice').count()).toBe(0);
     await page.getByTestId('fit-hint').waitFor();
+  });
+
+  it('Import folder: an Animated Drawings folder keeps the skeleton from its char_cfg.yaml', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'keypose-e2e-ad-'));
+    try {
+      const folder = await writeAnimatedDrawingsFolder(join(root, 'hero'));
+      // Other files, and a subfolder's copy of the config, are not sent (the host would refuse a
+      // second char_cfg.yaml).
+      await writeFile(join(folder, 'notes.txt'), 'drawn on paper');
+      await mkdir(join(folder, 'old'));
+      await copyFile(join(folder, 'char_cfg.yaml'), join(folder, 'old', 'char_cfg.yaml'));
+      await page.getByTestId('import-folder-input').setInputFiles(folder);
+      await waitForImportChoice();
+      expect(await page.getByTestId('import-choice').textContent()).toMatch(
+        /21 joints, fitted by from the file/,
+      );
+      // Added to the open scene (no discard question), as the active character.
+      await page.getByTestId('import-add').click();
+      await page.waitForFunction(() => window.__keyposeDebug?.getState().document?.characters.length === 2);
+      const d = await doc();
+      expect(d.characters[1]?.name).toBe('hero');
+      expect(d.assets[d.characters[1]!.artAssetId]).toMatchObject({ width: 100, height: 160 });
+      // The YAML's left_hand at image (90, 56) in a 100x160 picture -> character space (40, 24).
+      const leftHand = joint(d, 1, 'LeftHand').restPosition;
+      expect(leftHand[0]).toBeCloseTo(40, 5);
+      expect(leftHand[1]).toBeCloseTo(24, 5);
+      expect(joint(d, 1, 'RightFoot').restPosition[1]).toBeCloseTo(80 - 148, 5);
+      await page.getByTestId('fit-hint').waitFor();
+      expect(await page.getByTestId('fit-hint').textContent()).toMatch(
+        /hero: skeleton fitted by from the file/,
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a folder dropped on the window is read through its directory entry and imported', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'keypose-e2e-ad-'));
+    try {
+      const folder = await writeAnimatedDrawingsFolder(join(root, 'dropped'));
+      const files = await Promise.all(
+        ['char_cfg.yaml', 'texture.png', 'mask.png'].map(async (name) => ({
+          name,
+          base64: (await readFile(join(folder, name))).toString('base64'),
+        })),
+      );
+      await page.evaluate((sent) => {
+        const toFile = ({ name, base64 }: { name: string; base64: string }) =>
+          new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name);
+        const fileEntry = (file: File) => ({
+          isFile: true,
+          isDirectory: false,
+          name: file.name,
+          file: (ok: (f: File) => void) => ok(file),
+        });
+        // A directory entry as Chromium gives one for a dropped folder; readEntries hands out its
+        // entries in batches (here one file per call, plus a file that is not needed) until empty.
+        const entries = [...sent.map(toFile), new File(['x'], 'notes.txt')].map(fileEntry);
+        const directory = {
+          isFile: false,
+          isDirectory: true,
+          name: 'dropped',
+          createReader: () => ({ readEntries: (ok: (batch: unknown[]) => void) => ok(entries.splice(0, 1)) }),
+        };
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([], 'dropped'));
+        // Synthetic drags carry no file-system entries: give the item the folder's.
+        Object.defineProperty(transfer.items[0], 'webkitGetAsEntry', { value: () => directory });
+        const app = document.querySelector('[data-testid=app]');
+        app?.dispatchEvent(
+          new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+        );
+        app?.dispatchEvent(
+          new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+        );
+      }, files);
+      await waitForImportChoice();
+      await page.getByTestId('import-add').click();
+      await page.waitForFunction(() => window.__keyposeDebug?.getState().document?.characters.length === 3);
+      const d = await doc();
+      expect(d.characters[2]?.name).toBe('dropped');
+      expect(joint(d, 2, 'LeftHand').restPosition[0]).toBeCloseTo(40, 5);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('showed no page errors and logged no console errors', async () => {

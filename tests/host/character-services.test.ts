@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePsdBuffer } from 'ag-psd';
@@ -8,7 +8,7 @@ import { type ImportedCharacter, importedCharacterSchema } from '../../core/cont
 import { createProject, hashAssetId } from '../../core/document/factory.js';
 import { parseProjectJson, serializeProject } from '../../core/document/parse.js';
 import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
-import { type ApiImplementation, createServices } from '../../host/api/services.js';
+import { type ApiImplementation, callApi, createServices } from '../../host/api/services.js';
 import { drawHumanoid } from '../inference/rigging/syntheticFigure.js';
 import { hugePngHeader, writeAnimatedDrawingsFolder } from './import/fixtures.js';
 import { humanoidPng, jobRecorder } from './jobHelpers.js';
@@ -192,6 +192,101 @@ describe('importCharacter (services API, real worker)', () => {
     const leftHand = result.character.skeleton.joints.find((j) => j.name === 'LeftHand')!;
     expect(leftHand.restPosition[0]).toBeCloseTo(40, 5);
     expect(leftHand.restPosition[1]).toBeCloseTo(24, 5);
+  });
+
+  /** A folder as the editor sends it (dropped or chosen): its files' names and bytes. */
+  async function folderSource(folder: string, folderName: string) {
+    const names = await readdir(folder);
+    const files = await Promise.all(
+      names.map(async (name) => ({
+        name,
+        dataBase64: (await readFile(join(folder, name))).toString('base64'),
+      })),
+    );
+    return { folderName, files };
+  }
+
+  async function importFolder(source: Awaited<ReturnType<typeof folderSource>>) {
+    // A private temporary folder (os.tmpdir() follows TMPDIR), so other processes' files don't count.
+    const privateTmp = await mkdtemp(join(dir, 'tmp-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
+    try {
+      const { jobId } = await services.importCharacter(source);
+      const end = await jobs.finished(jobId);
+      // The temporary copy is gone once the job ends, whatever the outcome.
+      expect(await readdir(privateTmp)).toEqual([]);
+      return end;
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  }
+
+  it('imports an Animated Drawings folder sent as its files, keeping its skeleton', async () => {
+    const folder = await writeAnimatedDrawingsFolder(join(dir, 'hero'));
+    const source = await folderSource(folder, 'hero');
+    // Files the importer does not need are accepted and ignored.
+    source.files.push({ name: 'notes.txt', dataBase64: Buffer.from('drawn on paper').toString('base64') });
+    const end = await importFolder(source);
+    expect(end.type).toBe('done');
+    if (end.type !== 'done') return;
+    const result = importedCharacterSchema.parse(end.result);
+    expect(result.fit.method).toBe('file');
+    expect(result.character.name).toBe('hero');
+    expect(result.assets[result.character.artAssetId]).toMatchObject({ width: 100, height: 160 });
+    const at = (name: string) => result.character.skeleton.joints.find((j) => j.name === name)!.restPosition;
+    // AD's left_hand at image (90, 56) -> character space (90 - 50, 80 - 56); hip at (50, 90).
+    expect(at('LeftHand')[0]).toBeCloseTo(40, 5);
+    expect(at('LeftHand')[1]).toBeCloseTo(24, 5);
+    expect(at('RightHand')[0]).toBeLessThan(-30);
+    expect(result.character.skeleton.joints).toHaveLength(21);
+  });
+
+  it('a folder without char_cfg.yaml, or with a broken file, fails naming the folder and the file', async () => {
+    const folder = await writeAnimatedDrawingsFolder(join(dir, 'villain'));
+    const full = await folderSource(folder, 'villain');
+    const noCfg = { ...full, files: full.files.filter((f) => f.name !== 'char_cfg.yaml') };
+    const missing = await importFolder(noCfg);
+    expect(missing.type).toBe('failed');
+    if (missing.type !== 'failed') return;
+    expect(missing.error.code).toBe('corrupt-file');
+    expect(missing.error.message).toMatch(/^villain\/: char_cfg\.yaml is missing/);
+    expect(missing.error.file).toBe('villain/');
+
+    const brokenMask = {
+      ...full,
+      files: full.files.map((f) =>
+        f.name === 'mask.png' ? { name: f.name, dataBase64: f.dataBase64.slice(0, 40) } : f,
+      ),
+    };
+    const broken = await importFolder(brokenMask);
+    expect(broken.type).toBe('failed');
+    if (broken.type !== 'failed') return;
+    expect(broken.error.message).toMatch(/^villain\/mask\.png: /);
+    expect(broken.error.message).not.toContain(tmpdir());
+  });
+
+  it('refuses file names that could leave the folder, and oversized folders', async () => {
+    const folder = await writeAnimatedDrawingsFolder(join(dir, 'sneaky'));
+    const full = await folderSource(folder, 'sneaky');
+    for (const name of ['../char_cfg.yaml', 'sub/texture.png', 'sub\\mask.png', '..']) {
+      const end = await importFolder({ ...full, files: [...full.files, { name, dataBase64: 'AA==' }] });
+      expect(end.type, name).toBe('failed');
+      if (end.type !== 'failed') continue;
+      expect(end.error.code, name).toBe('invalid-argument');
+      expect(end.error.message, name).toContain(`sneaky/: "${name}" is not a plain file name`);
+    }
+    // The limits are in the contract: the call itself is refused with the reason.
+    const many = {
+      folderName: 'crowd',
+      files: Array.from({ length: 40 }, (_, i) => ({ name: `f${i}.png`, dataBase64: 'AA==' })),
+    };
+    const response = await callApi(services, 'importCharacter', [many]);
+    expect(response.ok).toBe(false);
+    if (response.ok) return;
+    expect(response.error.code).toBe('invalid-argument');
+    expect(response.error.message).toMatch(/crowd\/ has 40 files; a character folder may send at most 16/);
   });
 
   it('gives a clear error naming the file for each bad input', async () => {
