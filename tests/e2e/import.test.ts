@@ -465,17 +465,24 @@ describe('character import in Chromium', () => {
         };
         const transfer = new DataTransfer();
         transfer.items.add(new File([], 'dropped'));
-        // Synthetic drags carry no file-system entries: give the item the folder's.
-        Object.defineProperty(transfer.items[0], 'webkitGetAsEntry', { value: () => directory });
-        const app = document.querySelector('[data-testid=app]');
-        app?.dispatchEvent(
-          new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }),
-        );
-        app?.dispatchEvent(
-          new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
-        );
+        // Synthetic drags carry no file-system entries: during this drop (the app asks for the
+        // entry synchronously in its drop handler) the item answers with the folder's.
+        const proto = DataTransferItem.prototype;
+        const original = Object.getOwnPropertyDescriptor(proto, 'webkitGetAsEntry');
+        Object.defineProperty(proto, 'webkitGetAsEntry', { value: () => directory, configurable: true });
+        try {
+          const app = document.querySelector('[data-testid=app]');
+          app?.dispatchEvent(
+            new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+          );
+          app?.dispatchEvent(
+            new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+          );
+        } finally {
+          if (original) Object.defineProperty(proto, 'webkitGetAsEntry', original);
+        }
       }, files);
-      await waitForImportChoice();
+      await page.getByTestId('import-choice').waitFor({ timeout: 60_000 });
       await page.getByTestId('import-add').click();
       await page.waitForFunction(() => window.__keyposeDebug?.getState().document?.characters.length === 3);
       const d = await doc();
