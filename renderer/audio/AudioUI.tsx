@@ -2,6 +2,7 @@ import { type ReactElement, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { decodeBase64 } from '../../core/util/base64.js';
 import { useEditor, useServices } from '../context.js';
+import { HiddenFileInput } from '../panels/HiddenFileInput.js';
 import { ToolButton } from '../panels/ToolButton.js';
 import { AUDIO_ACCEPT, AUDIO_INPUT_ID } from './audioCommands.js';
 import { audioFromFile } from './audioFile.js';
@@ -14,22 +15,16 @@ import './audio.css';
 export function AudioInput(): ReactElement {
   const { editor, commands } = useServices();
   return (
-    <input
+    <HiddenFileInput
       id={AUDIO_INPUT_ID}
-      type="file"
       accept={AUDIO_ACCEPT}
-      hidden
-      data-testid="audio-input"
-      onChange={(event) => {
-        const input = event.currentTarget;
-        const file = input.files?.[0];
-        input.value = '';
-        if (!file) return;
+      testId="audio-input"
+      onFile={(file) =>
         audioFromFile(file, editor.store.getState().document?.audio?.startFrame ?? 0).then(
           (audio) => editor.actions.attachAudio(audio),
           (error: unknown) => commands.reportError('Could not attach the audio', error),
-        );
-      }}
+        )
+      }
     />
   );
 }

@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import { useEditor, useServices } from '../context.js';
+import { HiddenFileInput } from '../panels/HiddenFileInput.js';
 import { Icon } from '../panels/icons.js';
 import { IMPORT_INPUT_ID } from './commands.js';
 import { FIT_METHOD_LABELS, IMPORT_ACCEPT } from './importFlow.js';
@@ -11,18 +12,11 @@ import './characters.css';
 export function ImportInput(): ReactElement {
   const flow = useImportFlow();
   return (
-    <input
+    <HiddenFileInput
       id={IMPORT_INPUT_ID}
-      type="file"
       accept={IMPORT_ACCEPT}
-      hidden
-      data-testid="import-input"
-      onChange={(event) => {
-        const input = event.currentTarget;
-        const file = input.files?.[0];
-        input.value = '';
-        if (file) void flow.start(file, 'ask');
-      }}
+      testId="import-input"
+      onFile={(file) => void flow.start(file, 'ask')}
     />
   );
 }

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { IMPORT_ACCEPT } from '../characters/importFlow.js';
 import { useImportFlow } from '../characters/useCharacters.js';
+import { HiddenFileInput } from './HiddenFileInput.js';
 
 export const NEW_PROJECT_INPUT_ID = 'keypose-new-project-input';
 
@@ -12,18 +13,11 @@ export const NEW_PROJECT_INPUT_ID = 'keypose-new-project-input';
 export function NewProjectInput(): ReactElement {
   const flow = useImportFlow();
   return (
-    <input
+    <HiddenFileInput
       id={NEW_PROJECT_INPUT_ID}
-      type="file"
       accept={IMPORT_ACCEPT}
-      hidden
-      data-testid="new-project-input"
-      onChange={(event) => {
-        const input = event.currentTarget;
-        const file = input.files?.[0];
-        input.value = '';
-        if (file) void flow.start(file, 'new');
-      }}
+      testId="new-project-input"
+      onFile={(file) => void flow.start(file, 'new')}
     />
   );
 }

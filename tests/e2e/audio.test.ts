@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { monoWav16 } from '../host/wav.js';
 import { launchChromium, openEditor, type PageErrors, type StartedStudio, startStudio } from './harness.js';
 
 /**
@@ -19,24 +20,9 @@ const SAMPLE_RATE = 48000;
 
 /** A mono 16-bit WAV of a 330 Hz tone. */
 function toneWav(durationSec: number): Buffer {
-  const count = Math.round(durationSec * SAMPLE_RATE);
-  const data = Buffer.alloc(count * 2);
-  for (let i = 0; i < count; i++)
-    data.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 330 * i) / SAMPLE_RATE)), i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(SAMPLE_RATE, 24);
-  header.writeUInt32LE(SAMPLE_RATE * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  return monoWav16(SAMPLE_RATE, Math.round(durationSec * SAMPLE_RATE), (i) =>
+    Math.round(12000 * Math.sin((2 * Math.PI * 330 * i) / SAMPLE_RATE)),
+  );
 }
 
 let studio: StartedStudio;

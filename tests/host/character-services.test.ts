@@ -1,17 +1,16 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePsdBuffer } from 'ag-psd';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ImportedCharacter, importedCharacterSchema } from '../../core/contract/api.js';
 import { createProject, hashAssetId } from '../../core/document/factory.js';
 import { parseProjectJson, serializeProject } from '../../core/document/parse.js';
-import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
-import { type ApiImplementation, callApi, createServices } from '../../host/api/services.js';
+import { callApi } from '../../host/api/services.js';
 import { drawHumanoid } from '../inference/rigging/syntheticFigure.js';
 import { hugePngHeader, writeAnimatedDrawingsFolder } from './import/fixtures.js';
-import { humanoidPng, jobRecorder } from './jobHelpers.js';
+import { humanoidPng, servicesFixture } from './jobHelpers.js';
 
 /**
  * importCharacter and getWeightOverlay through the services API, with the real frame worker
@@ -19,36 +18,16 @@ import { humanoidPng, jobRecorder } from './jobHelpers.js';
  * or a path, a rigged character comes out as the job's result.
  */
 
-let dir: string;
-let ctx: ServiceContext;
-let services: ApiImplementation;
-let jobs: ReturnType<typeof jobRecorder>;
+const fx = servicesFixture('keypose-charsvc-', { confineToProjectsDir: false });
 let figurePng: Buffer;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'keypose-charsvc-'));
-  await mkdir(join(dir, 'projects'));
-  const options = {
-    shell: 'studio' as const,
-    projectsDir: join(dir, 'projects'),
-    confineToProjectsDir: false,
-    cacheRoot: join(dir, 'cache'),
-  };
-  ctx = createServiceContext(options);
-  services = createServices(options, ctx);
-  jobs = jobRecorder(ctx);
   figurePng = await humanoidPng(160);
 });
 
-afterAll(async () => {
-  jobs.unsubscribe();
-  await ctx.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
-
 async function importDropped(fileName: string, bytes: Buffer) {
-  const { jobId } = await services.importCharacter({ fileName, dataBase64: bytes.toString('base64') });
-  return { jobId, end: await jobs.finished(jobId) };
+  const { jobId } = await fx.services.importCharacter({ fileName, dataBase64: bytes.toString('base64') });
+  return { jobId, end: await fx.jobs.finished(jobId) };
 }
 
 function documentWith(imported: ImportedCharacter) {
@@ -87,7 +66,7 @@ describe('importCharacter (services API, real worker)', () => {
     const reloaded = parseProjectJson(serializeProject(doc, 'x.keypose'), 'x.keypose');
     expect(reloaded.characters[0]!.skeleton.joints.length).toBe(character.skeleton.joints.length);
     // Progress came with stages, ending at the whole.
-    const progress = jobs.of(jobId).filter((e) => e.type === 'progress');
+    const progress = fx.jobs.of(jobId).filter((e) => e.type === 'progress');
     expect(progress.map((e) => (e.type === 'progress' ? e.stage : ''))).toEqual(
       expect.arrayContaining(['decode', 'mask', 'weights']),
     );
@@ -96,11 +75,11 @@ describe('importCharacter (services API, real worker)', () => {
   });
 
   it('imports by path too, and keeps a JPEG as JPEG with a separated mask', async () => {
-    const path = join(dir, 'paper.jpg');
+    const path = join(fx.dir, 'paper.jpg');
     const jpeg = await sharp(figurePng).flatten({ background: '#ffffff' }).jpeg({ quality: 92 }).toBuffer();
     await writeFile(path, jpeg);
-    const { jobId } = await services.importCharacter({ path });
-    const end = await jobs.finished(jobId);
+    const { jobId } = await fx.services.importCharacter({ path });
+    const end = await fx.jobs.finished(jobId);
     expect(end.type).toBe('done');
     if (end.type !== 'done') return;
     const result = importedCharacterSchema.parse(end.result);
@@ -165,15 +144,15 @@ describe('importCharacter (services API, real worker)', () => {
     // The render's weights follow them: the right hand lies on the "body" layer, so only Chest and
     // Spine move it; without the hints the right arm's bones do.
     const doc = documentWith(result);
-    const weightAt = (w: Awaited<ReturnType<typeof ctx.render.skinWeights>>, name: string) => {
+    const weightAt = (w: Awaited<ReturnType<typeof fx.ctx.render.skinWeights>>, name: string) => {
       const k = w.jointIds.findIndex((id) => jointName(id) === name);
       return w.data[k * 160 * 160 + handY * 160 + handX]!;
     };
-    const hinted = await ctx.render.skinWeights(doc, result.character.id);
+    const hinted = await fx.ctx.render.skinWeights(doc, result.character.id);
     expect(weightAt(hinted, 'Chest') + weightAt(hinted, 'Spine')).toBeCloseTo(1, 5);
     expect(weightAt(hinted, 'RightHand') + weightAt(hinted, 'RightForeArm')).toBe(0);
     const { partHints: _dropped, ...unhintedCharacter } = result.character;
-    const unhinted = await ctx.render.skinWeights(
+    const unhinted = await fx.ctx.render.skinWeights(
       { ...doc, characters: [unhintedCharacter] },
       result.character.id,
     );
@@ -181,9 +160,9 @@ describe('importCharacter (services API, real worker)', () => {
   });
 
   it('keeps the skeleton of an Animated Drawings folder', async () => {
-    const folder = await writeAnimatedDrawingsFolder(join(dir, 'ad-char'));
-    const { jobId } = await services.importCharacter({ path: folder });
-    const end = await jobs.finished(jobId);
+    const folder = await writeAnimatedDrawingsFolder(join(fx.dir, 'ad-char'));
+    const { jobId } = await fx.services.importCharacter({ path: folder });
+    const end = await fx.jobs.finished(jobId);
     expect(end.type).toBe('done');
     if (end.type !== 'done') return;
     const result = importedCharacterSchema.parse(end.result);
@@ -208,12 +187,12 @@ describe('importCharacter (services API, real worker)', () => {
 
   async function importFolder(source: Awaited<ReturnType<typeof folderSource>>) {
     // A private temporary folder (os.tmpdir() follows TMPDIR), so other processes' files don't count.
-    const privateTmp = await mkdtemp(join(dir, 'tmp-'));
+    const privateTmp = await mkdtemp(join(fx.dir, 'tmp-'));
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = privateTmp;
     try {
-      const { jobId } = await services.importCharacter(source);
-      const end = await jobs.finished(jobId);
+      const { jobId } = await fx.services.importCharacter(source);
+      const end = await fx.jobs.finished(jobId);
       // The temporary copy is gone once the job ends, whatever the outcome.
       expect(await readdir(privateTmp)).toEqual([]);
       return end;
@@ -224,7 +203,7 @@ describe('importCharacter (services API, real worker)', () => {
   }
 
   it('imports an Animated Drawings folder sent as its files, keeping its skeleton', async () => {
-    const folder = await writeAnimatedDrawingsFolder(join(dir, 'hero'));
+    const folder = await writeAnimatedDrawingsFolder(join(fx.dir, 'hero'));
     const source = await folderSource(folder, 'hero');
     // Files the importer does not need are accepted and ignored.
     source.files.push({ name: 'notes.txt', dataBase64: Buffer.from('drawn on paper').toString('base64') });
@@ -244,7 +223,7 @@ describe('importCharacter (services API, real worker)', () => {
   });
 
   it('a folder without char_cfg.yaml, or with a broken file, fails naming the folder and the file', async () => {
-    const folder = await writeAnimatedDrawingsFolder(join(dir, 'villain'));
+    const folder = await writeAnimatedDrawingsFolder(join(fx.dir, 'villain'));
     const full = await folderSource(folder, 'villain');
     const noCfg = { ...full, files: full.files.filter((f) => f.name !== 'char_cfg.yaml') };
     const missing = await importFolder(noCfg);
@@ -268,7 +247,7 @@ describe('importCharacter (services API, real worker)', () => {
   });
 
   it('refuses file names that could leave the folder, and oversized folders', async () => {
-    const folder = await writeAnimatedDrawingsFolder(join(dir, 'sneaky'));
+    const folder = await writeAnimatedDrawingsFolder(join(fx.dir, 'sneaky'));
     const full = await folderSource(folder, 'sneaky');
     for (const name of ['../char_cfg.yaml', 'sub/texture.png', 'sub\\mask.png', '..']) {
       const end = await importFolder({ ...full, files: [...full.files, { name, dataBase64: 'AA==' }] });
@@ -282,7 +261,7 @@ describe('importCharacter (services API, real worker)', () => {
       folderName: 'crowd',
       files: Array.from({ length: 40 }, (_, i) => ({ name: `f${i}.png`, dataBase64: 'AA==' })),
     };
-    const response = await callApi(services, 'importCharacter', [many]);
+    const response = await callApi(fx.services, 'importCharacter', [many]);
     expect(response.ok).toBe(false);
     if (response.ok) return;
     expect(response.error.code).toBe('invalid-argument');
@@ -311,25 +290,25 @@ describe('importCharacter (services API, real worker)', () => {
       expect(end.error.file).toBe(fileName);
       expect(end.error.message.startsWith(`${fileName}:`)).toBe(true);
     }
-    const missing = await services.importCharacter({ path: join(dir, 'nowhere.png') });
-    const end = await jobs.finished(missing.jobId);
+    const missing = await fx.services.importCharacter({ path: join(fx.dir, 'nowhere.png') });
+    const end = await fx.jobs.finished(missing.jobId);
     expect(end.type === 'failed' && end.error.code).toBe('not-found');
   });
 
   it('cancels an import', async () => {
-    const { jobId } = await services.importCharacter({
+    const { jobId } = await fx.services.importCharacter({
       fileName: 'big.png',
       dataBase64: (await humanoidPng(512)).toString('base64'),
     });
-    await services.cancelJob(jobId);
-    expect((await jobs.finished(jobId)).type).toBe('cancelled');
+    await fx.services.cancelJob(jobId);
+    expect((await fx.jobs.finished(jobId)).type).toBe('cancelled');
   });
 
   it("draws one joint's weights as a PNG heat map over the figure", async () => {
     const doc = documentWith(imported);
     const character = doc.characters[0]!;
     const leftArm = character.skeleton.joints.find((j) => j.name === 'LeftForeArm')!;
-    const overlay = await services.getWeightOverlay({
+    const overlay = await fx.services.getWeightOverlay({
       document: doc,
       characterId: character.id,
       jointId: leftArm.id,
@@ -353,7 +332,7 @@ describe('importCharacter (services API, real worker)', () => {
     expect(other[2]!).toBeGreaterThan(other[0]!);
     expect(at(2, 2)[3]).toBe(0);
     await expect(
-      services.getWeightOverlay({ document: doc, characterId: character.id, jointId: 'no-such-joint' }),
+      fx.services.getWeightOverlay({ document: doc, characterId: character.id, jointId: 'no-such-joint' }),
     ).rejects.toMatchObject({ code: 'invalid-argument' });
   });
 });

@@ -1,7 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { JobEvent } from '../../core/contract/api.js';
-import type { ServiceContext } from '../../host/api/context.js';
+import type { ProjectDocument } from '../../core/document/schema.js';
+import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
+import { type ApiImplementation, createServices } from '../../host/api/services.js';
 import { drawHumanoid } from '../inference/rigging/syntheticFigure.js';
 
 /**
@@ -28,6 +33,105 @@ export function jobRecorder(ctx: ServiceContext) {
       return new Promise((resolve) => waiters.push({ jobId, resolve }));
     },
   };
+}
+
+/**
+ * Resolves with the job's events once its terminal event arrived. `events` is the caller's log,
+ * filled by its own subscription to `ctx.jobs` made before the job started (a job may report
+ * before the call that started it has returned its id).
+ */
+export function waitForJobEvents(
+  ctx: ServiceContext,
+  events: readonly JobEvent[],
+  jobId: string,
+): Promise<JobEvent[]> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const mine = events.filter((e) => 'jobId' in e && e.jobId === jobId);
+      if (mine.some((e) => e.type === 'done' || e.type === 'failed' || e.type === 'cancelled')) {
+        unsubscribe();
+        resolve(mine);
+      }
+    };
+    const unsubscribe = ctx.jobs.subscribe(() => queueMicrotask(check));
+    check();
+  });
+}
+
+export type JobRecorder = ReturnType<typeof jobRecorder>;
+
+/** Studio services whose projects folder and frame cache lie in a fresh temporary folder. */
+export interface ServicesFixture {
+  /** The temporary folder; `projectsDir` and the frame cache lie inside it. */
+  dir: string;
+  projectsDir: string;
+  ctx: ServiceContext;
+  services: ApiImplementation;
+  jobs: JobRecorder;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks (in the calling scope) that create studio services over the
+ * real frame worker, then dispose of them and delete the folder. The returned object is filled in
+ * by the time the tests run.
+ */
+export function servicesFixture(tmpPrefix: string, opts: { confineToProjectsDir: boolean }): ServicesFixture {
+  const fx = {} as ServicesFixture;
+  beforeAll(async () => {
+    fx.dir = await mkdtemp(join(tmpdir(), tmpPrefix));
+    fx.projectsDir = join(fx.dir, 'projects');
+    await mkdir(fx.projectsDir);
+    const options = {
+      shell: 'studio' as const,
+      projectsDir: fx.projectsDir,
+      confineToProjectsDir: opts.confineToProjectsDir,
+      cacheRoot: join(fx.dir, 'cache'),
+    };
+    fx.ctx = createServiceContext(options);
+    fx.services = createServices(options, fx.ctx);
+    fx.jobs = jobRecorder(fx.ctx);
+  });
+  afterAll(async () => {
+    fx.jobs?.unsubscribe();
+    await fx.ctx?.dispose();
+    if (fx.dir) await rm(fx.dir, { recursive: true, force: true });
+  });
+  return fx;
+}
+
+export interface SampleServices extends ServicesFixture {
+  sample: ProjectDocument;
+}
+
+/** servicesFixture confined to its projects folder, with the sample project opened. */
+export function sampleServicesFixture(tmpPrefix: string): SampleServices {
+  const fx = servicesFixture(tmpPrefix, { confineToProjectsDir: true }) as SampleServices;
+  beforeAll(async () => {
+    fx.sample = (await fx.services.openSample()).document;
+  });
+  return fx;
+}
+
+export type ExportRequest = Parameters<ApiImplementation['exportProject']>[0];
+
+/** What a finished export job reports; `ignored` names document parts the format cannot carry. */
+export interface ExportResult {
+  path: string;
+  frameCount: number;
+  ignored: string[];
+}
+
+/** Starts an export and waits for it; a failed or cancelled job fails the test. */
+export async function exportAndWait(
+  { services, jobs }: Pick<SampleServices, 'services' | 'jobs'>,
+  request: ExportRequest,
+): Promise<{ jobId: string; result: ExportResult }> {
+  const started = await services.exportProject(request);
+  if (!started) throw new Error('exportProject returned null');
+  const end = await jobs.finished(started.jobId);
+  if (end.type === 'failed') throw new Error(`export failed: ${end.error.message}`);
+  expect(end.type).toBe('done');
+  return { jobId: started.jobId, result: (end as { result: ExportResult }).result };
 }
 
 /** A drawn humanoid (T-pose, transparent background) as PNG bytes, sizePx square. */

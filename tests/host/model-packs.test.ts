@@ -14,6 +14,7 @@ import {
   refineManifest,
   unsupportedOpModel,
 } from '../inference/packFixtures.js';
+import { waitForJobEvents } from './jobHelpers.js';
 import { addPack as addModelPack, invertRefineModel } from './modelPackFixtures.js';
 
 /**
@@ -63,19 +64,7 @@ afterAll(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-function waitForJob(jobId: string): Promise<JobEvent[]> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const mine = events.filter((e) => 'jobId' in e && e.jobId === jobId);
-      if (mine.some((e) => e.type === 'done' || e.type === 'failed' || e.type === 'cancelled')) {
-        unsubscribe();
-        resolve(mine);
-      }
-    };
-    const unsubscribe = ctx.jobs.subscribe(() => queueMicrotask(check));
-    check();
-  });
-}
+const waitForJob = (jobId: string) => waitForJobEvents(ctx, events, jobId);
 
 /** Final frames of the sample: their refs (by frame) and whether all came from the cache. */
 async function render(): Promise<{ refs: Map<number, FrameRef>; allCached: boolean }> {

@@ -1,18 +1,15 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../core/contract/api.js';
 import { type ProjectDocument, projectDocumentSchema } from '../../core/document/schema.js';
 import { quatFromAxisAngle } from '../../core/math/quat.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
-import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
-import { type ApiImplementation, createServices } from '../../host/api/services.js';
 import { compositeOver } from '../../host/render/compose.js';
 import { drawHumanoid, skeletonFromFigure } from '../inference/rigging/syntheticFigure.js';
-import { jobRecorder } from './jobHelpers.js';
+import { servicesFixture } from './jobHelpers.js';
 
 /**
  * Scene frames (host/render/scene.ts) over the real worker and onnxruntime: two small drawn
@@ -150,34 +147,16 @@ describe('compositeOver (straight alpha)', () => {
 });
 
 describe('scene frames (real worker, real onnxruntime)', () => {
-  let dir: string;
-  let ctx: ServiceContext;
-  let services: ApiImplementation;
-  let jobs: ReturnType<typeof jobRecorder>;
+  const fx = servicesFixture('keypose-scene-test-', { confineToProjectsDir: false });
   let doc: ProjectDocument;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'keypose-scene-test-'));
-    const options = {
-      shell: 'studio' as const,
-      projectsDir: join(dir, 'projects'),
-      confineToProjectsDir: false,
-      cacheRoot: join(dir, 'cache'),
-    };
-    ctx = createServiceContext(options);
-    services = createServices(options, ctx);
-    jobs = jobRecorder(ctx);
     doc = await sceneDocument();
-  });
-  afterAll(async () => {
-    jobs?.unsubscribe();
-    await ctx?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** The frames of one renderFrames call (cached and streamed), by frame index. */
   async function render(document: ProjectDocument, frames: number[], characterId?: string) {
-    const result = await services.renderFrames({
+    const result = await fx.services.renderFrames({
       document,
       frames,
       quality: 'final',
@@ -185,16 +164,16 @@ describe('scene frames (real worker, real onnxruntime)', () => {
     });
     const refs = [...result.cached];
     if (result.jobId) {
-      const end = await jobs.finished(result.jobId);
+      const end = await fx.jobs.finished(result.jobId);
       if (end.type === 'failed') throw new Error(end.error.message);
       expect(end.type).toBe('done');
-      for (const e of jobs.of(result.jobId)) {
+      for (const e of fx.jobs.of(result.jobId)) {
         if (e.type === 'frame') refs.push((e as Extract<JobEvent, { type: 'frame' }>).frame);
       }
     }
     const out = new Map<number, { key: string; image: RgbaImage }>();
     for (const ref of refs) {
-      const image = await ctx.render.getFrame(ref.key);
+      const image = await fx.ctx.render.getFrame(ref.key);
       expect(image).not.toBeNull();
       expect([ref.width, ref.height]).toEqual([OUT.width, OUT.height]);
       out.set(ref.frameIndex, { key: ref.key, image: image! });
@@ -226,7 +205,7 @@ describe('scene frames (real worker, real onnxruntime)', () => {
       ).toBeGreaterThan(100);
     }
     // Cached: the same request again is answered at once with the same keys.
-    const again = await services.renderFrames({ document: doc, frames: [0, 4], quality: 'final' });
+    const again = await fx.services.renderFrames({ document: doc, frames: [0, 4], quality: 'final' });
     expect(again.jobId).toBeNull();
     expect(again.cached.map((r) => r.key).sort()).toEqual(
       [scene.out.get(0)!.key, scene.out.get(4)!.key].sort(),
@@ -256,20 +235,20 @@ describe('scene frames (real worker, real onnxruntime)', () => {
 
   it('renderSequence and the export render the whole scene by default', async () => {
     const sequence: RgbaImage[] = [];
-    for await (const f of ctx.render.renderSequence(doc, undefined, [4, 0], { readAhead: 1 }))
+    for await (const f of fx.ctx.render.renderSequence(doc, undefined, [4, 0], { readAhead: 1 }))
       sequence.push(f.image);
     const scene = await render(doc, [0, 4]);
     expect(maxDifference(sequence[0]!.data, scene.out.get(4)!.image.data)).toBe(0);
     expect(maxDifference(sequence[1]!.data, scene.out.get(0)!.image.data)).toBe(0);
 
-    const outPath = join(dir, 'scene-png');
-    const started = await services.exportProject({
+    const outPath = join(fx.dir, 'scene-png');
+    const started = await fx.services.exportProject({
       document: doc,
       presetId: 'png-sequence',
       outPath,
       range: { start: 0, end: 1 },
     });
-    const end = await jobs.finished(started!.jobId);
+    const end = await fx.jobs.finished(started!.jobId);
     if (end.type === 'failed') throw new Error(end.error.message);
     expect(end.type).toBe('done');
     const files = readdirSync(outPath).sort();

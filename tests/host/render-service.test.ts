@@ -9,6 +9,7 @@ import { evaluateMotion } from '../../core/motion/evaluate.js';
 import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
 import { createServices } from '../../host/api/services.js';
 import { loadSample } from '../../host/project/store.js';
+import { waitForJobEvents } from './jobHelpers.js';
 
 /**
  * Integration: the render service over the real worker process (child_process.fork + tsx) and
@@ -31,20 +32,7 @@ afterAll(async () => {
   if (cacheRoot) rmSync(cacheRoot, { recursive: true, force: true });
 });
 
-/** Resolves with the job's events once its terminal event arrived. */
-function waitForJob(jobId: string): Promise<JobEvent[]> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const mine = events.filter((e) => 'jobId' in e && e.jobId === jobId);
-      if (mine.some((e) => e.type === 'done' || e.type === 'failed' || e.type === 'cancelled')) {
-        unsubscribe();
-        resolve(mine);
-      }
-    };
-    const unsubscribe = ctx.jobs.subscribe(() => queueMicrotask(check));
-    check();
-  });
-}
+const waitForJob = (jobId: string) => waitForJobEvents(ctx, events, jobId);
 
 const frameEvents = (list: JobEvent[]) =>
   list.filter((e): e is Extract<JobEvent, { type: 'frame' }> => e.type === 'frame');

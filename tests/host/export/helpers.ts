@@ -52,6 +52,11 @@ export function run(file: string, args: string[]): Promise<{ stdout: Buffer; std
   });
 }
 
+/** Writes `outPath` from an ffmpeg lavfi source (e.g. 'sine=frequency=440:duration=2'); `extra` goes before the output. */
+export async function lavfiToFile(source: string, outPath: string, extra: string[] = []): Promise<void> {
+  await run('/usr/bin/ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', source, ...extra, outPath]);
+}
+
 export interface ProbedStream {
   codec_name: string;
   codec_type: string;

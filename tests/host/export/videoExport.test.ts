@@ -7,7 +7,15 @@ import type { RgbaImage } from '../../../core/render/types.js';
 import { ffmpegCapabilities, resolveFfmpegPath } from '../../../host/export/ffmpeg.js';
 import { buildFfmpegJob, EXPORT_PRESETS, parseFrameRange, presetById } from '../../../host/export/formats.js';
 import { ExportError, type ExportProgress, exportVideo } from '../../../host/export/videoExport.js';
-import { decodeRgba, ffprobe, figureFrame, figureFrames, psnrPremultiplied, run } from './helpers.js';
+import {
+  decodeRgba,
+  ffprobe,
+  figureFrame,
+  figureFrames,
+  lavfiToFile,
+  psnrPremultiplied,
+  run,
+} from './helpers.js';
 
 const W = 64;
 const H = 64;
@@ -230,27 +238,9 @@ describe('Web: MP4 (H.264)', () => {
 
   test('composited over a background picture, at half resolution, with the audio track muxed in', async () => {
     const picture = path.join(dir, 'bg.png');
-    await run('/usr/bin/ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'color=c=0x2040c0:s=40x30',
-      '-frames:v',
-      '1',
-      picture,
-    ]);
+    await lavfiToFile('color=c=0x2040c0:s=40x30', picture, ['-frames:v', '1']);
     const audio = path.join(dir, 'tone.wav');
-    await run('/usr/bin/ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=2',
-      audio,
-    ]);
+    await lavfiToFile('sine=frequency=440:duration=2', audio);
     const { outPath } = await exportClip('mp4-h264', 'picture.mp4', {
       background: { kind: 'picture', path: picture },
       scale: 0.5,
@@ -301,15 +291,7 @@ describe('GIF', () => {
 describe('ProRes and WebM take the audio track, GIF and PNG report it ignored', () => {
   test('pcm in the .mov, opus in the .webm, ignored in the GIF', async () => {
     const audio = path.join(dir, 'tone2.wav');
-    await run('/usr/bin/ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=220:duration=1',
-      audio,
-    ]);
+    await lavfiToFile('sine=frequency=220:duration=1', audio);
     const mov = await exportClip('prores4444', 'audio.mov', { audioPath: audio });
     const webm = await exportClip('webm-vp9', 'audio.webm', { audioPath: audio });
     const gif = await exportClip('gif', 'audio.gif', { audioPath: audio });
