@@ -13,12 +13,13 @@ const { onnx } = onnxProto;
 export const OPSET = 18;
 export const IR_VERSION = 8;
 
-export type ElemType = 'float32' | 'int64' | 'int32' | 'uint8' | 'bool';
+export type ElemType = 'float32' | 'int64' | 'int32' | 'uint32' | 'uint8' | 'bool';
 
 const ELEM: Record<ElemType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   uint8: onnx.TensorProto.DataType.UINT8,
   int32: onnx.TensorProto.DataType.INT32,
+  uint32: onnx.TensorProto.DataType.UINT32,
   int64: onnx.TensorProto.DataType.INT64,
   bool: onnx.TensorProto.DataType.BOOL,
 };
@@ -30,7 +31,14 @@ export const ELEM_NAMES: Record<number, ElemType> = Object.fromEntries(
 /** A dimension: a number, or a symbolic name (dynamic). */
 export type Dim = number | string;
 
-export type AttrValue = number | string | readonly number[] | { f: number } | { floats: readonly number[] };
+export type AttrValue =
+  | number
+  | string
+  | readonly number[]
+  | { f: number }
+  | { floats: readonly number[] }
+  /** A one-element tensor (e.g. ConstantOfShape's value). */
+  | { tensor: { type: 'float' | 'int32'; value: number } };
 
 export class GraphBuilder {
   private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
@@ -183,5 +191,17 @@ function attribute(name: string, v: AttrValue) {
   }
   if ('f' in v) return onnx.AttributeProto.create({ name, type: T.FLOAT, f: v.f });
   if ('floats' in v) return onnx.AttributeProto.create({ name, type: T.FLOATS, floats: [...v.floats] });
+  if ('tensor' in v) {
+    const raw =
+      v.tensor.type === 'float'
+        ? new Uint8Array(Float32Array.of(v.tensor.value).buffer)
+        : new Uint8Array(Int32Array.of(v.tensor.value).buffer);
+    const t = onnx.TensorProto.create({
+      dims: [1],
+      dataType: v.tensor.type === 'float' ? onnx.TensorProto.DataType.FLOAT : onnx.TensorProto.DataType.INT32,
+      rawData: raw,
+    });
+    return onnx.AttributeProto.create({ name, type: T.TENSOR, t });
+  }
   return onnx.AttributeProto.create({ name, type: T.INTS, ints: [...(v as readonly number[])] });
 }

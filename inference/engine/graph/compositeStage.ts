@@ -1,0 +1,68 @@
+import type { GraphBuilder } from '../../onnx/builder.js';
+import { FLOAT, INT32, UINT32 } from './common.js';
+import type { Resolved } from './resolveStage.js';
+
+/**
+ * The output frame: the front texel of each pixel, and where it is partly transparent over a
+ * second texel, front "over" second (straight alpha, as core/render/parts/reference.ts
+ * blendTexels). Only those pixels (anti-aliased edges over another part) are unpacked and
+ * blended; they are gathered by NonZero and scattered back. Then the padding is cropped:
+ * [height, width] int32, whose bytes are the frame's RGBA8.
+ */
+export function compositeStage(
+  g: GraphBuilder,
+  r: Resolved,
+  pixels: string,
+  paddedShape: string,
+  crop: { height: string; width: string },
+): string {
+  // Front alpha below 255: the packed int32 is outside [-16777216, -1] (alpha in the top byte).
+  const f = g.op('Slice', [r.front, g.constI([0]), pixels]);
+  const s = g.op('Slice', [r.second, g.constI([0]), pixels]);
+  const opaque = g.op('And', [
+    g.op('GreaterOrEqual', [f, g.constI32(-16777216)]),
+    g.op('Less', [f, g.constI32(0)]),
+  ]);
+  const blend = g.op('And', [g.op('Not', [opaque]), g.op('Not', [g.op('Equal', [s, g.constI32(0)])])]);
+  const where = g.op('Transpose', [g.op('NonZero', [blend])], { perm: [1, 0] });
+  const fb = g.op('GatherND', [f, where]);
+  const sb = g.op('GatherND', [s, where]);
+  const unpack = (packed: string) => {
+    const u = g.op('Cast', [packed], { to: UINT32 });
+    const ch = (shift: number) => {
+      const shifted = shift === 0 ? u : g.op('BitShift', [u, uint32(g, shift)], { direction: 'RIGHT' });
+      return g.op('Cast', [g.op('BitwiseAnd', [shifted, uint32(g, 255)])], { to: FLOAT });
+    };
+    return [ch(0), ch(8), ch(16), ch(24)] as const;
+  };
+  const [fr, fg, fbB, fa] = unpack(fb);
+  const [sr, sg, sbB, sa] = unpack(sb);
+  const inv255 = g.scalarF(1 / 255);
+  const af = g.mul(fa, inv255);
+  const ws = g.mul(g.mul(sa, inv255), g.sub(g.scalarF(1), af));
+  const a = g.add(af, ws);
+  const invA = g.div(g.scalarF(1), a);
+  const channel = (cf: string, cs: string) => g.mul(g.add(g.mul(cf, af), g.mul(cs, ws)), invA);
+  const round = (v: string) => g.op('Cast', [g.op('Round', [v])], { to: UINT32 });
+  const rgba = [
+    round(channel(fr, sr)),
+    round(channel(fg, sg)),
+    round(channel(fbB, sbB)),
+    round(g.mul(a, g.scalarF(255))),
+  ];
+  let packed = rgba[0]!;
+  for (let k = 1; k < 4; k++) {
+    packed = g.op('BitwiseOr', [
+      packed,
+      g.op('BitShift', [rgba[k]!, uint32(g, 8 * k)], { direction: 'LEFT' }),
+    ]);
+  }
+  const blended = g.op('Cast', [packed], { to: INT32 });
+  const frame = g.op('ScatterND', [f, where, blended]);
+  const image = g.op('Reshape', [frame, paddedShape]);
+  return g.op('Slice', [image, g.constI([0, 0]), g.op('Concat', [crop.height, crop.width], { axis: 0 })]);
+}
+
+function uint32(g: GraphBuilder, v: number): string {
+  return g.tensor('uint32', new Uint8Array(Uint32Array.of(v).buffer), []);
+}

@@ -1,0 +1,54 @@
+import type { GraphBuilder } from '../../onnx/builder.js';
+import type { Entries } from './common.js';
+
+/**
+ * Depth resolve of all entries: per output pixel, the front-most covered entry (largest key) and
+ * the next one behind it, by two scatter-max passes over a per-pixel key buffer and a gather
+ * back. Yields two frames of packed texels, front and second, each [N + 1] (N padded pixels;
+ * the last slot collects the entries that lose).
+ */
+export interface Resolved {
+  readonly front: string;
+  readonly second: string;
+}
+
+/** Key of "nothing here": below any real depth. */
+export const NO_KEY = -1e30;
+
+export function resolveStage(g: GraphBuilder, all: Entries, frameSlots: string): Resolved {
+  const { texel, key, pixel } = all;
+  const covered = g.op('Not', [g.op('Equal', [texel, g.constI32(0)])]);
+  const none = g.scalarF(NO_KEY);
+  const emptyKeys = g.op('ConstantOfShape', [frameSlots], { value: tensorAttr('float', NO_KEY) });
+  const keyed = g.where(covered, key, none);
+  const best1 = g.op('ScatterElements', [emptyKeys, pixel, keyed], { axis: 0, reduction: 'max' });
+  const isFront = g.op('And', [
+    covered,
+    g.op('Equal', [keyed, g.op('GatherElements', [best1, pixel], { axis: 0 })]),
+  ]);
+  const rest = g.where(isFront, none, keyed);
+  const best2 = g.op('ScatterElements', [emptyKeys, pixel, rest], { axis: 0, reduction: 'max' });
+  const isSecond = g.op('And', [
+    g.op('And', [covered, g.op('Not', [isFront])]),
+    g.op('Equal', [rest, g.op('GatherElements', [best2, pixel], { axis: 0 })]),
+  ]);
+  // Losers write into the spare last slot.
+  const spare = g.op('Sub', [g.op('Cast', [frameSlots], { to: 6 }), g.constI32(1)]);
+  const spareScalar = g.op('Squeeze', [spare, g.constI([0])]);
+  const emptyTexels = g.op('ConstantOfShape', [frameSlots], { value: tensorAttr('int32', 0) });
+  const front = g.op('ScatterElements', [emptyTexels, g.where(isFront, pixel, spareScalar), texel], {
+    axis: 0,
+  });
+  const second = g.op('ScatterElements', [emptyTexels, g.where(isSecond, pixel, spareScalar), texel], {
+    axis: 0,
+  });
+  return { front, second };
+}
+
+/** A one-element tensor attribute value (ConstantOfShape's `value`). */
+export function tensorAttr(
+  type: 'float' | 'int32',
+  v: number,
+): { tensor: { type: 'float' | 'int32'; value: number } } {
+  return { tensor: { type, value: v } };
+}
