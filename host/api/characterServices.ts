@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import {
@@ -13,8 +12,10 @@ import { hashAssetId } from '../../core/document/factory.js';
 import type { Asset, ProjectDocument } from '../../core/document/schema.js';
 import { newId } from '../../core/ids.js';
 import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import { writeFailure } from '../export/atomicWrite.js';
 import { ImportError } from '../import/errors.js';
 import { importCharacter as decodeCharacterSource } from '../import/importCharacter.js';
+import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import type { PathAccess } from '../paths.js';
 import type { WorkerSupervisor } from '../worker/supervisor.js';
 import type { ServiceContext } from './context.js';
@@ -213,18 +214,23 @@ export async function importAndRigCharacter(
     // Shown as "hero/": errors then read "hero/: char_cfg.yaml is missing", "hero/texture.png: …".
     const folderName = safeFileName(source.folderName);
     displayName = `${folderName === 'picture' ? 'character' : folderName}/`;
-    tempDir = await mkdtemp(join(tmpdir(), 'keypose-import-'));
+    tempDir = makeTempFolder('import');
     try {
       path = await writeFolderSource(tempDir, source, displayName);
     } catch (error) {
-      await rm(tempDir, { recursive: true, force: true });
+      removeTempFolder(tempDir);
       throw error;
     }
   } else {
     displayName = safeFileName(source.fileName);
-    tempDir = await mkdtemp(join(tmpdir(), 'keypose-import-'));
+    tempDir = makeTempFolder('import');
     path = join(tempDir, displayName);
-    await writeFile(path, Buffer.from(source.dataBase64, 'base64'));
+    try {
+      await writeFile(path, Buffer.from(source.dataBase64, 'base64'));
+    } catch (error) {
+      removeTempFolder(tempDir);
+      throw writeFailure(error, path);
+    }
   }
   // Our temporary copy's path becomes the name the user knows (a folder's files keep their name).
   const shown = (text: string) =>
@@ -334,7 +340,7 @@ export async function importAndRigCharacter(
       warnings,
     });
   } finally {
-    if (tempDir !== null) await rm(tempDir, { recursive: true, force: true });
+    if (tempDir !== null) removeTempFolder(tempDir);
   }
 }
 

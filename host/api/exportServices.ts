@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { z } from 'zod';
@@ -15,11 +14,13 @@ import type { ProjectAudio, ProjectDocument } from '../../core/document/schema.j
 import { type FrameRate, frameRateToNumber, parseFrameRate } from '../../core/io/frameRate.js';
 import { parseTimecode } from '../../core/io/timecode.js';
 import type { RgbaImage } from '../../core/render/types.js';
+import { writeFailure } from '../export/atomicWrite.js';
 import { checkExportDestination } from '../export/destination.js';
 import { FfmpegError, probeInput, resolveFfmpegPath } from '../export/ffmpeg.js';
 import { EXPORT_PRESETS, type ExportBackground, type ExportFormatId } from '../export/formats.js';
 import { exportBvh, exportGltf } from '../export/motionExport.js';
 import { ExportError, exportVideo } from '../export/videoExport.js';
+import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import type { PathAccess } from '../paths.js';
 import { projectFileName } from '../project/store.js';
 import type { RenderService } from '../render/renderService.js';
@@ -245,15 +246,15 @@ const AUDIO_EXTENSIONS: Record<ProjectAudio['mime'], string> = {
 
 /** The project's audio as a temporary file for ffmpeg; `dispose` removes it. */
 async function writeAudioFile(audio: ProjectAudio): Promise<{ path: string; dispose: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'keypose-audio-'));
+  const dir = makeTempFolder('audio');
   const path = join(dir, `audio${AUDIO_EXTENSIONS[audio.mime]}`);
   try {
     await writeFile(path, Buffer.from(audio.dataBase64, 'base64'));
   } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
+    removeTempFolder(dir);
+    throw writeFailure(err, path);
   }
-  return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
+  return { path, dispose: async () => removeTempFolder(dir) };
 }
 
 function badAudio(audio: ProjectAudio, detail: string): ApiError {

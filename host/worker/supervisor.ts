@@ -1,6 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../../core/contract/jobs.js';
 import { newId } from '../../core/ids.js';
 import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 
 /**
  * Starts and watches the frame worker (inference/worker/main.ts), queues render jobs, streams
@@ -159,7 +159,8 @@ export class WorkerSupervisor {
   constructor(opts: SupervisorOptions = {}) {
     this.factory = opts.factory ?? forkWorkerFactory();
     this.ownsWorkDir = !opts.workDir;
-    this.workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'keypose-worker-'));
+    // keypose-worker-<pid>-…: removed on stop and at exit; a killed run's is swept by the next.
+    this.workDir = opts.workDir ?? makeTempFolder('worker');
     mkdirSync(this.workDir, { recursive: true });
     this.maxRetries = opts.maxRetries ?? 1;
   }
@@ -405,6 +406,6 @@ export class WorkerSupervisor {
         w.send({ type: 'shutdown' });
       });
     }
-    if (this.ownsWorkDir) rmSync(this.workDir, { recursive: true, force: true });
+    if (this.ownsWorkDir) removeTempFolder(this.workDir);
   }
 }
