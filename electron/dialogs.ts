@@ -47,7 +47,10 @@ export function withDialogs(
         return services.exportProject(request);
       const presets = await services.listExportPresets();
       const extension = presets.find((p) => p.id === request.presetId)?.extension ?? '';
-      const stem = projectFileName(request.document.name).slice(0, -PROJECT_EXTENSION.length);
+      const stem = projectFileName(request.fileName ?? request.document.name).slice(
+        0,
+        -PROJECT_EXTENSION.length,
+      );
       let chosen = await dialogs.chooseExportLocation(extension ? `${stem}.${extension}` : stem, extension);
       if (chosen === null) return null;
       if (extension && !chosen.endsWith(`.${extension}`)) chosen = `${chosen}.${extension}`;

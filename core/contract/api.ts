@@ -192,6 +192,12 @@ export const exportRequestSchema = z.object({
    * are replaced). Never a Keypose project, never the folder itself: exports delete nothing.
    */
   overwrite: z.boolean().optional(),
+  /**
+   * The name to export under, without folder or extension: the studio writes it into its exports
+   * folder (an existing file there needs overwrite); Electron's save dialog suggests it.
+   * Without it the studio picks a free name ("<project> 2.mp4").
+   */
+  fileName: z.string().min(1).max(200).optional(),
   fps: z.string().optional(),
   scale: z.number().positive().max(4).optional(),
   range: z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }).optional(),

@@ -444,11 +444,20 @@ export async function runExport(
   }
 }
 
-/** Where the studio writes an export when the caller names no path: <projectsDir>/exports/. */
+/**
+ * Where the studio writes an export when the caller names no path: <projectsDir>/exports/, under
+ * the request's fileName (made safe; it may exist, the destination policy decides) or a free name.
+ */
 export async function defaultExportPath(projectsDir: string, request: ExportRequestData): Promise<string> {
   const dir = join(projectsDir, 'exports');
   await mkdir(dir, { recursive: true });
-  return freeExportPath(dir, request.document.name, presetInfo(request.presetId).extension);
+  const extension = presetInfo(request.presetId).extension;
+  if (request.fileName !== undefined) {
+    const stem = projectFileName(request.fileName).replace(/\.keypose$/, '');
+    const dot = extension === '' ? '' : `.${extension}`;
+    return join(dir, stem.toLowerCase().endsWith(dot.toLowerCase()) && dot ? stem : `${stem}${dot}`);
+  }
+  return freeExportPath(dir, request.document.name, extension);
 }
 
 /** Starts an export job on the context's job manager; returns its id at once. */
@@ -504,6 +513,10 @@ export function createExportServices(
         });
       } else if (projectsDir) {
         outPath = await defaultExportPath(projectsDir, request);
+        await checkExportDestination(outPath, {
+          kind: resolved.preset.kind === 'image-sequence' ? 'folder' : 'file',
+          overwrite: request.overwrite ?? false,
+        });
       } else {
         throw invalid('exportProject needs an output path (outPath).');
       }

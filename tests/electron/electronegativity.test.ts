@@ -32,6 +32,7 @@ describe('Electronegativity', () => {
       );
       await writeFile(join(dir, 'allow.json'), JSON.stringify({ findings: [] }));
       const result = run('--input', dir, '--allow', join(dir, 'allow.json'));
+      expect(result.stdout + result.stderr).toMatch(/CONTEXT_ISOLATION_JS_CHECK/);
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/Unexplained HIGH finding CONTEXT_ISOLATION_JS_CHECK/);
     } finally {
