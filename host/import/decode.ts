@@ -65,6 +65,14 @@ export async function importPicture(filePath: string): Promise<DecodedPicture> {
     if (info.isDirectory()) {
       throw new ImportError('unsupported-format', filePath, 'this is a folder, not a picture file');
     }
+    if (!info.isFile()) {
+      // A pipe or a device would block the read forever.
+      throw new ImportError(
+        'unsupported-format',
+        filePath,
+        'this is not a regular file (a pipe or a device)',
+      );
+    }
     if (info.size > MAX_FILE_BYTES) {
       throw new ImportError(
         'too-large',
