@@ -14,6 +14,7 @@ import {
   tempPathFor,
   writeFailure,
 } from './atomicWrite.js';
+import { checkExportDestination } from './destination.js';
 import {
   DEFAULT_STALL_TIMEOUT_MS,
   FfmpegError,
@@ -161,6 +162,15 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
   const folder = path.dirname(outPath);
   if (!(await exists(folder))) {
     throw new ExportError('destination', `cannot export to ${outPath}: folder ${folder} does not exist`);
+  }
+  // The destination policy at the lowest layer too, so no caller can skip it (destination.ts).
+  try {
+    await checkExportDestination(outPath, {
+      kind: preset.imageSequence ? 'folder' : 'file',
+      overwrite: req.overwrite ?? false,
+    });
+  } catch (err) {
+    throw toExportError(err, outPath);
   }
   // Files left by a run that was killed (kill -9, power loss) go before a new one starts.
   await sweepStaleTemps(folder);
@@ -356,6 +366,7 @@ async function publishOutput(
     }
   }
   // An existing folder (empty, or confirmed): its other files stay as they are.
+  if (!opts.overwrite && (await readdir(outPath)).length > 0) throw alreadyExists(outPath);
   if (!opts.overwrite) {
     const taken = names.filter((name) => existsSync(path.join(outPath, name)));
     if (taken.length > 0) throw alreadyExists(path.join(outPath, taken[0]!));
