@@ -52,10 +52,13 @@ export function forkWorkerFactory(
       env: opts.env ?? process.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    // A worker that dies mid-send makes the channel fail with EPIPE: the 'exit' handler reports
+    // (and retries) that death, so the write error must not become an uncaught 'error' event.
+    child.on('error', () => undefined);
     return {
       pid: child.pid,
       send: (m) => {
-        if (child.connected) child.send(m);
+        if (child.connected) child.send(m, () => undefined);
       },
       onMessage: (l) => child.on('message', l),
       onExit: (l) => child.on('exit', l),
