@@ -8,10 +8,8 @@
 // AvailableSecurityFixesGlobalCheck is left out: it downloads Electron's release list from the
 // network (unreachable offline, and a different answer every week); which Electron version is
 // installed is package-lock's and `npm audit`'s business, not a check of our code.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,71 +24,34 @@ const input = option('--input', join(root, 'electron'));
 const allowFile = option('--allow', join(root, 'electron', 'electronegativity-allow.json'));
 const BLOCKING = new Set(['HIGH', 'MEDIUM']);
 
-/** CSV rows as arrays of fields ("…" quoting with "" escapes, as Electronegativity writes them). */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field.trim());
-      field = '';
-    } else if (c === '\n') {
-      row.push(field.trim());
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field.trim()]);
-  return rows;
-}
-
 const electronVersion = require(join(root, 'node_modules', 'electron', 'package.json')).version;
-const bin = join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
-const out = mkdtempSync(join(tmpdir(), 'keypose-electronegativity-'));
-const csvPath = join(out, 'findings.csv');
-try {
-  const run = spawnSync(
-    process.execPath,
-    [
-      bin,
-      '-i',
+// The library, not the command: the command writes its CSV with two unordered async writes (the
+// header can land after the rows and erase them), so its file is not a reliable answer.
+const electronegativity = require('@doyensec/electronegativity');
+const runElectronegativity = electronegativity.default ?? electronegativity;
+{
+  const result = await runElectronegativity(
+    {
       input,
-      '-r',
-      '-e',
-      electronVersion,
-      '-x',
-      'AvailableSecurityFixesGlobalCheck',
-      '-o',
-      csvPath,
-      '-v',
-      'false',
-    ],
-    { encoding: 'utf8', timeout: 120_000 },
+      isRelative: true,
+      customScan: [],
+      excludeFromScan: ['availablesecurityfixesglobalcheck'],
+      electronVersionOverride: electronVersion,
+      parserPlugins: [],
+    },
+    false,
   );
-  if (run.status !== 0) {
-    console.error(`electronegativity failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
-    process.exit(2);
+  for (const error of result.errors) {
+    console.error(`electronegativity could not parse ${error.file}: ${error.message}`);
   }
-  const [header, ...rows] = parseCsv(readFileSync(csvPath, 'utf8')).filter((r) => r.length > 1);
-  const col = (name) => header.indexOf(name);
-  const findings = rows.map((r) => ({
-    check: r[col('issue')],
-    severity: r[col('severity')],
-    confidence: r[col('confidence')],
-    file: r[col('filename')],
-    location: r[col('location')],
-    sample: r[col('sample')],
+  if (result.errors.some((e) => !e.tolerable)) process.exit(2);
+  const findings = result.issues.map((issue) => ({
+    check: issue.id,
+    severity: issue.severity.name,
+    confidence: issue.confidence.name,
+    file: issue.file,
+    location: `${issue.location.line}:${issue.location.column}`,
+    sample: issue.sample ?? '',
   }));
   const allowed = JSON.parse(readFileSync(allowFile, 'utf8')).findings;
   const matches = (entry, f) =>
@@ -114,6 +75,4 @@ try {
     `electronegativity: ${findings.length} findings, ${unexplained.length} unexplained, ${stale.length} stale allow entries`,
   );
   process.exit(unexplained.length > 0 || stale.length > 0 ? 1 : 0);
-} finally {
-  rmSync(out, { recursive: true, force: true });
 }
