@@ -491,13 +491,16 @@ export function createExportServices(
     async exportProject(request) {
       // Fail fast (before a job exists) on options that cannot work.
       const resolved = resolveExport(request);
+      let checkedRequest = request;
       if (resolved.background?.kind === 'picture') {
-        await checkBackgroundPicture(
+        // Relative to the projects folder, as every path of the page; the job gets the real path.
+        const background = await checkBackgroundPicture(
           projectsDir && !isAbsolute(request.background!)
             ? resolve(projectsDir, request.background!)
             : resolved.background.path,
           ctx.access,
         );
+        checkedRequest = { ...request, background };
       }
       let outPath: string;
       if (request.outPath !== undefined) {
@@ -520,7 +523,7 @@ export function createExportServices(
       } else {
         throw invalid('exportProject needs an output path (outPath).');
       }
-      const { jobId } = startExportJob(ctx, request, outPath);
+      const { jobId } = startExportJob(ctx, checkedRequest, outPath);
       return { jobId };
     },
   };

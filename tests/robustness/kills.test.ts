@@ -104,7 +104,7 @@ describe('kill -9 at random moments', () => {
       const out = join(cli, `seq-${round}`);
       const delayMs = 300 + Math.round(random() * 4700);
       const seen = new Map<number, string>();
-      let stop = () => undefined as void;
+      let stop: () => void = () => undefined;
       const result: CliRun = await render(out, {
         cwd: cli,
         tmp,
