@@ -93,8 +93,9 @@ export function helpText(commands: readonly CliCommand[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     `  ${'help'.padEnd(width)}  Show this help, or one command's: keypose help <command>.`,
     '',
-    '--json prints one JSON document on stdout. Exit codes: 0 ok, 2 bad input (file or arguments),',
-    '1 internal error, 3 render/export failed, 130 cancelled (Ctrl+C; no partial file is left).',
+    '--json prints one JSON document on stdout. Exit codes: 0 ok, 2 bad input (file or arguments,',
+    'or a destination that exists: --force replaces it), 1 internal error, 3 render/export failed,',
+    '130/143/129 stopped by Ctrl+C/SIGTERM/SIGHUP (no partial file is left).',
     '',
   ].join('\n');
 }

@@ -14,13 +14,14 @@ import {
 import type { MenuCommand } from '../core/contract/api.js';
 import { createServiceContext } from '../host/api/context.js';
 import { createServices } from '../host/api/services.js';
-import { findAppRoot } from '../host/paths.js';
+import { findAppRoot, PathAccess } from '../host/paths.js';
 import { PROJECT_EXTENSION } from '../host/project/store.js';
 import { contentTypeOf } from '../host/staticFiles.js';
 import { CONTENT_SECURITY_POLICY } from '../host/studio/csp.js';
 import { appFrameResponse, frameKeyOfAppUrl, resolveAppUrl } from './appProtocol.js';
 import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, JOB_EVENT_CHANNEL, MENU_CHANNEL } from './channels.js';
 import { withDialogs } from './dialogs.js';
+import { isAllowedExternalUrl } from './externalLinks.js';
 import { isAppUrl, registerHandlers } from './ipcHandlers.js';
 import { buildMenuTemplate } from './menu.js';
 import { builtWorkerEntry, utilityWorkerFactory } from './workerFactory.js';
@@ -56,6 +57,8 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      // A middle click must not open a link in a new window (Electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   window.once('ready-to-show', () => window.show());
@@ -78,7 +81,8 @@ function createWindow(): BrowserWindow {
     if (!isAppUrl(url, APP_ORIGIN)) event.preventDefault();
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Only the project's documentation pages (electron/externalLinks.ts); anything else is dropped.
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   void window.loadURL(APP_INDEX_URL);
@@ -95,10 +99,15 @@ async function main(): Promise<void> {
 
   // Shared by every service group: the job manager, the render service and the frame worker
   // (a utilityProcess running build/worker/main.js, started on the first render).
+  // The page may only name files the user chose in a dialog (withDialogs allows each choice).
+  const access = new PathAccess(
+    "the files you chose in Keypose's dialogs (open, save or export it from the File menu)",
+  );
   const serviceOptions = {
     shell: 'electron' as const,
     projectsDir: null,
     confineToProjectsDir: false,
+    access,
     version: app.getVersion(),
     cacheRoot: join(app.getPath('sessionData'), 'frame-cache'),
     workerFactory: utilityWorkerFactory(utilityProcess, builtWorkerEntry(appRoot)),
@@ -127,7 +136,8 @@ async function main(): Promise<void> {
         },
       });
     } catch {
-      return new Response(`Not found: ${file}`, { status: 404 });
+      // The URL's own path, not the file's: a response never shows where the app is installed.
+      return new Response(`Not found: ${new URL(request.url).pathname}`, { status: 404 });
     }
   });
 
@@ -141,41 +151,47 @@ async function main(): Promise<void> {
   // The app asks for no device permissions (camera, notifications, …).
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false));
 
-  const services = withDialogs(createServices(serviceOptions, context), {
-    async chooseProjectToOpen() {
-      const options: Electron.OpenDialogOptions = {
-        title: 'Open Keypose project',
-        properties: ['openFile'],
-        filters: [{ name: 'Keypose project', extensions: [PROJECT_EXTENSION.slice(1)] }],
-      };
-      const result = mainWindow
-        ? await dialog.showOpenDialog(mainWindow, options)
-        : await dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
+  const services = withDialogs(
+    createServices(serviceOptions, context),
+    {
+      async chooseProjectToOpen() {
+        const options: Electron.OpenDialogOptions = {
+          title: 'Open Keypose project',
+          properties: ['openFile'],
+          filters: [{ name: 'Keypose project', extensions: [PROJECT_EXTENSION.slice(1)] }],
+        };
+        const result = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+      async chooseSaveLocation(suggestedName) {
+        const options: Electron.SaveDialogOptions = {
+          title: 'Save Keypose project',
+          defaultPath: join(app.getPath('documents'), suggestedName),
+          properties: ['showOverwriteConfirmation', 'createDirectory'],
+          filters: [{ name: 'Keypose project', extensions: [PROJECT_EXTENSION.slice(1)] }],
+        };
+        const result = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options);
+        return result.canceled || !result.filePath ? null : result.filePath;
+      },
+      async chooseExportLocation(suggestedName, extension) {
+        const options: Electron.SaveDialogOptions = {
+          title: 'Export',
+          defaultPath: join(app.getPath('videos'), suggestedName),
+          properties: ['showOverwriteConfirmation', 'createDirectory'],
+          ...(extension ? { filters: [{ name: extension.toUpperCase(), extensions: [extension] }] } : {}),
+        };
+        const result = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options);
+        return result.canceled || !result.filePath ? null : result.filePath;
+      },
     },
-    async chooseSaveLocation(suggestedName) {
-      const options: Electron.SaveDialogOptions = {
-        title: 'Save Keypose project',
-        defaultPath: join(app.getPath('documents'), suggestedName),
-        filters: [{ name: 'Keypose project', extensions: [PROJECT_EXTENSION.slice(1)] }],
-      };
-      const result = mainWindow
-        ? await dialog.showSaveDialog(mainWindow, options)
-        : await dialog.showSaveDialog(options);
-      return result.canceled || !result.filePath ? null : result.filePath;
-    },
-    async chooseExportLocation(suggestedName, extension) {
-      const options: Electron.SaveDialogOptions = {
-        title: 'Export',
-        defaultPath: join(app.getPath('videos'), suggestedName),
-        ...(extension ? { filters: [{ name: extension.toUpperCase(), extensions: [extension] }] } : {}),
-      };
-      const result = mainWindow
-        ? await dialog.showSaveDialog(mainWindow, options)
-        : await dialog.showSaveDialog(options);
-      return result.canceled || !result.filePath ? null : result.filePath;
-    },
-  });
+    (chosen) => access.allowFile(chosen),
+  );
   registerHandlers(ipcMain, services, (event) => isAppUrl(event.senderFrame?.url, APP_ORIGIN));
 
   Menu.setApplicationMenu(

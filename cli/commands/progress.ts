@@ -81,21 +81,40 @@ export function createProgressReporter(
   };
 }
 
+/** The signals that stop a command cleanly: Ctrl+C, `kill` (SIGTERM), a closed terminal (SIGHUP). */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+const SIGNAL_NUMBERS: Record<StopSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+let lastStopSignal: StopSignal | null = null;
+
+/** The exit code of a command a signal stopped: 128 + its number, as shells report it (130 for Ctrl+C). */
+export function stoppedExitCode(): number {
+  return 128 + SIGNAL_NUMBERS[lastStopSignal ?? 'SIGINT'];
+}
+
 /**
- * Runs `work` with an AbortSignal that Ctrl+C (SIGINT) fires, so the command can stop cleanly
- * (no partial file) and exit 130 instead of being killed mid-write. A second Ctrl+C is left to
- * the default handler, which ends the process at once.
+ * Runs `work` with an AbortSignal that SIGINT, SIGTERM and SIGHUP fire, so the command stops
+ * cleanly (the job is cancelled, ffmpeg and the worker are stopped, temporary files removed, no
+ * partial file left) and exits 128 + the signal's number instead of dying mid-write. A second
+ * signal is left to the default handler, which ends the process at once; what that leaves behind
+ * is swept by the next run (host/export/atomicWrite.ts, host/jobs/tempFolders.ts).
  */
 export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  const onSigint = () => {
-    process.off('SIGINT', onSigint);
+  const onSignal = (name: StopSignal) => {
+    for (const s of STOP_SIGNALS) process.off(s, handlers[s]);
+    lastStopSignal = name;
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  const handlers = Object.fromEntries(STOP_SIGNALS.map((s) => [s, () => onSignal(s)])) as Record<
+    StopSignal,
+    () => void
+  >;
+  for (const s of STOP_SIGNALS) process.on(s, handlers[s]);
   try {
     return await work(controller.signal);
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const s of STOP_SIGNALS) process.off(s, handlers[s]);
   }
 }

@@ -8,6 +8,7 @@ import {
   resolveExport,
   startExportJob,
 } from '../../host/api/exportServices.js';
+import { checkExportDestination } from '../../host/export/destination.js';
 import { parseFrameRange } from '../../host/export/formats.js';
 import { toJobErrorData } from '../../host/jobs/jobManager.js';
 import { loadProject } from '../../host/project/store.js';
@@ -62,21 +63,26 @@ export const renderCommand: CliCommand = {
   usage:
     'keypose render <project.keypose> -o <file> [--format prores|png|mp4|webm|gif|bvh|glb] [--fps 23.976] ' +
     '[--range 0-47] [--scale 0.5] [--timecode 01:00:00:00] [--background #rrggbb|picture] [--character NAME] ' +
-    '[--ep cpu|cuda|dml|coreml] [--json]',
+    '[--ep cpu|cuda|dml|coreml] [--force] [--json]',
   async run(args, context) {
-    const { positionals, values } = parseOptions(args, {
-      '-o': 'out',
-      '--out': 'out',
-      '--format': 'format',
-      '-f': 'format',
-      '--fps': 'fps',
-      '--range': 'range',
-      '--scale': 'scale',
-      '--timecode': 'timecode',
-      '--background': 'background',
-      '--character': 'character',
-      '--ep': 'ep',
-    });
+    // --force: replace an existing file (or write into a PNG folder with files in it); never the project.
+    const force = args.includes('--force');
+    const { positionals, values } = parseOptions(
+      args.filter((arg) => arg !== '--force'),
+      {
+        '-o': 'out',
+        '--out': 'out',
+        '--format': 'format',
+        '-f': 'format',
+        '--fps': 'fps',
+        '--range': 'range',
+        '--scale': 'scale',
+        '--timecode': 'timecode',
+        '--background': 'background',
+        '--character': 'character',
+        '--ep': 'ep',
+      },
+    );
     if (positionals.length !== 1) throw new UsageError('render takes exactly one project file.');
     const out = values.get('out');
     if (!out) throw new UsageError('render needs -o <file>.');
@@ -130,6 +136,7 @@ export const renderCommand: CliCommand = {
       ...(characterArg ? { characterId: character.id } : {}),
       presetId: FORMAT_PRESETS[format]!,
       outPath,
+      ...(force ? { overwrite: true } : {}),
       ...(values.has('fps') ? { fps: values.get('fps')! } : {}),
       ...(scale !== undefined ? { scale } : {}),
       ...(range ? { range } : {}),
@@ -138,6 +145,12 @@ export const renderCommand: CliCommand = {
     };
     try {
       resolveExport(request);
+      // The destination policy (host/export/destination.ts) before the worker starts.
+      await checkExportDestination(outPath, {
+        kind: FORMAT_PRESETS[format] === 'png-sequence' ? 'folder' : 'file',
+        overwrite: force,
+        protect: [projectPath],
+      });
     } catch (error) {
       if (error instanceof ApiError) return reportFailure(context, 'render', error.toData());
       throw error;
@@ -176,7 +189,7 @@ export const renderCommand: CliCommand = {
     });
     try {
       const outcome: ExportOutcome | undefined = await withInterrupt(async (signal) => {
-        const job = startExportJob(ctx, request, outPath);
+        const job = startExportJob(ctx, request, outPath, { protect: [projectPath] });
         signal.addEventListener('abort', () => ctx.jobs.cancel(job.jobId), { once: true });
         return job.result;
       });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { ApiError, type ApiErrorData, type ImportedCharacter } from '../../core/contract/api.js';
 import { createProject, DEFAULT_DURATION_FRAMES, DEFAULT_FPS } from '../../core/document/factory.js';
@@ -7,7 +8,7 @@ import { PROJECT_EXTENSION, saveProject } from '../../host/project/store.js';
 import { WorkerSupervisor } from '../../host/worker/supervisor.js';
 import { type CliCommand, type CliContext, EXIT, UsageError } from '../command.js';
 import { parseOptions } from './options.js';
-import { createProgressReporter, withInterrupt } from './progress.js';
+import { createProgressReporter, stoppedExitCode, withInterrupt } from './progress.js';
 
 /** A one-character project around an imported, rigged character (resolution = the art's size). */
 export function projectFromImport(
@@ -29,7 +30,8 @@ export function projectFromImport(
 export function exitCodeFor(error: ApiErrorData): number {
   switch (error.code) {
     case 'cancelled':
-      return EXIT.cancelled;
+      return stoppedExitCode();
+    case 'already-exists':
     case 'invalid-argument':
     case 'not-found':
     case 'corrupt-file':
@@ -58,15 +60,20 @@ function positiveInt(text: string, what: string): number {
 export const rigCommand: CliCommand = {
   name: 'rig',
   summary: 'Import a picture (PNG/JPEG/WebP/PSD or an Animated Drawings folder), rig it, save a project.',
-  usage: 'keypose rig <picture> -o <project.keypose> [--name NAME] [--fps 24] [--frames 48] [--json]',
+  usage:
+    'keypose rig <picture> -o <project.keypose> [--name NAME] [--fps 24] [--frames 48] [--force] [--json]',
   async run(args, context) {
-    const { positionals, values } = parseOptions(args, {
-      '-o': 'out',
-      '--out': 'out',
-      '--name': 'name',
-      '--fps': 'fps',
-      '--frames': 'frames',
-    });
+    const force = args.includes('--force');
+    const { positionals, values } = parseOptions(
+      args.filter((arg) => arg !== '--force'),
+      {
+        '-o': 'out',
+        '--out': 'out',
+        '--name': 'name',
+        '--fps': 'fps',
+        '--frames': 'frames',
+      },
+    );
     if (positionals.length !== 1)
       throw new UsageError('rig takes exactly one picture (or character folder).');
     const out = values.get('out');
@@ -83,6 +90,14 @@ export const rigCommand: CliCommand = {
     const framesText = values.get('frames');
     const durationFrames = framesText === undefined ? undefined : positiveInt(framesText, '--frames');
     const name = values.get('name') ?? (basename(picture, extname(picture)) || 'Character');
+    // Before the rig's long work: an existing project is replaced only with --force.
+    if (!force && existsSync(outPath)) {
+      return reportFailure(context, 'rig', {
+        code: 'already-exists',
+        message: `${outPath} already exists; give --force to replace it, or another -o.`,
+        file: outPath,
+      });
+    }
 
     const progress = createProgressReporter(context.stderr, context.stderrIsTTY ?? false);
     const supervisor = new WorkerSupervisor();
@@ -109,7 +124,7 @@ export const rigCommand: CliCommand = {
         ...(durationFrames !== undefined ? { durationFrames } : {}),
       });
       // Atomic: a temporary file renamed over the target, so Ctrl+C never leaves half a project.
-      await saveProject(outPath, doc);
+      await saveProject(outPath, doc, undefined, { overwrite: force });
       const result = {
         ok: true,
         project: outPath,

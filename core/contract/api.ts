@@ -20,6 +20,8 @@ export const apiErrorSchema = z.object({
     'future-version',
     'invalid-project',
     'io-error',
+    /** The destination exists; the caller may ask the user and repeat with overwrite. */
+    'already-exists',
     'cancelled',
     'worker-failed',
     'unsupported',
@@ -184,6 +186,18 @@ export const exportRequestSchema = z.object({
   characterId: z.string().optional(),
   presetId: z.string(),
   outPath: z.string().optional(),
+  /**
+   * Replace an existing file at outPath (the user confirmed it; Electron's save dialog asks),
+   * or, for a PNG sequence, write into a folder that is not empty (only files of the same names
+   * are replaced). Never a Keypose project, never the folder itself: exports delete nothing.
+   */
+  overwrite: z.boolean().optional(),
+  /**
+   * The name to export under, without folder or extension: the studio writes it into its exports
+   * folder (an existing file there needs overwrite); Electron's save dialog suggests it.
+   * Without it the studio picks a free name ("<project> 2.mp4").
+   */
+  fileName: z.string().min(1).max(200).optional(),
   fps: z.string().optional(),
   scale: z.number().positive().max(4).optional(),
   range: z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }).optional(),

@@ -1,5 +1,19 @@
 import { z } from 'zod';
 import type { AssetId, CharacterId, JointId, ProjectId } from '../ids.js';
+import {
+  MAX_ASSET_BASE64_CHARS,
+  MAX_ASSET_PIXELS,
+  MAX_ASSET_SIDE,
+  MAX_ASSETS,
+  MAX_AUDIO_BASE64_CHARS,
+  MAX_CHARACTERS,
+  MAX_DURATION_FRAMES,
+  MAX_ID_CHARS,
+  MAX_JOINTS,
+  MAX_KEYS_PER_TRACK,
+  MAX_NAME_CHARS,
+  MAX_RESOLUTION_SIDE,
+} from './limits.js';
 
 /**
  * The project document (a `.keypose` file): plain JSON, validated with zod on every load and on
@@ -7,6 +21,10 @@ import type { AssetId, CharacterId, JointId, ProjectId } from '../ids.js';
  * hash) so a project is one self-contained file that can be moved, mailed and saved atomically.
  *
  * Bump CURRENT_VERSION whenever the shape changes and add a migration in migrations.ts.
+ *
+ * Every size has an upper bound (limits.ts) and a skeleton must be a tree with unique joint ids:
+ * these are validation only (every file that loaded before and is within them still loads as
+ * version 2), so they need no version bump.
  */
 export const CURRENT_VERSION = 2;
 export const FORMAT_TAG = 'keypose-project';
@@ -15,25 +33,24 @@ const finite = z.number().finite();
 export const vec3Schema = z.tuple([finite, finite, finite]);
 export const quatSchema = z.tuple([finite, finite, finite, finite]);
 
-const jointIdSchema = z
-  .string()
-  .min(1)
-  .transform((s) => s as JointId);
-const characterIdSchema = z
-  .string()
-  .min(1)
-  .transform((s) => s as CharacterId);
-const assetIdSchema = z
-  .string()
-  .min(1)
-  .transform((s) => s as AssetId);
+const idText = z.string().min(1).max(MAX_ID_CHARS, `an id has at most ${MAX_ID_CHARS} characters`);
+const nameText = z.string().max(MAX_NAME_CHARS, `a name has at most ${MAX_NAME_CHARS} characters`);
+const jointIdSchema = idText.transform((s) => s as JointId);
+const characterIdSchema = idText.transform((s) => s as CharacterId);
+const assetIdSchema = idText.transform((s) => s as AssetId);
+/** A frame number: 0 .. MAX_DURATION_FRAMES - 1. */
+const frameNumber = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_DURATION_FRAMES - 1, `a frame number is at most ${MAX_DURATION_FRAMES - 1}`);
 
 export const bezierEaseSchema = z.object({ x1: finite, y1: finite, x2: finite, y2: finite });
 export const interpolationSchema = z.enum(['step', 'linear', 'bezier']);
 
 const keyframeSchema = <T extends z.ZodType>(value: T) =>
   z.object({
-    frame: z.number().int().min(0),
+    frame: frameNumber,
     value,
     interpolation: interpolationSchema,
     ease: bezierEaseSchema.optional(),
@@ -41,27 +58,102 @@ const keyframeSchema = <T extends z.ZodType>(value: T) =>
 
 export const jointSchema = z.object({
   id: jointIdSchema,
-  name: z.string().min(1),
+  name: nameText.min(1),
   parentId: jointIdSchema.nullable(),
   restPosition: vec3Schema,
 });
 
-export const skeletonSchema = z.object({ joints: z.array(jointSchema).min(1) });
+/**
+ * The joint graph must be a tree: unique ids, exactly one root, every parent known, no cycle.
+ * Anything else has no defined pose (a cycle made the renderer walk parents until memory ran out,
+ * duplicate ids crashed the frame worker). Checked here, on the skeleton itself, so every schema
+ * that embeds one (the document, the worker's messages) refuses a bad graph the same way.
+ */
+function checkJointTree(joints: readonly z.output<typeof jointSchema>[], ctx: z.RefinementCtx): void {
+  const byId = new Map<string, z.output<typeof jointSchema>>();
+  for (const [ji, joint] of joints.entries()) {
+    if (byId.has(joint.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['joints', ji, 'id'],
+        message: `two joints have the id "${joint.id}"; joint ids must be unique`,
+      });
+    } else byId.set(joint.id, joint);
+  }
+  const roots = joints.filter((j) => j.parentId === null);
+  if (roots.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message: `a skeleton needs exactly one root joint, found ${roots.length}`,
+    });
+  }
+  for (const [ji, joint] of joints.entries()) {
+    if (joint.parentId !== null && !byId.has(joint.parentId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['joints', ji, 'parentId'],
+        message: `joint "${joint.name}" has an unknown parent "${joint.parentId}"`,
+      });
+    }
+  }
+  // Walks up from every joint; a walk longer than the joint count has gone round a cycle.
+  const reported = new Set<string>();
+  for (const [ji, joint] of joints.entries()) {
+    let current: z.output<typeof jointSchema> | undefined = joint;
+    let steps = 0;
+    while (current && current.parentId !== null && steps <= joints.length) {
+      current = byId.get(current.parentId);
+      steps++;
+    }
+    if (steps > joints.length && !reported.has(joint.id)) {
+      reported.add(joint.id);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['joints', ji, 'parentId'],
+        message: `joint "${joint.name}" is its own ancestor (the parents form a cycle); a skeleton must be a tree`,
+      });
+      if (reported.size >= 4) return;
+    }
+  }
+}
 
+export const skeletonSchema = z
+  .object({
+    joints: z.array(jointSchema).min(1).max(MAX_JOINTS, `a skeleton has at most ${MAX_JOINTS} joints`),
+  })
+  .superRefine((skeleton, ctx) => checkJointTree(skeleton.joints, ctx));
+
+const keysMax = `a track has at most ${MAX_KEYS_PER_TRACK} keys`;
 export const motionSchema = z.object({
-  rotations: z.record(z.string(), z.array(keyframeSchema(quatSchema))),
-  rootTranslation: z.array(keyframeSchema(vec3Schema)),
+  rotations: z.record(idText, z.array(keyframeSchema(quatSchema)).max(MAX_KEYS_PER_TRACK, keysMax)),
+  rootTranslation: z.array(keyframeSchema(vec3Schema)).max(MAX_KEYS_PER_TRACK, keysMax),
 });
 
-export const assetSchema = z.object({
-  mime: z.enum(['image/png', 'image/jpeg', 'image/webp']),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  /** Base64 of the file's bytes. */
-  dataBase64: z.string(),
-  /** Where the art was imported from (informational; the data above is authoritative). */
-  sourceName: z.string().optional(),
-});
+const assetSide = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_ASSET_SIDE, `a picture is at most ${MAX_ASSET_SIDE} px a side`);
+export const assetSchema = z
+  .object({
+    mime: z.enum(['image/png', 'image/jpeg', 'image/webp']),
+    width: assetSide,
+    height: assetSide,
+    /** Base64 of the file's bytes. */
+    dataBase64: z
+      .string()
+      .max(
+        MAX_ASSET_BASE64_CHARS,
+        `a picture's data is at most ${MAX_ASSET_BASE64_CHARS / 2 ** 20} Mi base64 characters`,
+      ),
+    /** Where the art was imported from (informational; the data above is authoritative). */
+    sourceName: nameText.optional(),
+  })
+  .refine((asset) => asset.width * asset.height <= MAX_ASSET_PIXELS, {
+    message: `a picture has at most ${MAX_ASSET_PIXELS / 1e6} megapixels`,
+    path: ['width'],
+  });
 
 /**
  * Where a character stands in the scene: the offset of its picture centre from the output frame's
@@ -88,7 +180,7 @@ export const placementSchema = z.object({
 export const partHintsSchema = z.object({
   ownerAssetId: assetIdSchema,
   parts: z
-    .array(z.object({ name: z.string(), jointIds: z.array(jointIdSchema).min(1) }))
+    .array(z.object({ name: nameText, jointIds: z.array(jointIdSchema).min(1).max(MAX_JOINTS) }))
     .min(1)
     .max(255),
 });
@@ -110,20 +202,26 @@ export const AUDIO_MIMES = [
 ] as const;
 export const audioSchema = z.object({
   /** The name of the file it was attached from (shown in the timeline). */
-  fileName: z.string().min(1),
+  fileName: nameText.min(1),
   mime: z.enum(AUDIO_MIMES, {
     error: (issue) =>
       `audio type ${JSON.stringify(issue.input)} is not supported (one of ${AUDIO_MIMES.join(', ')})`,
   }),
   /** Base64 of the file's bytes. */
-  dataBase64: z.string().min(1),
+  dataBase64: z
+    .string()
+    .min(1)
+    .max(
+      MAX_AUDIO_BASE64_CHARS,
+      `the sound's data is at most ${MAX_AUDIO_BASE64_CHARS / 2 ** 20} Mi base64 characters`,
+    ),
   /** The project frame at which the sound's first sample plays. */
-  startFrame: z.number().int().min(0).default(0),
+  startFrame: frameNumber.default(0),
 });
 
 export const characterSchema = z.object({
   id: characterIdSchema,
-  name: z.string().min(1),
+  name: nameText.min(1),
   /** The character's picture (straight RGBA or opaque). */
   artAssetId: assetIdSchema,
   /** Optional explicit mask (white = figure); otherwise the art's alpha is the mask. */
@@ -134,26 +232,52 @@ export const characterSchema = z.object({
   placement: placementSchema,
 });
 
+const resolutionSide = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_RESOLUTION_SIDE, `the output frame is at most ${MAX_RESOLUTION_SIDE} px a side`);
+
 export const projectDocumentSchema = z
   .object({
     format: z.literal(FORMAT_TAG),
     version: z.literal(CURRENT_VERSION),
-    id: z
-      .string()
-      .min(1)
-      .transform((s) => s as ProjectId),
-    name: z.string().min(1),
+    id: idText.transform((s) => s as ProjectId),
+    name: nameText.min(1),
     fps: z.number().positive().max(240),
     /** Length of the animation in frames; frames are numbered 0 .. durationFrames - 1. */
-    durationFrames: z.number().int().positive(),
+    durationFrames: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_DURATION_FRAMES, `a project has at most ${MAX_DURATION_FRAMES} frames`),
     /** Output size in pixels of a rendered frame. */
-    resolution: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
-    characters: z.array(characterSchema).min(1),
-    assets: z.record(z.string(), assetSchema),
+    resolution: z.object({ width: resolutionSide, height: resolutionSide }),
+    characters: z
+      .array(characterSchema)
+      .min(1)
+      .max(MAX_CHARACTERS, `a scene has at most ${MAX_CHARACTERS} characters`),
+    assets: z.record(idText, assetSchema),
     audio: audioSchema.optional(),
   })
   .superRefine((doc, ctx) => {
+    if (Object.keys(doc.assets).length > MAX_ASSETS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['assets'],
+        message: `a project has at most ${MAX_ASSETS} assets, found ${Object.keys(doc.assets).length}`,
+      });
+    }
+    const characterIds = new Set<string>();
     for (const [ci, character] of doc.characters.entries()) {
+      if (characterIds.has(character.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['characters', ci, 'id'],
+          message: `two characters have the id "${character.id}"; character ids must be unique`,
+        });
+      }
+      characterIds.add(character.id);
       if (!(character.artAssetId in doc.assets)) {
         ctx.addIssue({
           code: 'custom',
@@ -168,24 +292,8 @@ export const projectDocumentSchema = z
           message: `part hint asset "${character.partHints.ownerAssetId}" is not in the project's assets`,
         });
       }
+      // The joint tree itself is checked by skeletonSchema.
       const ids = new Set(character.skeleton.joints.map((j) => j.id as string));
-      const roots = character.skeleton.joints.filter((j) => j.parentId === null);
-      if (roots.length !== 1) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['characters', ci, 'skeleton'],
-          message: `a skeleton needs exactly one root joint, found ${roots.length}`,
-        });
-      }
-      for (const [ji, joint] of character.skeleton.joints.entries()) {
-        if (joint.parentId !== null && !ids.has(joint.parentId)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['characters', ci, 'skeleton', 'joints', ji, 'parentId'],
-            message: `joint "${joint.name}" has an unknown parent "${joint.parentId}"`,
-          });
-        }
-      }
       for (const trackJoint of Object.keys(character.motion.rotations)) {
         if (!ids.has(trackJoint)) {
           ctx.addIssue({

@@ -1,6 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import {
   ApiError,
@@ -13,8 +12,11 @@ import { hashAssetId } from '../../core/document/factory.js';
 import type { Asset, ProjectDocument } from '../../core/document/schema.js';
 import { newId } from '../../core/ids.js';
 import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import { writeFailure } from '../export/atomicWrite.js';
 import { ImportError } from '../import/errors.js';
 import { importCharacter as decodeCharacterSource } from '../import/importCharacter.js';
+import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
+import type { PathAccess } from '../paths.js';
 import type { WorkerSupervisor } from '../worker/supervisor.js';
 import type { ServiceContext } from './context.js';
 import type { ApiImplementation } from './services.js';
@@ -37,8 +39,11 @@ export interface ImportProgress {
 export interface ImportOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ImportProgress) => void;
-  /** Paths must lie inside this folder (the studio); a drag-and-dropped file is always allowed. */
-  readonly confineToDir?: string | null;
+  /**
+   * Where a path source may lead (host/paths.ts: the studio's projects folder, Electron's chosen
+   * folders); null: anywhere (the CLI). A dropped file arrives as bytes and needs no path.
+   */
+  readonly access?: PathAccess | null;
 }
 
 /** Share of the progress bar the decoding takes; the rig has the rest. */
@@ -98,21 +103,6 @@ async function writeFolderSource(
     await writeFile(join(folder, file.name), Buffer.from(file.dataBase64, 'base64'));
   }
   return folder;
-}
-
-function confinedPath(path: string, dir: string | null | undefined): string {
-  const absolute = dir && !isAbsolute(path) ? resolve(dir, path) : resolve(path);
-  if (dir) {
-    const inside = relative(resolve(dir), absolute);
-    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
-      throw new ApiError({
-        code: 'invalid-argument',
-        message: `${absolute} is outside the projects folder ${dir}; drop the file on the window instead.`,
-        file: absolute,
-      });
-    }
-  }
-  return absolute;
 }
 
 /**
@@ -216,24 +206,31 @@ export async function importAndRigCharacter(
   let displayName: string;
   let tempDir: string | null = null;
   if ('path' in source) {
-    path = confinedPath(source.path, opts.confineToDir);
+    path = opts.access
+      ? await opts.access.confine(source.path, 'drop the file on the window instead')
+      : resolve(source.path);
     displayName = path;
   } else if ('folderName' in source) {
     // Shown as "hero/": errors then read "hero/: char_cfg.yaml is missing", "hero/texture.png: …".
     const folderName = safeFileName(source.folderName);
     displayName = `${folderName === 'picture' ? 'character' : folderName}/`;
-    tempDir = await mkdtemp(join(tmpdir(), 'keypose-import-'));
+    tempDir = makeTempFolder('import');
     try {
       path = await writeFolderSource(tempDir, source, displayName);
     } catch (error) {
-      await rm(tempDir, { recursive: true, force: true });
+      removeTempFolder(tempDir);
       throw error;
     }
   } else {
     displayName = safeFileName(source.fileName);
-    tempDir = await mkdtemp(join(tmpdir(), 'keypose-import-'));
+    tempDir = makeTempFolder('import');
     path = join(tempDir, displayName);
-    await writeFile(path, Buffer.from(source.dataBase64, 'base64'));
+    try {
+      await writeFile(path, Buffer.from(source.dataBase64, 'base64'));
+    } catch (error) {
+      removeTempFolder(tempDir);
+      throw writeFailure(error, path);
+    }
   }
   // Our temporary copy's path becomes the name the user knows (a folder's files keep their name).
   const shown = (text: string) =>
@@ -343,7 +340,7 @@ export async function importAndRigCharacter(
       warnings,
     });
   } finally {
-    if (tempDir !== null) await rm(tempDir, { recursive: true, force: true });
+    if (tempDir !== null) removeTempFolder(tempDir);
   }
 }
 
@@ -419,14 +416,12 @@ export async function weightOverlayPng(
 export function createCharacterServices(
   ctx: ServiceContext,
 ): Pick<ApiImplementation, 'importCharacter' | 'getWeightOverlay'> {
-  const confineToDir =
-    ctx.options.confineToProjectsDir && ctx.options.projectsDir ? resolve(ctx.options.projectsDir) : null;
   return {
     async importCharacter(source) {
       const started = ctx.jobs.start('import', (job) =>
         importAndRigCharacter(ctx.supervisor(), source, {
           signal: job.signal,
-          confineToDir,
+          access: ctx.access,
           // Per mille, so the job manager's ETA works on integers.
           onProgress: ({ fraction, stage }) => job.progress(Math.round(fraction * 1000), 1000, stage),
         }),

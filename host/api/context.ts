@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { JobManager } from '../jobs/jobManager.js';
 import { ModelPacks, resolveModelsDir } from '../packs/modelsFolder.js';
+import { PathAccess } from '../paths.js';
 import { RenderService } from '../render/renderService.js';
 import { type WorkerFactory, WorkerSupervisor } from '../worker/supervisor.js';
 
@@ -14,6 +15,12 @@ export interface ServicesOptions {
    * 127.0.0.1, so the server must not read or write arbitrary paths for it).
    */
   confineToProjectsDir: boolean;
+  /**
+   * The files the page may name (host/paths.ts PathAccess). Electron passes the folders the user
+   * chose in its dialogs; without it, confineToProjectsDir allows the projects folder, and no
+   * confinement at all is the CLI (whose user typed the paths).
+   */
+  access?: PathAccess;
   version?: string;
   samplePath?: string | null;
   /** Parent of the per-project frame caches (<cacheRoot>/<projectId>); default ~/.cache/keypose. */
@@ -38,6 +45,10 @@ export interface ServiceContext {
   readonly render: RenderService;
   /** The model packs of the user's models folder and the active one. */
   readonly packs: ModelPacks;
+  /** Where the page's paths may lead; null: anywhere (the CLI). */
+  readonly access: PathAccess | null;
+  /** The real path of a path from the page, when `access` allows it (see PathAccess.confine). */
+  confine(path: string, purpose?: string): Promise<string>;
   /** The frame worker's supervisor, started on first use. */
   supervisor(): WorkerSupervisor;
   /** Cancels running jobs and stops the worker (shell shutdown, test teardown). */
@@ -49,7 +60,18 @@ export function defaultCacheRoot(): string {
   return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'keypose');
 }
 
+/** The PathAccess the options ask for (see ServicesOptions.access). */
+export function accessFor(options: ServicesOptions): PathAccess | null {
+  if (options.access) return options.access;
+  if (!options.confineToProjectsDir) return null;
+  if (!options.projectsDir) throw new Error('confineToProjectsDir needs a projectsDir');
+  const access = new PathAccess(`the projects folder ${resolve(options.projectsDir)}`, options.projectsDir);
+  access.allowFolder(options.projectsDir);
+  return access;
+}
+
 export function createServiceContext(options: ServicesOptions): ServiceContext {
+  const access = accessFor(options);
   const jobs = new JobManager();
   let supervisor: WorkerSupervisor | null = null;
   const getSupervisor = (): WorkerSupervisor => {
@@ -68,6 +90,8 @@ export function createServiceContext(options: ServicesOptions): ServiceContext {
     jobs,
     render,
     packs,
+    access,
+    confine: (path, purpose) => (access ? access.confine(path, purpose) : Promise.resolve(resolve(path))),
     supervisor: getSupervisor,
     async dispose() {
       jobs.cancelAll();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import sharp from 'sharp';
 import type { z } from 'zod';
 import {
   ApiError,
@@ -14,9 +14,14 @@ import type { ProjectAudio, ProjectDocument } from '../../core/document/schema.j
 import { type FrameRate, frameRateToNumber, parseFrameRate } from '../../core/io/frameRate.js';
 import { parseTimecode } from '../../core/io/timecode.js';
 import type { RgbaImage } from '../../core/render/types.js';
+import { writeFailure } from '../export/atomicWrite.js';
+import { checkExportDestination } from '../export/destination.js';
+import { FfmpegError, probeInput, resolveFfmpegPath } from '../export/ffmpeg.js';
 import { EXPORT_PRESETS, type ExportBackground, type ExportFormatId } from '../export/formats.js';
 import { exportBvh, exportGltf } from '../export/motionExport.js';
 import { ExportError, exportVideo } from '../export/videoExport.js';
+import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
+import type { PathAccess } from '../paths.js';
 import { projectFileName } from '../project/store.js';
 import type { RenderService } from '../render/renderService.js';
 import type { ServiceContext } from './context.js';
@@ -87,22 +92,6 @@ function invalid(message: string): ApiError {
   return new ApiError({ code: 'invalid-argument', message });
 }
 
-/** Throws when a path from the caller leaves `dir` (the studio confines files to its projects folder). */
-export function confinePath(path: string, dir: string | null): string {
-  const absolute = dir && !isAbsolute(path) ? resolve(dir, path) : resolve(path);
-  if (dir) {
-    const inside = relative(dir, absolute);
-    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
-      throw new ApiError({
-        code: 'invalid-argument',
-        message: `${absolute} is outside the projects folder ${dir}; the studio only writes there.`,
-        file: absolute,
-      });
-    }
-  }
-  return absolute;
-}
-
 /** <dir>/<name>.<ext>, or "<name> 2.<ext>", "<name> 3.<ext>"… when taken: never overwrites. */
 export function freeExportPath(dir: string, documentName: string, extension: string): string {
   const base = projectFileName(documentName).replace(/\.keypose$/, '');
@@ -128,7 +117,11 @@ export interface ResolvedExport {
   readonly background?: ExportBackground;
 }
 
-export function resolveExport(request: ExportRequestData, confineDir: string | null = null): ResolvedExport {
+/**
+ * The request's options checked against the document (sync, before any file is touched). A
+ * background picture's path is resolved here; runExport confines and checks the file itself.
+ */
+export function resolveExport(request: ExportRequestData): ResolvedExport {
   const preset = presetInfo(request.presetId);
   const doc = request.document;
   const character = request.characterId
@@ -161,7 +154,7 @@ export function resolveExport(request: ExportRequestData, confineDir: string | n
   if (request.background) {
     background = /^#?[0-9a-f]{6}$/i.test(request.background.trim())
       ? { kind: 'color', color: request.background.trim() }
-      : { kind: 'picture', path: confinePath(request.background, confineDir) };
+      : { kind: 'picture', path: resolve(request.background) };
   }
   return { preset, character, fps, startFrame, endFrame, ...(background ? { background } : {}) };
 }
@@ -182,20 +175,64 @@ export interface ExportRunOptions {
   readonly onProgress?: (done: number, total: number, stage: string) => void;
   /** Overrides FFMPEG_PATH and the bundled binary. */
   readonly ffmpegPath?: string;
+  /** Files the export must never write (the project being exported, when it has a file). */
+  readonly protect?: readonly string[];
+  /** Where the page's paths may lead (the background picture); null: anywhere (the CLI). */
+  readonly access?: PathAccess | null;
+  /** Kills ffmpeg after this long without progress (default in host/export/ffmpeg.ts). */
+  readonly stallTimeoutMs?: number;
 }
 
+/** The API's code for each way an export fails: none of them is 'internal'. */
+const EXPORT_ERROR_CODES: Record<ExportError['code'], ApiErrorData['code']> = {
+  cancelled: 'cancelled',
+  destination: 'io-error',
+  'disk-full': 'io-error',
+  'output-denied': 'io-error',
+  exists: 'already-exists',
+  'ffmpeg-missing': 'unsupported',
+  'encoder-missing': 'unsupported',
+  'too-large': 'invalid-argument',
+  'bad-input': 'corrupt-file',
+  // ffmpeg stopped, crashed or made no progress: a helper process failed, as when the worker does.
+  'ffmpeg-failed': 'worker-failed',
+  stalled: 'worker-failed',
+  'bad-frame': 'worker-failed',
+};
+
 function exportErrorData(err: ExportError, outPath: string): ApiErrorData {
-  const code: ApiErrorData['code'] =
-    err.code === 'cancelled'
-      ? 'cancelled'
-      : err.code === 'destination'
-        ? 'io-error'
-        : err.code === 'ffmpeg-missing' || err.code === 'encoder-missing'
-          ? 'unsupported'
-          : err.code === 'too-large'
-            ? 'invalid-argument'
-            : 'internal';
-  return { code, message: err.message, file: outPath };
+  return { code: EXPORT_ERROR_CODES[err.code], message: err.message, file: err.file ?? outPath };
+}
+
+/**
+ * A background picture must be a picture: ffmpeg told to loop a file that is not one spins
+ * forever. Checked (confined first, for the page's paths) before anything is rendered.
+ */
+async function checkBackgroundPicture(file: string, access: PathAccess | null): Promise<string> {
+  const real = access ? await access.confine(file, 'choose a background picture there') : file;
+  let format: string | undefined;
+  try {
+    const meta = await sharp(real, { limitInputPixels: 100_000_000 }).metadata();
+    format = meta.format;
+  } catch (err) {
+    const reason =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' || !existsSync(real)
+        ? 'no such file'
+        : 'it is not a picture Keypose can read';
+    throw new ApiError({
+      code: reason === 'no such file' ? 'not-found' : 'corrupt-file',
+      message: `Background ${real}: ${reason}; use a PNG, JPEG or WebP picture.`,
+      file: real,
+    });
+  }
+  if (!['png', 'jpeg', 'webp'].includes(format ?? '')) {
+    throw new ApiError({
+      code: 'unsupported',
+      message: `Background ${real}: ${format ?? 'this'} pictures are not supported; use a PNG, JPEG or WebP picture.`,
+      file: real,
+    });
+  }
+  return real;
 }
 
 const AUDIO_EXTENSIONS: Record<ProjectAudio['mime'], string> = {
@@ -209,15 +246,37 @@ const AUDIO_EXTENSIONS: Record<ProjectAudio['mime'], string> = {
 
 /** The project's audio as a temporary file for ffmpeg; `dispose` removes it. */
 async function writeAudioFile(audio: ProjectAudio): Promise<{ path: string; dispose: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'keypose-audio-'));
+  const dir = makeTempFolder('audio');
   const path = join(dir, `audio${AUDIO_EXTENSIONS[audio.mime]}`);
   try {
     await writeFile(path, Buffer.from(audio.dataBase64, 'base64'));
   } catch (err) {
-    await rm(dir, { recursive: true, force: true });
+    removeTempFolder(dir);
+    throw writeFailure(err, path);
+  }
+  return { path, dispose: async () => removeTempFolder(dir) };
+}
+
+function badAudio(audio: ProjectAudio, detail: string): ApiError {
+  return new ApiError({
+    code: 'corrupt-file',
+    message: `The project's sound "${audio.fileName}" cannot be decoded (${detail.replace(/\.$/, '')}); attach it again as a WAV, MP3, OGG, FLAC, AAC or M4A file, or remove it.`,
+    file: audio.fileName,
+  });
+}
+
+/** The sound must decode before a long export starts, not fail the encode at its end. */
+async function checkAudio(audio: ProjectAudio, path: string, ffmpegOverride?: string): Promise<void> {
+  try {
+    await probeInput(resolveFfmpegPath(ffmpegOverride), path);
+  } catch (err) {
+    if (err instanceof FfmpegError && err.code === 'bad-input') {
+      const said = err.stderrTail.split('\n').filter(Boolean).pop() ?? 'ffmpeg cannot read it';
+      throw badAudio(audio, said.split(path).join(audio.fileName));
+    }
+    if (err instanceof FfmpegError) throw new ApiError({ code: 'unsupported', message: err.message });
     throw err;
   }
-  return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /**
@@ -257,12 +316,30 @@ async function peekFrames(
 export async function runExport(
   render: RenderService,
   request: ExportRequestData,
-  outPath: string,
+  requestedOutPath: string,
   opts: ExportRunOptions = {},
-  confineDir: string | null = null,
 ): Promise<ExportOutcome> {
-  const resolved = resolveExport(request, confineDir);
+  const checked = resolveExport(request);
+  const resolved: ResolvedExport =
+    checked.background?.kind === 'picture'
+      ? {
+          ...checked,
+          background: {
+            kind: 'picture',
+            path: await checkBackgroundPicture(checked.background.path, opts.access ?? null),
+          },
+        }
+      : checked;
   const { preset, character, fps, startFrame, endFrame } = resolved;
+  const overwrite = request.overwrite ?? false;
+  // The destination policy (host/export/destination.ts), before a frame is rendered.
+  const outPath = (
+    await checkExportDestination(requestedOutPath, {
+      kind: preset.kind === 'image-sequence' ? 'folder' : 'file',
+      overwrite,
+      protect: opts.protect ?? [],
+    })
+  ).path;
   const frameCount = endFrame - startFrame + 1;
   const started = performance.now();
   const signal = opts.signal;
@@ -274,16 +351,19 @@ export async function runExport(
     const frameRange = { startFrame, endFrame };
     try {
       if (preset.id === 'bvh')
-        await exportBvh(character.skeleton, character.motion, outPath, { fps, frameRange });
+        await exportBvh(character.skeleton, character.motion, outPath, { fps, frameRange }, { overwrite });
       else
-        await exportGltf(character.skeleton, character.motion, outPath, {
-          fps,
-          frameRange,
-          clipName: request.document.name,
-        });
+        await exportGltf(
+          character.skeleton,
+          character.motion,
+          outPath,
+          { fps, frameRange, clipName: request.document.name },
+          { overwrite },
+        );
     } catch (err) {
+      if (err instanceof ApiError) throw err;
       throw new ApiError({
-        code: 'io-error',
+        code: 'invalid-project',
         message: `Export to ${outPath} failed: ${(err as Error).message}`,
         file: outPath,
       });
@@ -310,6 +390,7 @@ export async function runExport(
   const audio = request.document.audio;
   const audioFile = audio ? await writeAudioFile(audio) : null;
   try {
+    if (audio && audioFile) await checkAudio(audio, audioFile.path, opts.ffmpegPath);
     // No characterId: the scene, every character composed in depth order.
     const sequence = render.renderSequence(request.document, request.characterId, frames, {
       ...(signal ? { signal } : {}),
@@ -335,6 +416,8 @@ export async function runExport(
         : {}),
       ...(signal ? { signal } : {}),
       ...(opts.ffmpegPath ? { ffmpegPath: opts.ffmpegPath } : {}),
+      ...(opts.stallTimeoutMs !== undefined ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
+      overwrite,
       onProgress: (p) => opts.onProgress?.(p.framesDone, p.frameCount, 'encoding'),
     });
     const scale = request.scale ?? 1;
@@ -349,18 +432,32 @@ export async function runExport(
     };
   } catch (err) {
     if (signal?.aborted) throw cancelled();
-    if (err instanceof ExportError) throw new ApiError(exportErrorData(err, outPath));
+    if (err instanceof ExportError) {
+      if (audio && audioFile && err.code === 'bad-input' && err.file === audioFile.path) {
+        throw badAudio(audio, err.message.split(audioFile.path).join(audio.fileName));
+      }
+      throw new ApiError(exportErrorData(err, outPath));
+    }
     throw err;
   } finally {
     await audioFile?.dispose();
   }
 }
 
-/** Where the studio writes an export when the caller names no path: <projectsDir>/exports/. */
+/**
+ * Where the studio writes an export when the caller names no path: <projectsDir>/exports/, under
+ * the request's fileName (made safe; it may exist, the destination policy decides) or a free name.
+ */
 export async function defaultExportPath(projectsDir: string, request: ExportRequestData): Promise<string> {
   const dir = join(projectsDir, 'exports');
   await mkdir(dir, { recursive: true });
-  return freeExportPath(dir, request.document.name, presetInfo(request.presetId).extension);
+  const extension = presetInfo(request.presetId).extension;
+  if (request.fileName !== undefined) {
+    const stem = projectFileName(request.fileName).replace(/\.keypose$/, '');
+    const dot = extension === '' ? '' : `.${extension}`;
+    return join(dir, stem.toLowerCase().endsWith(dot.toLowerCase()) && dot ? stem : `${stem}${dot}`);
+  }
+  return freeExportPath(dir, request.document.name, extension);
 }
 
 /** Starts an export job on the context's job manager; returns its id at once. */
@@ -368,22 +465,17 @@ export function startExportJob(
   ctx: ServiceContext,
   request: ExportRequestData,
   outPath: string,
-  opts: { ffmpegPath?: string } = {},
+  opts: { ffmpegPath?: string; protect?: readonly string[]; stallTimeoutMs?: number } = {},
 ): { jobId: string; result: Promise<ExportOutcome | undefined> } {
-  const confineDir =
-    ctx.options.confineToProjectsDir && ctx.options.projectsDir ? resolve(ctx.options.projectsDir) : null;
   return ctx.jobs.start('export', (job) =>
-    runExport(
-      ctx.render,
-      request,
-      outPath,
-      {
-        signal: job.signal,
-        onProgress: (done, total, stage) => job.progress(done, total, stage),
-        ...(opts.ffmpegPath ? { ffmpegPath: opts.ffmpegPath } : {}),
-      },
-      confineDir,
-    ),
+    runExport(ctx.render, request, outPath, {
+      signal: job.signal,
+      onProgress: (done, total, stage) => job.progress(done, total, stage),
+      access: ctx.access,
+      ...(opts.ffmpegPath ? { ffmpegPath: opts.ffmpegPath } : {}),
+      ...(opts.protect ? { protect: opts.protect } : {}),
+      ...(opts.stallTimeoutMs !== undefined ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
+    }),
   );
 }
 
@@ -392,30 +484,46 @@ export function createExportServices(
   ctx: ServiceContext,
 ): Pick<ApiImplementation, 'listExportPresets' | 'exportProject'> {
   const projectsDir = ctx.options.projectsDir ? resolve(ctx.options.projectsDir) : null;
-  const confineDir = ctx.options.confineToProjectsDir ? projectsDir : null;
   return {
     async listExportPresets() {
       return listPresets();
     },
     async exportProject(request) {
       // Fail fast (before a job exists) on options that cannot work.
-      resolveExport(request, confineDir);
+      const resolved = resolveExport(request);
+      let checkedRequest = request;
+      if (resolved.background?.kind === 'picture') {
+        // Relative to the projects folder, as every path of the page; the job gets the real path.
+        const background = await checkBackgroundPicture(
+          projectsDir && !isAbsolute(request.background!)
+            ? resolve(projectsDir, request.background!)
+            : resolved.background.path,
+          ctx.access,
+        );
+        checkedRequest = { ...request, background };
+      }
       let outPath: string;
       if (request.outPath !== undefined) {
-        outPath = confinePath(request.outPath, confineDir);
-        if (!existsSync(dirname(outPath))) {
-          throw new ApiError({
-            code: 'invalid-argument',
-            message: `Cannot export to ${outPath}: the folder ${dirname(outPath)} does not exist.`,
-            file: outPath,
-          });
-        }
+        const asked =
+          projectsDir && !isAbsolute(request.outPath)
+            ? resolve(projectsDir, request.outPath)
+            : request.outPath;
+        outPath = await ctx.confine(asked, 'the studio only writes exports there');
+        // The answer the page needs to ask "replace it?" comes now, not from a failed job.
+        await checkExportDestination(outPath, {
+          kind: resolved.preset.kind === 'image-sequence' ? 'folder' : 'file',
+          overwrite: request.overwrite ?? false,
+        });
       } else if (projectsDir) {
         outPath = await defaultExportPath(projectsDir, request);
+        await checkExportDestination(outPath, {
+          kind: resolved.preset.kind === 'image-sequence' ? 'folder' : 'file',
+          overwrite: request.overwrite ?? false,
+        });
       } else {
         throw invalid('exportProject needs an output path (outPath).');
       }
-      const { jobId } = startExportJob(ctx, request, outPath);
+      const { jobId } = startExportJob(ctx, checkedRequest, outPath);
       return { jobId };
     },
   };

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import {
   ApiError,
@@ -54,20 +54,17 @@ export function createServices(
     throw new Error('confineToProjectsDir needs a projectsDir');
   }
 
-  /** Resolves a path from the caller; relative paths are relative to the projects folder. */
-  const resolveProjectPath = (path: string): string => {
-    const absolute = projectsDir && !isAbsolute(path) ? resolve(projectsDir, path) : resolve(path);
-    if (options.confineToProjectsDir && projectsDir) {
-      const inside = relative(projectsDir, absolute);
-      if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
-        throw new ApiError({
-          code: 'invalid-argument',
-          message: `${absolute} is outside the projects folder ${projectsDir}; the studio only opens and saves projects there.`,
-          file: absolute,
-        });
-      }
-    }
-    return absolute;
+  /**
+   * The real path of a project path from the caller (relative paths are relative to the projects
+   * folder), checked against the shell's PathAccess: a link inside the folder that points out of
+   * it is refused, and a save over a linked project writes the file the link points to.
+   */
+  const resolveProjectPath = (path: string): Promise<string> => {
+    const relativeToProjects = projectsDir && !isAbsolute(path) ? resolve(projectsDir, path) : path;
+    return context.confine(
+      relativeToProjects,
+      options.shell === 'studio' ? 'the studio only opens and saves projects there' : 'choose it in a dialog',
+    );
   };
 
   /** A free file name for a new project, reusing the name when it already holds this project. */
@@ -103,14 +100,14 @@ export function createServices(
           message: 'openProject needs the path of a project file.',
         });
       }
-      const absolute = resolveProjectPath(path);
+      const absolute = await resolveProjectPath(path);
       return { path: absolute, document: await loadProject(absolute) };
     },
     async saveProject(document, path) {
       let target: string;
       if (path !== undefined) {
-        target = resolveProjectPath(path);
-        if (options.confineToProjectsDir && !target.endsWith(PROJECT_EXTENSION)) {
+        target = await resolveProjectPath(path);
+        if (context.access && !target.endsWith(PROJECT_EXTENSION)) {
           throw new ApiError({
             code: 'invalid-argument',
             message: `${target}: project files must end in ${PROJECT_EXTENSION}.`,

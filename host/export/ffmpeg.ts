@@ -1,6 +1,9 @@
 import { type ChildProcess, execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import type { FfmpegJobSpec } from './formats.js';
@@ -15,7 +18,17 @@ import type { FfmpegJobSpec } from './formats.js';
  * rewrite below follows.
  */
 
-export type FfmpegErrorCode = 'ffmpeg-missing' | 'encoder-missing' | 'ffmpeg-failed' | 'cancelled';
+export type FfmpegErrorCode =
+  | 'ffmpeg-missing'
+  | 'encoder-missing'
+  | 'ffmpeg-failed'
+  | 'cancelled'
+  /** The disk of the output is full. */
+  | 'disk-full'
+  /** The output cannot be written (permission, read-only disk). */
+  | 'output-denied'
+  /** An input file (the sound, a background picture) is not what it claims to be. */
+  | 'bad-input';
 
 export class FfmpegError extends Error {
   constructor(
@@ -23,10 +36,98 @@ export class FfmpegError extends Error {
     message: string,
     /** The last lines ffmpeg wrote to stderr (its own explanation), if it ran. */
     readonly stderrTail = '',
+    /** The file holding ffmpeg's whole output (the message names it). */
+    readonly logFile: string | null = null,
+    /** The input at fault, for 'bad-input'. */
+    readonly inputPath: string | null = null,
   ) {
-    super(stderrTail ? `${message}\nffmpeg said:\n${stderrTail}` : message);
+    super(message);
     this.name = 'FfmpegError';
   }
+}
+
+/** How long ffmpeg may make no progress before it is killed (see RunFfmpegOptions.stallTimeoutMs). */
+export const DEFAULT_STALL_TIMEOUT_MS = 120_000;
+
+/** Where ffmpeg's output goes when it fails: <cache>/keypose/logs (XDG_CACHE_HOME respected). */
+export function defaultLogDir(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'keypose', 'logs');
+}
+
+/** Keeps ffmpeg's whole output (its command line and stderr) in a log file; null if it cannot. */
+export async function writeFfmpegLog(
+  logDir: string,
+  commandLine: string,
+  lines: readonly string[],
+): Promise<string | null> {
+  try {
+    await mkdir(logDir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const file = join(logDir, `ffmpeg-${stamp}-${process.pid}.log`);
+    await writeFile(file, `${commandLine}\n\n${lines.join('\n')}\n`);
+    return file;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What went wrong, read from ffmpeg's stderr: a full disk, an output that cannot be written, or
+ * one of `inputs` it could not read (it names the file in its complaint). Null: none of these.
+ */
+export function classifyFfmpegFailure(
+  lines: readonly string[],
+  inputs: readonly string[],
+): { code: 'disk-full' | 'output-denied' | 'bad-input'; inputPath: string | null } | null {
+  const text = lines.join('\n');
+  if (/No space left on device|Disk quota exceeded/i.test(text))
+    return { code: 'disk-full', inputPath: null };
+  for (const input of inputs) {
+    const complaint = lines.find(
+      (line) =>
+        line.includes(input) &&
+        /Invalid data found|could not find codec|Error opening input|Invalid argument|does not contain any stream|End of file/i.test(
+          line,
+        ),
+    );
+    if (complaint) return { code: 'bad-input', inputPath: input };
+  }
+  if (/Permission denied|Read-only file system/i.test(text))
+    return { code: 'output-denied', inputPath: null };
+  return null;
+}
+
+/**
+ * Checks that ffmpeg can decode `file` (the project's sound) before a long export starts, so a
+ * file that is not audio is one clear error up front rather than a failed encode at the end.
+ */
+export async function probeInput(ffmpegPath: string, file: string, timeoutMs = 30_000): Promise<void> {
+  await new Promise<void>((resolvePromise, reject) => {
+    execFile(
+      ffmpegPath,
+      ['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-t', '1', '-f', 'null', '-'],
+      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024 },
+      (err, _stdout, stderr) => {
+        if (!err) {
+          resolvePromise();
+          return;
+        }
+        const lines = String(stderr).split('\n');
+        reject(
+          new FfmpegError(
+            'bad-input',
+            (err as { killed?: boolean }).killed
+              ? `${file}: ffmpeg took longer than ${timeoutMs / 1000} s to read it`
+              : `${file}: ffmpeg cannot decode it`,
+            stderrTail(lines),
+            null,
+            file,
+          ),
+        );
+      },
+    );
+  });
 }
 
 const require = createRequire(import.meta.url);
@@ -144,6 +245,12 @@ export interface RunFfmpegOptions {
   /** Raw frames for the input whose source is 'pipe:0'. Piped with back-pressure. */
   readonly stdin?: Readable;
   readonly signal?: AbortSignal;
+  /** Called whenever ffmpeg reports progress (frames encoded); a stall watchdog listens. */
+  readonly onProgress?: () => void;
+  /** The output as the user knows it (for messages; the real output is a temporary name). */
+  readonly describeOutput?: string;
+  /** Where ffmpeg's whole output is written when it fails (default: defaultLogDir()). */
+  readonly logDir?: string;
   /** The child process started (its pid, e.g. for logs). */
   readonly onStart?: (info: { pid: number | undefined; commandLine: string }) => void;
 }
@@ -199,14 +306,24 @@ export function runFfmpeg(job: FfmpegJobSpec, options: RunFfmpegOptions): Promis
       proc.kill('SIGKILL');
     };
     command.on('start', (commandLine: string) => {
+      commandText = commandLine;
       proc = (command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
       options.onStart?.({ pid: proc?.pid, commandLine });
     });
+    let commandText = '';
     command.on('stderr', (line: string) => {
       stderrLines.push(line);
       if (stderrLines.length > 400) stderrLines.splice(0, 200);
+      if (/^\s*frame=|^\s*size=/.test(line)) options.onProgress?.();
     });
+    command.on('progress', () => options.onProgress?.());
     command.on('end', () => finish());
+    const fail = (code: FfmpegErrorCode, summary: string, inputPath: string | null = null) => {
+      const lines = [...stderrLines];
+      void writeFfmpegLog(options.logDir ?? defaultLogDir(), commandText, lines).then((logFile) =>
+        finish(new FfmpegError(code, summary, stderrTail(lines), logFile, inputPath)),
+      );
+    };
     command.on('error', (err: Error & { inputStreamError?: Error }) => {
       if (options.signal?.aborted) {
         finish(new FfmpegError('cancelled', 'export cancelled'));
@@ -226,11 +343,34 @@ export function runFfmpeg(job: FfmpegJobSpec, options: RunFfmpegOptions): Promis
         );
         return;
       }
+      const output = options.describeOutput ?? job.outputPath;
+      const inputs = job.inputs.map((i) => i.source).filter((source) => source !== 'pipe:0');
+      const cause = classifyFfmpegFailure(stderrLines, inputs);
+      if (cause?.code === 'disk-full') {
+        fail(
+          'disk-full',
+          `${output}: the disk is full; nothing was written there. Free some space and export again`,
+        );
+        return;
+      }
+      if (cause?.code === 'bad-input') {
+        fail('bad-input', `${cause.inputPath}: ffmpeg cannot read it`, cause.inputPath);
+        return;
+      }
+      if (cause?.code === 'output-denied') {
+        fail(
+          'output-denied',
+          `${output}: cannot be written (permission denied or a read-only disk); choose another folder`,
+        );
+        return;
+      }
       const reason = /killed with signal (\w+)/.exec(err.message);
-      const summary = reason
-        ? `ffmpeg was killed (${reason[1]}) before it finished`
-        : `ffmpeg failed: ${err.message.split('\n')[0]}`;
-      finish(new FfmpegError('ffmpeg-failed', summary, stderrTail(stderrLines)));
+      fail(
+        'ffmpeg-failed',
+        reason
+          ? `${output}: ffmpeg was killed (${reason[1]}) before it finished`
+          : `${output}: ffmpeg failed (${err.message.split('\n')[0]?.replace(/^ffmpeg exited with code \d+: /, '')})`,
+      );
     });
     options.signal?.addEventListener('abort', onAbort, { once: true });
     command.run();

@@ -20,7 +20,7 @@ import { lastKeyedFrame } from '../../core/motion/edit.js';
 import { evaluateMotion } from '../../core/motion/evaluate.js';
 import type { Motion } from '../../core/motion/types.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { type WriteOptions, writeFileAtomic } from './atomicWrite.js';
 
 /**
  * Binary glTF (.glb) of the skeleton and its animation, through three's GLTFExporter.
@@ -246,6 +246,7 @@ export async function exportGltf(
   motion: Motion,
   outPath: string,
   options: GltfExportOptions,
+  write: WriteOptions = {},
 ): Promise<void> {
-  await writeFileAtomic(outPath, new Uint8Array(await buildGlb(skeleton, motion, options)));
+  await writeFileAtomic(outPath, new Uint8Array(await buildGlb(skeleton, motion, options)), write);
 }

@@ -1,7 +1,7 @@
 import { type BvhWriteOptions, writeBvh } from '../../core/io/bvh.js';
 import type { Motion } from '../../core/motion/types.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { type WriteOptions, writeFileAtomic } from './atomicWrite.js';
 
 export { exportGltf } from './gltf.js';
 
@@ -11,6 +11,7 @@ export async function exportBvh(
   motion: Motion,
   outPath: string,
   options: BvhWriteOptions,
+  write: WriteOptions = {},
 ): Promise<void> {
-  await writeFileAtomic(outPath, writeBvh(skeleton, motion, options));
+  await writeFileAtomic(outPath, writeBvh(skeleton, motion, options), write);
 }

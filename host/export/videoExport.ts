@@ -1,10 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { ApiError } from '../../core/contract/api.js';
 import type { FrameRate } from '../../core/io/frameRate.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import {
+  alreadyExists,
+  errnoOf,
+  publishFile,
+  sweepStaleTemps,
+  syncPath,
+  tempPathFor,
+  writeFailure,
+} from './atomicWrite.js';
+import { checkExportDestination } from './destination.js';
+import {
+  DEFAULT_STALL_TIMEOUT_MS,
   FfmpegError,
   type FfmpegErrorCode,
   requireEncoders,
@@ -18,6 +30,7 @@ import {
   presetById,
   scaledSize,
 } from './formats.js';
+import { outputKindFor, verifyOutputFile } from './verifyOutput.js';
 
 /**
  * Streams engine frames into ffmpeg. Frames are pulled one at a time from the async iterable only
@@ -26,7 +39,15 @@ import {
  * temporary name in the same folder (so the final rename is atomic) and removed on any failure.
  */
 
-export type ExportErrorCode = FfmpegErrorCode | 'bad-frame' | 'destination' | 'too-large';
+export type ExportErrorCode =
+  | FfmpegErrorCode
+  | 'bad-frame'
+  | 'destination'
+  | 'too-large'
+  /** The destination exists and replacing it was not confirmed. */
+  | 'exists'
+  /** ffmpeg made no progress for the watchdog's time and was killed. */
+  | 'stalled';
 
 export class ExportError extends Error {
   constructor(
@@ -34,6 +55,8 @@ export class ExportError extends Error {
     message: string,
     readonly stderrTail = '',
     options?: { cause?: unknown },
+    /** The file the error is about when it is not the destination (a bad input). */
+    readonly file: string | null = null,
   ) {
     super(message, options);
     this.name = 'ExportError';
@@ -76,6 +99,15 @@ export interface VideoExportRequest {
   readonly onProgress?: (progress: ExportProgress) => void;
   /** Overrides FFMPEG_PATH and the bundled binary (the user's preference). */
   readonly ffmpegPath?: string;
+  /**
+   * Replace an existing file / write into a folder with files (the destination policy,
+   * destination.ts, was checked and the user confirmed). Default false: an existing name is an error.
+   */
+  readonly overwrite?: boolean;
+  /** ffmpeg is killed when it makes no progress for this long (ffmpeg.ts; default there). */
+  readonly stallTimeoutMs?: number;
+  /** Where ffmpeg's full output is kept when it fails (ffmpeg.ts; default there). */
+  readonly logDir?: string;
   /** The ffmpeg child started (for logs; tests use the pid to kill it). */
   readonly onFfmpegStart?: (info: { pid: number | undefined; commandLine: string }) => void;
 }
@@ -131,12 +163,26 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
   if (!(await exists(folder))) {
     throw new ExportError('destination', `cannot export to ${outPath}: folder ${folder} does not exist`);
   }
-  const base = path.basename(outPath);
-  const tempPath = path.join(folder, `.${base}.partial-${randomBytes(4).toString('hex')}${preset.extension}`);
+  // The destination policy at the lowest layer too, so no caller can skip it (destination.ts).
+  try {
+    await checkExportDestination(outPath, {
+      kind: preset.imageSequence ? 'folder' : 'file',
+      overwrite: req.overwrite ?? false,
+    });
+  } catch (err) {
+    throw toExportError(err, outPath);
+  }
+  // Files left by a run that was killed (kill -9, power loss) go before a new one starts.
+  await sweepStaleTemps(folder);
+  const tempPath = tempPathFor(outPath);
   let ffmpegOutput = tempPath;
+  const stem = path.basename(outPath, path.extname(outPath));
   if (preset.imageSequence) {
-    await mkdir(tempPath);
-    const stem = path.basename(outPath, path.extname(outPath));
+    try {
+      await mkdir(tempPath);
+    } catch (err) {
+      throw toExportError(writeFailure(err, outPath), outPath);
+    }
     ffmpegOutput = path.join(tempPath, `${stem}_%05d.png`);
   }
 
@@ -169,8 +215,29 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
     });
   };
 
+  // The watchdog runs only while ffmpeg owes us progress (a frame handed over, or the last one
+  // sent and the file being finished), not while the renderer works on the next frame.
+  const stallMs = req.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  const stall = new AbortController();
+  let stallTimer: NodeJS.Timeout | null = null;
+  const watchdog = {
+    busy() {
+      if (stallTimer) clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => stall.abort(), stallMs);
+    },
+    idle() {
+      if (stallTimer) clearTimeout(stallTimer);
+      stallTimer = null;
+    },
+    progress() {
+      if (stallTimer) watchdog.busy();
+    },
+  };
+  const signal = req.signal ? AbortSignal.any([req.signal, stall.signal]) : stall.signal;
+
   const frames = req.frames;
   async function* rawFrames(): AsyncGenerator<Uint8Array> {
+    watchdog.idle();
     for await (const frame of frames) {
       if (frame.width !== req.width || frame.height !== req.height || frame.data.byteLength !== frameBytes) {
         throw new ExportError(
@@ -178,10 +245,15 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
           `frame ${framesDone} is ${frame.width}x${frame.height} (${frame.data.byteLength} bytes), expected ${req.width}x${req.height} RGBA (${frameBytes} bytes)`,
         );
       }
+      watchdog.busy();
       yield frame.data;
+      watchdog.idle();
       framesDone += 1;
       report();
-      if (framesDone === req.frameCount) return;
+      if (framesDone === req.frameCount) {
+        watchdog.busy();
+        return;
+      }
     }
     throw new ExportError(
       'bad-frame',
@@ -193,20 +265,44 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
   const stdin = Readable.from(rawFrames(), { objectMode: false, highWaterMark: 1 });
 
   try {
-    await runFfmpeg(job, {
-      ffmpegPath,
-      stdin,
-      signal: req.signal,
-      onStart: req.onFfmpegStart,
-    });
+    watchdog.busy();
+    try {
+      await runFfmpeg(job, {
+        ffmpegPath,
+        stdin,
+        signal,
+        onStart: req.onFfmpegStart,
+        onProgress: () => watchdog.progress(),
+        describeOutput: outPath,
+        ...(req.logDir ? { logDir: req.logDir } : {}),
+      });
+    } catch (err) {
+      if (stall.signal.aborted && !req.signal?.aborted) {
+        throw new ExportError(
+          'stalled',
+          `export to ${outPath} failed: ffmpeg made no progress for ${Math.round(stallMs / 1000)} s and was stopped${
+            req.background?.kind === 'picture' ? ` (is the background ${req.background.path} a picture?)` : ''
+          }; nothing was written there.`,
+        );
+      }
+      throw err;
+    } finally {
+      watchdog.idle();
+    }
     if (framesDone !== req.frameCount) {
       throw new ExportError(
         'ffmpeg-failed',
         `ffmpeg finished after ${framesDone} of ${req.frameCount} frames`,
       );
     }
-    if (preset.imageSequence && (await exists(outPath))) await rm(outPath, { recursive: true, force: true });
-    await rename(tempPath, outPath);
+    await publishOutput(tempPath, outPath, {
+      imageSequence: preset.imageSequence,
+      extension: preset.extension,
+      stem,
+      firstNumber: req.firstFrameNumber ?? 0,
+      frameCount: req.frameCount,
+      overwrite: req.overwrite ?? false,
+    });
   } catch (err) {
     stdin.destroy();
     await rm(tempPath, { recursive: true, force: true });
@@ -220,12 +316,99 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
   };
 }
 
+/**
+ * Verifies what ffmpeg wrote (verifyOutput.ts) and moves it to `outPath` under the destination
+ * policy (destination.ts): a single file is published without replacing an existing one unless
+ * `overwrite`; a sequence's folder is renamed into place when there is none, else its files are
+ * moved one by one into the (empty, or confirmed) folder, each refused if its name is taken and
+ * not confirmed. Nothing at the destination is ever deleted.
+ */
+async function publishOutput(
+  tempPath: string,
+  outPath: string,
+  opts: {
+    imageSequence: boolean;
+    extension: string;
+    stem: string;
+    firstNumber: number;
+    frameCount: number;
+    overwrite: boolean;
+  },
+): Promise<void> {
+  if (!opts.imageSequence) {
+    await verifyOutputFile(tempPath, outputKindFor(opts.extension, false));
+    await publishFile(tempPath, outPath, opts.overwrite);
+    await syncPath(path.dirname(outPath), { folder: true });
+    return;
+  }
+  const names = Array.from(
+    { length: opts.frameCount },
+    (_, i) => `${opts.stem}_${String(opts.firstNumber + i).padStart(5, '0')}.png`,
+  );
+  const written = new Set(await readdir(tempPath));
+  for (const name of names) {
+    if (!written.has(name)) {
+      throw Object.assign(new Error(`${path.join(outPath, name)} was not written`), { code: 'EBADOUT' });
+    }
+    await verifyOutputFile(path.join(tempPath, name), 'png');
+  }
+  await syncPath(tempPath, { folder: true });
+  const existing = await stat(outPath).catch(() => null);
+  if (!existing) {
+    try {
+      // No destination: the whole folder appears at once. rename refuses a folder with files in it.
+      await rename(tempPath, outPath);
+      await syncPath(path.dirname(outPath), { folder: true });
+      return;
+    } catch (err) {
+      if (!['EEXIST', 'ENOTEMPTY'].includes(errnoOf(err) ?? '')) throw err;
+      if (!opts.overwrite) throw alreadyExists(outPath);
+    }
+  }
+  // An existing folder (empty, or confirmed): its other files stay as they are.
+  if (!opts.overwrite && (await readdir(outPath)).length > 0) throw alreadyExists(outPath);
+  if (!opts.overwrite) {
+    const taken = names.filter((name) => existsSync(path.join(outPath, name)));
+    if (taken.length > 0) throw alreadyExists(path.join(outPath, taken[0]!));
+  }
+  for (const name of names) {
+    await publishFile(path.join(tempPath, name), path.join(outPath, name), opts.overwrite);
+  }
+  await rm(tempPath, { recursive: true, force: true });
+  await syncPath(outPath, { folder: true });
+}
+
 function toExportError(err: unknown, outPath: string): ExportError {
   if (err instanceof ExportError) return err;
+  if (err instanceof ApiError) {
+    return new ExportError(err.code === 'already-exists' ? 'exists' : 'destination', err.message, '', {
+      cause: err,
+    });
+  }
+  const errno = errnoOf(err);
+  if (errno === 'EBADOUT') {
+    // ffmpeg said it finished but a file is cut short: a full disk is the usual reason.
+    return new ExportError(
+      'destination',
+      `export to ${outPath} failed: ${(err as Error).message}; the disk may be full. Nothing was written there.`,
+      '',
+      { cause: err },
+    );
+  }
+  if (errno) return new ExportError('destination', writeFailure(err, outPath).message, '', { cause: err });
   if (err instanceof FfmpegError) {
-    const what = err.code === 'cancelled' ? 'export cancelled' : `export to ${outPath} failed`;
-    // err.message already ends with ffmpeg's stderr tail; keep it, and the tail separately.
-    return new ExportError(err.code, `${what}: ${err.message}`, err.stderrTail, { cause: err });
+    if (err.code === 'cancelled') return new ExportError('cancelled', 'export cancelled', '', { cause: err });
+    // A sentence for the user; ffmpeg's own words go to the log file it names.
+    const log = err.logFile ? ` ffmpeg's output is in ${err.logFile}.` : '';
+    return new ExportError(
+      err.code,
+      `Export to ${outPath} failed: ${err.message}.${log}`,
+      err.stderrTail,
+      {
+        cause: err,
+      },
+      err.inputPath,
+    );
   }
   const message = err instanceof Error ? err.message : String(err);
   return new ExportError('destination', `export to ${outPath} failed: ${message}`, '', { cause: err });

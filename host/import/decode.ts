@@ -4,6 +4,7 @@ import sharp, { type Metadata } from 'sharp';
 import type { RgbaImage } from '../../core/render/types.js';
 import { fileSystemImportError, ImportError } from './errors.js';
 import { decodePsd, type PsdLayerHint } from './psd.js';
+import { stripPictureMetadata } from './stripMetadata.js';
 
 /** Largest side we accept, in pixels: beyond it the rig and the frame engine run out of memory. */
 export const MAX_SIDE_PX = 16384;
@@ -20,7 +21,7 @@ export interface DecodedPicture {
   /** True when the picture has a transparency channel that is actually used (some alpha < 255). */
   readonly hasAlpha: boolean;
   readonly format: PictureFormat;
-  /** The file's bytes (for PNG/JPEG/WebP these can be stored in the project as they are). */
+  /** The file's bytes, ancillary data stripped (PNG/JPEG/WebP are stored in the project so). */
   readonly bytes: Buffer;
   /** PSD only: the visible layers, bottom to top, as part hints for the rig. */
   readonly layers?: readonly PsdLayerHint[];
@@ -64,6 +65,14 @@ export async function importPicture(filePath: string): Promise<DecodedPicture> {
     if (info.isDirectory()) {
       throw new ImportError('unsupported-format', filePath, 'this is a folder, not a picture file');
     }
+    if (!info.isFile()) {
+      // A pipe or a device would block the read forever.
+      throw new ImportError(
+        'unsupported-format',
+        filePath,
+        'this is not a regular file (a pipe or a device)',
+      );
+    }
     if (info.size > MAX_FILE_BYTES) {
       throw new ImportError(
         'too-large',
@@ -93,13 +102,15 @@ export async function importPicture(filePath: string): Promise<DecodedPicture> {
     // The IHDR chunk always comes first: its size is known without asking the decoder.
     checkPictureSize(bytes.readUInt32BE(16), bytes.readUInt32BE(20), filePath);
   }
-  return { ...(await decodeRaster(bytes, filePath)), format, bytes };
+  const { rgba, hasAlpha, orientation } = await decodeRaster(bytes, filePath);
+  // The bytes the project stores: pixels and colour only, no text, EXIF or XMP (stripMetadata.ts).
+  return { rgba, hasAlpha, format, bytes: stripPictureMetadata(format, bytes, orientation) };
 }
 
 async function decodeRaster(
   bytes: Buffer,
   filePath: string,
-): Promise<{ rgba: RgbaImage; hasAlpha: boolean }> {
+): Promise<{ rgba: RgbaImage; hasAlpha: boolean; orientation: number }> {
   // limitInputPixels is a second guard: sharp itself refuses to decode beyond it.
   const options = { limitInputPixels: MAX_PIXELS, failOn: 'error' as const };
   let meta: Metadata;
@@ -127,7 +138,11 @@ async function decodeRaster(
         }
       }
     }
-    return { rgba: { width: info.width, height: info.height, data: rgba }, hasAlpha };
+    return {
+      rgba: { width: info.width, height: info.height, data: rgba },
+      hasAlpha,
+      orientation: meta.orientation ?? 1,
+    };
   } catch (error) {
     throw corrupt(error, filePath);
   }

@@ -1,11 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ApiError, type ApiErrorData, type ProjectListEntry } from '../../core/contract/api.js';
+import { MAX_PROJECT_FILE_BYTES } from '../../core/document/limits.js';
 import { parseProjectJson, serializeProject } from '../../core/document/parse.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
-import { findAppRoot } from '../paths.js';
+import {
+  alreadyExists,
+  publishFile,
+  sweepStaleTemps,
+  syncPath,
+  tempPathFor,
+  writeNewFileVerified,
+} from '../export/atomicWrite.js';
+import { findAppRoot, realPathOf } from '../paths.js';
 
 /**
  * The project store: reads and writes `.keypose` files (one JSON file, art embedded). Loading
@@ -27,6 +35,23 @@ export async function loadProject(path: string): Promise<ProjectDocument> {
   const absolutePath = resolve(path);
   let text: string;
   try {
+    const info = await stat(absolutePath);
+    if (info.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    if (!info.isFile()) {
+      throw new ApiError({
+        code: 'invalid-argument',
+        message: `${absolutePath} is not a regular file (a device or a pipe); open a .keypose file.`,
+        file: absolutePath,
+      });
+    }
+    // Checked before reading: a larger file cannot be held as one string anyway.
+    if (info.size > MAX_PROJECT_FILE_BYTES) {
+      throw new ApiError({
+        code: 'invalid-project',
+        message: `${absolutePath} is ${Math.round(info.size / 2 ** 20)} MiB; a Keypose project is at most ${MAX_PROJECT_FILE_BYTES / 2 ** 20} MiB.`,
+        file: absolutePath,
+      });
+    }
     text = await readFile(absolutePath, 'utf8');
   } catch (error) {
     throw fileSystemError(error, absolutePath, 'read');
@@ -44,43 +69,50 @@ export interface SaveIo {
   rename(fromPath: string, toPath: string): Promise<void>;
 }
 
+/** The shared verified write (host/export/atomicWrite.ts): every byte checked, fsynced, renamed. */
 const nodeSaveIo: SaveIo = {
-  async writeTemp(tempPath, text) {
-    // 'wx' fails if the name exists, so two writers can never share a temporary file.
-    const handle = await open(tempPath, 'wx', 0o644);
-    try {
-      await handle.writeFile(text, 'utf8');
-      // Without fsync a power loss after the rename can leave an empty file under the real name.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  },
+  writeTemp: (tempPath, text) => writeNewFileVerified(tempPath, text),
   rename,
 };
 
-/** Writes `doc` to `path` atomically; the original file is untouched if anything fails. */
+export interface SaveOptions {
+  /** Refuse when a file is already there (`keypose rig -o` without --force). Default: replace it. */
+  readonly overwrite?: boolean;
+}
+
+/**
+ * Writes `doc` to `path` atomically; the original file is untouched if anything fails. A path
+ * that is a symlink keeps being one: the file it points to is the one replaced. Temporary files
+ * that a killed save left in the folder are removed first.
+ */
 export async function saveProject(
   path: string,
   doc: ProjectDocument,
   io: SaveIo = nodeSaveIo,
+  opts: SaveOptions = {},
 ): Promise<void> {
-  const absolutePath = resolve(path);
+  const absolutePath = await realPathOf(path);
   let text: string;
   try {
     text = serializeProject(doc, absolutePath);
   } catch (error) {
     throw documentError(error, absolutePath);
   }
-  const tempPath = `${absolutePath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const existing = await stat(absolutePath).catch(() => null);
+  if (existing && opts.overwrite === false) throw alreadyExists(absolutePath);
+  if (existing?.isDirectory())
+    throw fileSystemError(Object.assign(new Error('folder'), { code: 'EISDIR' }), absolutePath, 'write');
+  await sweepStaleTemps(dirname(absolutePath));
+  const tempPath = tempPathFor(absolutePath);
   try {
     await io.writeTemp(tempPath, text);
-    await io.rename(tempPath, absolutePath);
+    if (opts.overwrite === false) await publishFile(tempPath, absolutePath, false);
+    else await io.rename(tempPath, absolutePath);
   } catch (error) {
     await unlink(tempPath).catch(() => undefined);
     throw fileSystemError(error, absolutePath, 'write');
   }
-  await syncDirectory(dirname(absolutePath));
+  await syncPath(dirname(absolutePath), { folder: true });
 }
 
 /** Project files in `dir`, newest first. A missing folder is an empty list, not an error. */
@@ -150,21 +182,6 @@ export function projectFileName(documentName: string): string {
   return `${safe || 'Untitled'}${PROJECT_EXTENSION}`;
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  // Makes the rename itself durable. Not possible on every platform (Windows refuses to open a
-  // folder for reading), and the data is already safe on disk, so failure is ignored.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // see above
-  }
-}
-
 function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
     ? error.code
@@ -191,6 +208,13 @@ function fileSystemError(error: unknown, file: string, operation: 'read' | 'writ
         message: `${file} is a folder, not a project file.`,
         file,
       });
+    case 'ENOTDIR':
+      return new ApiError({
+        code: 'not-found',
+        message: `${file}: a part of the path is a file, not a folder.`,
+        file,
+      });
+    case 'EDQUOT':
     case 'ENOSPC':
       return new ApiError({
         code: 'io-error',

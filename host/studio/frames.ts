@@ -21,7 +21,8 @@ export async function serveFrame(
     return;
   }
   const key = decodeURIComponent(pathname.slice(FRAMES_PREFIX.length));
-  const image = await render.getFrame(key);
+  // Keys are content hashes (as Electron's app:// checks, electron/appProtocol.ts); nothing else is looked up.
+  const image = /^[0-9a-zA-Z_-]{8,128}$/.test(key) ? await render.getFrame(key) : null;
   if (!image) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     res.end(`No frame with key "${key}".`);

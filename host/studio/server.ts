@@ -104,14 +104,33 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     const staticRoot = join(appRoot, 'build', 'renderer');
     renderer = (req, res) => {
       serveStatic(staticRoot, req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendText(res, 500, `Internal error: ${String(error)}`);
+        log(`Studio: ${req.url ?? ''} failed: ${String(error)}`);
+        if (!res.headersSent) sendText(res, 500, 'Internal error; see the studio log.');
         else res.destroy();
       });
     };
   }
 
-  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', `http://${HOST}`);
+  // No request may take the process down: a handler that throws (synchronously or later) answers
+  // 500 without details, a request line or URL that cannot be parsed answers 400, and a socket
+  // error (a client gone mid-answer) is dropped.
+  const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
+    res.on('error', () => undefined);
+    req.on('error', () => undefined);
+    let url: URL;
+    let pathname: string;
+    try {
+      url = new URL(req.url ?? '/', `http://${HOST}`);
+      // The path as the handlers see it must decode (bad %-escapes are the client's mistake).
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      sendText(res, 400, 'Bad request: the URL cannot be parsed.');
+      return;
+    }
+    if (pathname.includes('\0')) {
+      sendText(res, 400, 'Bad request: the URL cannot be parsed.');
+      return;
+    }
     // API calls are POSTs and the event stream is GET /api/events; every other request, GETs
     // under /api/ included, belongs to the renderer (Vite serves renderer/api/*.ts at /api/…).
     const isEvents = url.pathname === '/api/events';
@@ -122,7 +141,8 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
         return;
       }
       serveFrame(context.render, url.pathname, req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendText(res, 500, `Internal error: ${String(error)}`);
+        log(`Studio: frame ${url.pathname} failed: ${String(error)}`);
+        if (!res.headersSent) sendText(res, 500, 'Internal error; see the studio log.');
         else res.destroy();
       });
       return;
@@ -148,14 +168,34 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       });
       return;
     }
-    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    const method = pathname.slice('/api/'.length);
     handleApiCall(services, method, req)
       .then((response) =>
         sendJson(res, response.ok || response.error.code !== 'not-found' ? 200 : 404, response),
       )
-      .catch((error: unknown) =>
-        sendJson(res, 500, { ok: false, error: { code: 'internal', message: String(error) } }),
-      );
+      .catch((error: unknown) => {
+        log(`Studio: API ${method} failed unexpectedly: ${String(error)}`);
+        sendJson(res, 500, {
+          ok: false,
+          error: { code: 'internal', message: `The studio could not answer ${method}; see its log.` },
+        });
+      });
+  };
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      handleRequest(req, res);
+    } catch (error) {
+      log(`Studio: request ${JSON.stringify(req.url ?? '')} failed: ${String(error)}`);
+      if (!res.headersSent) sendText(res, 500, 'Internal error; see the studio log.');
+      else res.destroy();
+    }
+  });
+  // A malformed request line or header never reaches 'request': Node parses it first.
+  httpServer.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    else socket.destroy();
   });
 
   port = await listen(httpServer, options.port ?? DEFAULT_STUDIO_PORT, options.portFallback ?? true, log);
@@ -289,7 +329,11 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
     file = join(root, 'index.html');
     info = await stat(file).catch(() => null);
     if (!info?.isFile()) {
-      return sendText(res, 503, `The renderer is not built (${file} is missing): run npm run build first.`);
+      return sendText(
+        res,
+        503,
+        'The renderer is not built (build/renderer is missing): run npm run build first.',
+      );
     }
   }
   res.writeHead(200, {
@@ -303,7 +347,9 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
 }
 
 function listen(

@@ -1,6 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../../core/contract/jobs.js';
 import { newId } from '../../core/ids.js';
 import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 
 /**
  * Starts and watches the frame worker (inference/worker/main.ts), queues render jobs, streams
@@ -52,10 +52,13 @@ export function forkWorkerFactory(
       env: opts.env ?? process.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    // A worker that dies mid-send makes the channel fail with EPIPE: the 'exit' handler reports
+    // (and retries) that death, so the write error must not become an uncaught 'error' event.
+    child.on('error', () => undefined);
     return {
       pid: child.pid,
       send: (m) => {
-        if (child.connected) child.send(m);
+        if (child.connected) child.send(m, () => undefined);
       },
       onMessage: (l) => child.on('message', l),
       onExit: (l) => child.on('exit', l),
@@ -159,7 +162,8 @@ export class WorkerSupervisor {
   constructor(opts: SupervisorOptions = {}) {
     this.factory = opts.factory ?? forkWorkerFactory();
     this.ownsWorkDir = !opts.workDir;
-    this.workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'keypose-worker-'));
+    // keypose-worker-<pid>-…: removed on stop and at exit; a killed run's is swept by the next.
+    this.workDir = opts.workDir ?? makeTempFolder('worker');
     mkdirSync(this.workDir, { recursive: true });
     this.maxRetries = opts.maxRetries ?? 1;
   }
@@ -405,6 +409,6 @@ export class WorkerSupervisor {
         w.send({ type: 'shutdown' });
       });
     }
-    if (this.ownsWorkDir) rmSync(this.workDir, { recursive: true, force: true });
+    if (this.ownsWorkDir) removeTempFolder(this.workDir);
   }
 }

@@ -293,6 +293,18 @@ export function ExportDialog(): ReactElement | null {
               />
             </label>
           ) : null}
+          <label className="export-field">
+            <span>File name</span>
+            <input
+              type="text"
+              data-testid="export-file-name"
+              value={prefs.fileName}
+              placeholder={`${document.name} (a new name each time)`}
+              maxLength={200}
+              disabled={running !== null}
+              onChange={(event) => update({ fileName: event.currentTarget.value })}
+            />
+          </label>
         </div>
         {problems.length > 0 ? (
           <ul className="export-problems" data-testid="export-problems">

@@ -58,6 +58,8 @@ export function createExportController(
   api: KeyposeApi,
   commands: Commands,
   storage: PreferenceStorage | null,
+  /** Asks the user (the page's confirm dialog); tests answer it. */
+  confirm: (question: string) => boolean = (question) => window.confirm(question),
 ): ExportController {
   const store = createStore<ExportState>(() => ({
     presets: null,
@@ -163,7 +165,18 @@ export function createExportController(
         lastMessage: null,
       });
       try {
-        const started = await api.exportProject(request);
+        let started: Awaited<ReturnType<KeyposeApi['exportProject']>>;
+        try {
+          started = await api.exportProject(request);
+        } catch (error) {
+          // The destination exists: the host replaces it only when the user says so.
+          if (!(error instanceof ApiError && error.code === 'already-exists')) throw error;
+          if (!confirm(`${error.message}\n\nReplace it?`)) {
+            store.setState({ running: null, lastMessage: 'Export not started; the existing file is kept.' });
+            return;
+          }
+          started = await api.exportProject({ ...request, overwrite: true });
+        }
         const running = store.getState().running;
         if (!started) {
           // Electron's save dialog was cancelled: nothing started.

@@ -30,6 +30,11 @@ export interface ExportPreferences {
   readonly startTimecode: string;
   /** #rrggbb behind the character in formats without alpha (MP4). */
   readonly background: string;
+  /**
+   * The file's name without extension ('' = the project's name; the studio then picks a free
+   * one). An existing file of that name is replaced only after the user confirms it.
+   */
+  readonly fileName: string;
 }
 
 export const DEFAULT_EXPORT_PREFERENCES: ExportPreferences = {
@@ -39,6 +44,7 @@ export const DEFAULT_EXPORT_PREFERENCES: ExportPreferences = {
   range: 'all',
   startTimecode: '00:00:00:00',
   background: '#ffffff',
+  fileName: '',
 };
 
 const COLOUR = /^#[0-9a-f]{6}$/i;
@@ -57,6 +63,7 @@ const fieldSchemas = {
   ]),
   startTimecode: z.string().regex(TIMECODE),
   background: z.string().regex(COLOUR),
+  fileName: z.string().max(200),
 };
 
 export function parseExportPreferences(text: string | null): ExportPreferences {
@@ -80,6 +87,7 @@ export function parseExportPreferences(text: string | null): ExportPreferences {
     range: pick('range'),
     startTimecode: pick('startTimecode'),
     background: pick('background'),
+    fileName: pick('fileName'),
   };
 }
 
@@ -187,6 +195,7 @@ export function buildExportRequest(
       ? { startTimecode: prefs.startTimecode }
       : {}),
     ...(presetNeedsBackground(preset) ? { background: prefs.background } : {}),
+    ...(prefs.fileName.trim() !== '' ? { fileName: prefs.fileName.trim() } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { type ImportedCharacter, importedCharacterSchema } from '../../core/cont
 import { createProject, hashAssetId } from '../../core/document/factory.js';
 import { parseProjectJson, serializeProject } from '../../core/document/parse.js';
 import { callApi } from '../../host/api/services.js';
+import { stripPictureMetadata } from '../../host/import/stripMetadata.js';
 import { drawHumanoid } from '../inference/rigging/syntheticFigure.js';
 import { hugePngHeader, writeAnimatedDrawingsFolder } from './import/fixtures.js';
 import { humanoidPng, servicesFixture } from './jobHelpers.js';
@@ -49,10 +50,11 @@ describe('importCharacter (services API, real worker)', () => {
     imported = importedCharacterSchema.parse(end.result);
     const { character, assets, fit } = imported;
     expect(character.name).toBe('hero figure');
-    // The art is the dropped file's own bytes, addressed by their hash.
-    expect(character.artAssetId).toBe(hashAssetId(figurePng));
+    // The art is the dropped file's own pixel bytes (ancillary chunks stripped), addressed by their hash.
+    const stored = stripPictureMetadata('png', figurePng);
+    expect(character.artAssetId).toBe(hashAssetId(stored));
     expect(assets[character.artAssetId]).toMatchObject({ mime: 'image/png', width: 160, height: 160 });
-    expect(Buffer.from(assets[character.artAssetId]!.dataBase64, 'base64').equals(figurePng)).toBe(true);
+    expect(Buffer.from(assets[character.artAssetId]!.dataBase64, 'base64').equals(stored)).toBe(true);
     expect(character.skeleton.joints.map((j) => j.name)).toEqual(
       expect.arrayContaining(['Hips', 'Head', 'LeftHand', 'RightFoot']),
     );

@@ -50,7 +50,7 @@ async function exportClip(preset: Parameters<typeof presetById>[0], name: string
 
 /** Files in the test folder that look like a leftover temporary export. */
 async function leftovers(folder: string): Promise<string[]> {
-  return (await readdir(folder)).filter((f) => f.includes('.partial-'));
+  return (await readdir(folder)).filter((f) => f.includes('.partial'));
 }
 
 describe('the bundled ffmpeg', () => {
@@ -405,11 +405,15 @@ describe('progress, cancel and failures leave nothing at the destination', () =>
         preset: 'prores4444',
         fps: NTSC_FILM,
         outPath,
+        logDir: path.join(dir, 'logs'),
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ExportError);
-      expect((error as ExportError).code).toBe('ffmpeg-failed');
+      expect((error as ExportError).code).toBe('disk-full');
       expect((error as ExportError).stderrTail).toMatch(/No space left on device/);
-      expect((error as Error).message).toMatch(/No space left on device/);
+      // A sentence for the user; ffmpeg's own words are in the log file it names.
+      expect((error as Error).message).toMatch(/full\.mov: the disk is full/);
+      const log = /ffmpeg's output is in (\S+\.log)/.exec((error as Error).message)?.[1];
+      expect(await readFile(log!, 'utf8')).toMatch(/No space left on device/);
       expect(await readdir(mountPoint)).toEqual([]);
     } finally {
       await run('/usr/bin/umount', [mountPoint]);
@@ -446,14 +450,18 @@ describe('progress, cancel and failures leave nothing at the destination', () =>
     }
   });
 
-  test("ffmpeg failing: the error carries ffmpeg's own message", async () => {
+  test("ffmpeg failing on an input: the error names the input, ffmpeg's own words are in the log", async () => {
     const notAudio = path.join(dir, 'not-audio.wav');
     await writeFile(notAudio, 'this is not a wave file');
-    const error = await exportClip('prores4444', 'bad-audio.mov', { audioPath: notAudio }).catch(
-      (e: unknown) => e,
-    );
-    expect((error as ExportError).code).toBe('ffmpeg-failed');
-    expect((error as Error).message).toMatch(/Invalid data found when processing input/);
+    const error = await exportClip('prores4444', 'bad-audio.mov', {
+      audioPath: notAudio,
+      logDir: path.join(dir, 'logs'),
+    }).catch((e: unknown) => e);
+    expect((error as ExportError).code).toBe('bad-input');
+    expect((error as ExportError).file).toBe(notAudio);
+    expect((error as Error).message).toContain(`${notAudio}: ffmpeg cannot read it`);
+    const log = /ffmpeg's output is in (\S+\.log)/.exec((error as Error).message)?.[1];
+    expect(await readFile(log!, 'utf8')).toMatch(/Invalid data found when processing input/);
     expect(await leftovers(dir)).toEqual([]);
     await expect(stat(path.join(dir, 'bad-audio.mov'))).rejects.toThrow();
   });
@@ -497,17 +505,21 @@ describe('progress, cancel and failures leave nothing at the destination', () =>
     expect(await leftovers(dir)).toEqual([]);
   });
 
-  test('an existing file is replaced only when the new export succeeded', async () => {
+  test('an existing file is kept unless replacing it was confirmed, and then only on success', async () => {
     const outPath = path.join(dir, 'keep.mov');
     await writeFile(outPath, 'previous export');
+    const refused = await exportClip('prores4444', 'keep.mov').catch((e: unknown) => e);
+    expect((refused as ExportError).code).toBe('exists');
+    expect(await readFile(outPath, 'utf8')).toBe('previous export');
     const controller = new AbortController();
     controller.abort();
-    await expect(exportClip('prores4444', 'keep.mov', { signal: controller.signal })).rejects.toThrow(
-      /cancelled/,
-    );
+    await expect(
+      exportClip('prores4444', 'keep.mov', { signal: controller.signal, overwrite: true }),
+    ).rejects.toThrow(/cancelled/);
     expect(await readFile(outPath, 'utf8')).toBe('previous export');
-    await exportClip('prores4444', 'keep.mov');
+    await exportClip('prores4444', 'keep.mov', { overwrite: true });
     expect((await stat(outPath)).size).toBeGreaterThan(1000);
+    expect(await leftovers(dir)).toEqual([]);
   });
 });
 

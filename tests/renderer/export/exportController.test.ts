@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportPresetInfo, ExportRequest, JobEvent, KeyposeApi } from '../../../core/contract/api.js';
+import {
+  ApiError,
+  type ExportPresetInfo,
+  type ExportRequest,
+  type JobEvent,
+  type KeyposeApi,
+} from '../../../core/contract/api.js';
 import type { Commands } from '../../../renderer/commands.js';
 import { createExportController } from '../../../renderer/export/exportController.js';
 import { DEFAULT_EXPORT_PREFERENCES, EXPORT_PREFERENCES_KEY } from '../../../renderer/export/preferences.js';
@@ -118,5 +124,60 @@ describe('export controller', () => {
     await repeated;
     // null: the save dialog was cancelled; nothing runs.
     expect(t.controller.store.getState().running).toBeNull();
+  });
+});
+
+describe('export controller: an existing destination', () => {
+  function withExisting(answerConfirm: boolean) {
+    const editor = makeEditor();
+    const requests: ExportRequest[] = [];
+    const questions: string[] = [];
+    const api = {
+      listExportPresets: async () => PRESETS,
+      exportProject: async (request: ExportRequest) => {
+        requests.push(request);
+        if (!request.overwrite) {
+          throw new ApiError({
+            code: 'already-exists',
+            message: '/p/exports/hero.mp4 already exists',
+            file: '/p/exports/hero.mp4',
+          });
+        }
+        return { jobId: 'j2' };
+      },
+      cancelJob: async () => null,
+    } as unknown as KeyposeApi;
+    const reported: string[] = [];
+    const commands = {
+      reportError: (title: string, error: unknown) => reported.push(`${title}: ${String(error)}`),
+    } as unknown as Commands;
+    const controller = createExportController(editor, api, commands, null, (question) => {
+      questions.push(question);
+      return answerConfirm;
+    });
+    return { controller, requests, questions, reported };
+  }
+
+  it('asks before replacing, and replaces only when the user agrees', async () => {
+    const t = withExisting(true);
+    await t.controller.start({ ...DEFAULT_EXPORT_PREFERENCES, presetId: 'mp4-h264', fileName: 'hero' });
+    expect(t.questions).toEqual(['/p/exports/hero.mp4 already exists\n\nReplace it?']);
+    expect(t.requests.map((r) => [r.fileName, r.overwrite])).toEqual([
+      ['hero', undefined],
+      ['hero', true],
+    ]);
+    expect(t.controller.store.getState().running?.jobId).toBe('j2');
+    expect(t.reported).toEqual([]);
+  });
+
+  it('keeps the file and starts nothing when the user declines', async () => {
+    const t = withExisting(false);
+    await t.controller.start({ ...DEFAULT_EXPORT_PREFERENCES, presetId: 'mp4-h264', fileName: 'hero' });
+    expect(t.requests).toHaveLength(1);
+    expect(t.controller.store.getState()).toMatchObject({
+      running: null,
+      lastMessage: 'Export not started; the existing file is kept.',
+    });
+    expect(t.reported).toEqual([]);
   });
 });

@@ -57,6 +57,7 @@ describe('export preferences', () => {
       range: { start: 2, end: 9 },
       startTimecode: '01:00:00:00',
       background: '#102030',
+      fileName: 'hero walk',
     };
     saveExportPreferences(storage, choice);
     expect(storage.items.has(EXPORT_PREFERENCES_KEY)).toBe(true);
