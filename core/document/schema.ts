@@ -48,9 +48,36 @@ export const jointSchema = z.object({
 
 export const skeletonSchema = z.object({ joints: z.array(jointSchema).min(1) });
 
+/**
+ * A clip layer under the keys (core/motion/types.ts MotionLayer; docs/motion.md "Layers"): an
+ * imported mocap or library clip the keys are added on top of. Optional and new: files without
+ * it still validate as version 2, so it needs no version bump.
+ */
+export const motionLayerSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  weight: finite.min(0).max(1),
+  muted: z.boolean().optional(),
+  rotations: z.record(z.string(), z.array(keyframeSchema(quatSchema))),
+  rootTranslation: z.array(keyframeSchema(vec3Schema)),
+});
+
+/**
+ * An IK limb (core/motion/types.ts IkChannel; docs/motion.md "IK limbs"), keyed by its effector
+ * joint: a keyable target, FK/IK blend and pole. Optional and new, no version bump.
+ */
+export const ikChannelSchema = z.object({
+  target: z.array(keyframeSchema(vec3Schema)),
+  blend: z.array(keyframeSchema(finite.min(0).max(1))),
+  pole: z.array(keyframeSchema(vec3Schema)).optional(),
+  chainLength: z.number().int().min(2).max(32).optional(),
+});
+
 export const motionSchema = z.object({
   rotations: z.record(z.string(), z.array(keyframeSchema(quatSchema))),
   rootTranslation: z.array(keyframeSchema(vec3Schema)),
+  layers: z.array(motionLayerSchema).optional(),
+  ik: z.record(z.string(), ikChannelSchema).optional(),
 });
 
 export const assetSchema = z.object({
@@ -192,6 +219,26 @@ export const projectDocumentSchema = z
             code: 'custom',
             path: ['characters', ci, 'motion', 'rotations', trackJoint],
             message: `the motion animates an unknown joint "${trackJoint}"`,
+          });
+        }
+      }
+      for (const [li, layer] of (character.motion.layers ?? []).entries()) {
+        for (const trackJoint of Object.keys(layer.rotations)) {
+          if (!ids.has(trackJoint)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['characters', ci, 'motion', 'layers', li, 'rotations', trackJoint],
+              message: `clip layer "${layer.name}" animates an unknown joint "${trackJoint}"`,
+            });
+          }
+        }
+      }
+      for (const effector of Object.keys(character.motion.ik ?? {})) {
+        if (!ids.has(effector)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['characters', ci, 'motion', 'ik', effector],
+            message: `an IK limb ends at an unknown joint "${effector}"`,
           });
         }
       }

@@ -1,7 +1,7 @@
 import { quatFromTo, rejectFrom, rotate } from '../math/align.js';
 import { quatMultiply, quatNormalize } from '../math/quat.js';
 import type { Quat, Vec3 } from '../math/types.js';
-import { add, cross, dot, length, normalize, scale, sub } from '../math/vec3.js';
+import { add, cross, length, normalize, scale, sub } from '../math/vec3.js';
 
 /**
  * Analytic two-bone IK (an arm: shoulder, elbow, hand; a leg: hip, knee, foot). Closed form, so
@@ -55,7 +55,13 @@ export function solveTwoBone(input: TwoBoneInput): TwoBoneResult {
   // The bend direction: towards the pole, else the current bend, else the preferred one.
   const candidates: Vec3[] = [];
   if (input.pole) candidates.push(sub(input.pole, upper));
-  else candidates.push(sub(middle, add(upper, scale(axis, dot(sub(middle, upper), axis)))));
+  else {
+    // The current bend, measured against the limb as it is (a straight limb has none, even if
+    // the target lies off its line).
+    const limb = normalize(sub(end, upper));
+    const current = rejectFrom(sub(middle, upper), limb);
+    if (length(current) > 1e-3 * Math.max(1, l1)) candidates.push(current);
+  }
   candidates.push(input.preferredBend);
   let bend: Vec3 = [0, 0, 0];
   for (const candidate of candidates) {

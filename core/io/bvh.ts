@@ -1,9 +1,9 @@
 import type { JointId } from '../ids.js';
 import { type EulerOrder, quatToEulerDeg } from '../math/quat.js';
 import type { Quat, Vec3 } from '../math/types.js';
+import { evaluateCharacterPose } from '../motion/characterPose.js';
 import { clipRotation } from '../motion/clip.js';
 import { lastKeyedFrame } from '../motion/edit.js';
-import { evaluateMotion } from '../motion/evaluate.js';
 import type { Keyframe, Motion, Track } from '../motion/types.js';
 import type { Skeleton } from '../skeleton/types.js';
 import { BvhError, type BvhReadOptions, parseBvh } from './bvhRead.js';
@@ -38,6 +38,8 @@ export interface BvhWriteOptions {
   readonly frameRange?: { readonly startFrame: number; readonly endFrame: number };
   /** BVH units per character-space pixel (default 1). */
   readonly unitsPerPx?: number;
+  /** Rest positions of leaf joints' End Sites (character space), e.g. those an imported BVH had. */
+  readonly endSites?: Readonly<Record<string, Vec3>>;
 }
 
 /** BVH joint names cannot contain whitespace or braces. */
@@ -107,7 +109,12 @@ export function writeBvh(skeleton: Skeleton, motion: Motion, options: BvhWriteOp
     const kids = children.get(id) ?? [];
     if (kids.length === 0) {
       const length = Math.hypot(...offset);
-      const end: Vec3 = parent && length > 0 ? [offset[0] / 2, offset[1] / 2, offset[2] / 2] : [0, 10, 0];
+      const site = options.endSites?.[id];
+      const end: Vec3 = site
+        ? [site[0] - joint.restPosition[0], site[1] - joint.restPosition[1], site[2] - joint.restPosition[2]]
+        : parent && length > 0
+          ? [offset[0] / 2, offset[1] / 2, offset[2] / 2]
+          : [0, 10, 0];
       lines.push(`${pad}  End Site`, `${pad}  {`, `${pad}    OFFSET ${vec(end)}`, `${pad}  }`);
     }
     for (const kid of kids) writeJoint(kid, depth + 1);
@@ -119,7 +126,7 @@ export function writeBvh(skeleton: Skeleton, motion: Motion, options: BvhWriteOp
   lines.push('MOTION', `Frames: ${frameCount}`, `Frame Time: ${frameDurationSec(options.fps).toFixed(10)}`);
   const previous = new Map<JointId, Vec3>();
   for (let f = range.startFrame; f <= range.endFrame; f++) {
-    const pose = evaluateMotion(motion, f);
+    const pose = evaluateCharacterPose(skeleton, motion, f);
     const values: string[] = [];
     for (const id of channelOrder) {
       if (id === root.id) {

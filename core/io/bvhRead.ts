@@ -246,6 +246,8 @@ export function startBvhRead(text: string, options: BvhReadOptions = {}): BvhRea
 
   let p = dataStart;
   let line = dataLine;
+  /** The line of the last value read (where a short file's data ends). */
+  let lastLine = dataLine;
   let frame = 0;
   const len = text.length;
 
@@ -258,10 +260,11 @@ export function startBvhRead(text: string, options: BvhReadOptions = {}): BvhRea
     }
     if (p >= len) {
       throw new BvhError(
-        `BVH: the file says ${frameCount} frames but the data ends in frame ${frame + 1} (line ${line})`,
+        `BVH: the file says ${frameCount} frames but the data ends in frame ${frame + 1} (line ${lastLine})`,
       );
     }
     const start = p;
+    lastLine = line;
     let sign = 1;
     if (c === 45) {
       sign = -1;

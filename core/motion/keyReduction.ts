@@ -56,7 +56,11 @@ export function reduceIndices(
   return out;
 }
 
-/** Angle in degrees between unit quaternions a and b (any hemisphere). */
+/**
+ * Angle in degrees between unit quaternions a and b (any hemisphere), from the relative rotation
+ * a⁻¹b: atan2 keeps full precision for small angles, where acos(a·b) of float32 samples would
+ * read 0.05° of noise.
+ */
 function angleDeg(
   ax: number,
   ay: number,
@@ -67,8 +71,11 @@ function angleDeg(
   bz: number,
   bw: number,
 ): number {
-  const d = Math.abs(ax * bx + ay * by + az * bz + aw * bw);
-  return d >= 1 ? 0 : (2 * Math.acos(d) * 180) / Math.PI;
+  const x = aw * bx - ax * bw - ay * bz + az * by;
+  const y = aw * by + ax * bz - ay * bw - az * bx;
+  const z = aw * bz - ax * by + ay * bx - az * bw;
+  const w = aw * bw + ax * bx + ay * by + az * bz;
+  return (2 * Math.atan2(Math.hypot(x, y, z), Math.abs(w)) * 180) / Math.PI;
 }
 
 /**
