@@ -69,7 +69,7 @@ export async function readMotionFile(
       info = await stat(path).catch(() => null);
     }
   }
-  if (!info || !info.isFile()) {
+  if (!info?.isFile()) {
     throw new ApiError({
       code: 'not-found',
       message: `${pathOrId}: no such file, and not a motion of the library (${MOTION_LIBRARY.map((m) => m.id).join(', ')}).`,
