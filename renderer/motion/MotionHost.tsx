@@ -1,6 +1,7 @@
-import type { ReactElement } from 'react';
+import { type ReactElement, useEffect } from 'react';
 import { useEditor, useServices } from '../context.js';
 import { HiddenFileInput } from '../panels/HiddenFileInput.js';
+import { createMotionDebugHook } from './debug.js';
 import { beginMotionImport, isMotionFileName, MOTION_ACCEPT, MOTION_INPUT_ID } from './importFlow.js';
 import { MotionImportDialog } from './MotionImportDialog.js';
 import { MotionLibraryPanel } from './MotionLibraryPanel.js';
@@ -9,6 +10,9 @@ import { MotionLibraryPanel } from './MotionLibraryPanel.js';
 export function MotionHost(): ReactElement {
   const { editor } = useServices();
   const dialog = useEditor((s) => s.dialog);
+  useEffect(() => {
+    window.__keyposeMotion = createMotionDebugHook(editor);
+  }, [editor]);
   return (
     <>
       <HiddenFileInput

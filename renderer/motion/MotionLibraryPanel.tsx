@@ -33,7 +33,8 @@ function Preview({ preview, testId }: { preview: PreviewFrames | null; testId: s
     let raf = 0;
     const started = performance.now();
     const draw = (now: number) => {
-      const frame = Math.floor(((now - started) / 1000) * preview.fps) % preview.frames.length;
+      // rAF times can precede the effect's own clock reading: never a negative frame.
+      const frame = Math.floor((Math.max(0, now - started) / 1000) * preview.fps) % preview.frames.length;
       const segments = preview.frames[frame]!;
       ctx.clearRect(0, 0, PREVIEW_W, PREVIEW_H);
       ctx.strokeStyle = '#8ab4f8';

@@ -147,14 +147,14 @@ export function GraphEditor({ durationFrames }: { durationFrames: number }): Rea
       apply(frameOfX(move.clientX - rect.left), valueOfY(move.clientY - rect.top));
     };
     const onUp = () => {
-      node.removeEventListener('pointermove', onMove);
-      node.removeEventListener('pointerup', onUp);
-      node.removeEventListener('pointercancel', onUp);
+      window.removeEventListener('pointermove', onMove);
+      window.removeEventListener('pointerup', onUp);
+      window.removeEventListener('pointercancel', onUp);
       if (started) editor.actions.endGesture();
     };
-    node.addEventListener('pointermove', onMove);
-    node.addEventListener('pointerup', onUp);
-    node.addEventListener('pointercancel', onUp);
+    window.addEventListener('pointermove', onMove);
+    window.addEventListener('pointerup', onUp);
+    window.addEventListener('pointercancel', onUp);
   };
 
   const body = (() => {

@@ -51,14 +51,14 @@ export function SelectionBar({ durationFrames }: { durationFrames: number }): Re
       },
     );
     const onUp = () => {
-      node.removeEventListener('pointermove', drag.move);
-      node.removeEventListener('pointerup', onUp);
-      node.removeEventListener('pointercancel', onUp);
+      window.removeEventListener('pointermove', drag.move);
+      window.removeEventListener('pointerup', onUp);
+      window.removeEventListener('pointercancel', onUp);
       drag.up();
     };
-    node.addEventListener('pointermove', drag.move);
-    node.addEventListener('pointerup', onUp);
-    node.addEventListener('pointercancel', onUp);
+    window.addEventListener('pointermove', drag.move);
+    window.addEventListener('pointerup', onUp);
+    window.addEventListener('pointercancel', onUp);
   };
 
   return (
