@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import { type ReactElement, useState } from 'react';
 import { useStore } from 'zustand';
 import type { MatchKind } from '../../core/retarget/mapping.js';
 import { useEditor, useServices } from '../context.js';
@@ -174,6 +174,7 @@ function Options({ options, frames }: { options: ImportPanelOptions; frames: num
 export function MotionImportDialog(): ReactElement | null {
   const { editor } = useServices();
   const session = useStore(motionUiFor(editor), (s) => s.session);
+  const [applying, setApplying] = useState(false);
   const character = useEditor(activeCharacter);
   if (!session || !character) return null;
   if (session.phase === 'reading') {
@@ -217,7 +218,13 @@ export function MotionImportDialog(): ReactElement | null {
         className="motion-form"
         onSubmit={(event) => {
           event.preventDefault();
-          applyMotionImport(editor);
+          if (applying) return;
+          // A long capture takes seconds to retarget and reduce: say so before the work starts.
+          setApplying(true);
+          setTimeout(() => {
+            applyMotionImport(editor);
+            setApplying(false);
+          }, 30);
         }}
       >
         <p className="motion-summary" data-testid="motion-summary">
@@ -295,9 +302,9 @@ export function MotionImportDialog(): ReactElement | null {
             type="submit"
             className="button primary"
             data-testid="motion-import-apply"
-            disabled={mapped === 0}
+            disabled={mapped === 0 || applying}
           >
-            Apply
+            {applying ? 'Applying…' : 'Apply'}
           </button>
         </div>
       </form>

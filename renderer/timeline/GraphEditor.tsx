@@ -89,12 +89,13 @@ function editTrack(
 }
 
 export function GraphEditor({ durationFrames }: { durationFrames: number }): ReactElement {
-  const { editor } = useServices();
+  const { editor, commands } = useServices();
   const selected = useEditor((s) => s.selectedJointId);
   const character = useEditor(activeCharacter);
   const track = selected ? character?.motion.rotations[selected] : undefined;
   const name = selected && character ? (jointById(character.skeleton, selected)?.name ?? selected) : null;
   const ref = useRef<HTMLDivElement>(null);
+  const playheadRef = useRef<SVGLineElement>(null);
   const [size, setSize] = useState({ width: 800, height: 200 });
   useEffect(() => {
     const node = ref.current;
@@ -106,6 +107,21 @@ export function GraphEditor({ durationFrames }: { durationFrames: number }): Rea
     setSize({ width: node.clientWidth, height: node.clientHeight });
     return () => observer.disconnect();
   }, []);
+  // The playhead follows the playhead store directly (no React render per frame).
+  useEffect(() => {
+    const place = () => {
+      const line = playheadRef.current;
+      if (!line) return;
+      const x =
+        PAD.left +
+        ((editor.playhead.getState().frame + 0.5) / durationFrames) *
+          Math.max(10, size.width - PAD.left - PAD.right);
+      line.setAttribute('x1', String(x));
+      line.setAttribute('x2', String(x));
+    };
+    place();
+    return editor.playhead.subscribe(place);
+  });
   const curves = useMemo(
     () => (track && track.length > 0 ? sampleCurves(track, durationFrames) : null),
     [track, durationFrames],
@@ -216,7 +232,14 @@ export function GraphEditor({ durationFrames }: { durationFrames: number }): Rea
         data-joint={name}
         role="img"
         aria-label={`Rotation curves of ${name}`}
+        onPointerDown={(event) => {
+          // A press on the background (not a key or a handle) moves the playhead there.
+          if (event.button !== 0 || event.target !== event.currentTarget) return;
+          const rect = event.currentTarget.getBoundingClientRect();
+          commands.setFrame(Math.round(frameOfX(event.clientX - rect.left)));
+        }}
       >
+        <line ref={playheadRef} className="graph-playhead" y1={PAD.top} y2={PAD.top + plotH} />
         {[0, 0.25, 0.5, 0.75, 1].map((u) => {
           const value = curves.min + (curves.max - curves.min) * u;
           return (

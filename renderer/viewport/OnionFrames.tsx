@@ -11,7 +11,8 @@ import { activeCharacter } from '../state/editorStore.js';
 /**
  * Onion skin of generated frames: the engine's frames of the previous and the next key (from the
  * frame cache, through the render system's scheduler and pixel cache), drawn as tinted ghosts
- * over the current frame (red before, green after, the 2D convention), under the skeleton. Shown
+ * behind the current frame (red before, green after, the 2D convention: the current drawing stays
+ * as it is, the ghosts show around it), under the skeleton. Shown
  * where FrameLayer shows generated frames (Pose mode, Show frames on, the camera view) with
  * onion skin on; the bone ghosts of SkeletonView show in every view.
  */
@@ -126,7 +127,7 @@ export function OnionFrames({ size }: { size: FrameSize }): ReactElement {
           ref={(node) => {
             meshes.current[g] = node;
           }}
-          renderOrder={2}
+          renderOrder={0.5}
           visible={false}
           material={materials[g]}
         >
