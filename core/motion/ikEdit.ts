@@ -1,7 +1,7 @@
 import { ikChainFor, solveIk } from '../ik/posing.js';
 import type { Vec3 } from '../math/types.js';
-import type { Skeleton } from '../skeleton/types.js';
 import { computeWorldTransforms } from '../skeleton/kinematics.js';
+import type { Skeleton } from '../skeleton/types.js';
 import { evaluateCharacterPose } from './characterPose.js';
 import { setKey } from './edit.js';
 import { evaluateNumberTrack } from './evaluate.js';
@@ -36,7 +36,13 @@ function effectorAt(skeleton: Skeleton, motion: Motion, effector: string, frame:
  * Switches a limb to IK at `frame`: keys its target where the effector is now and its blend to 1,
  * so the pose does not change at that frame.
  */
-export function switchToIk(skeleton: Skeleton, motion: Motion, effector: string, frame: number, interpolation: Interpolation = 'linear'): Motion {
+export function switchToIk(
+  skeleton: Skeleton,
+  motion: Motion,
+  effector: string,
+  frame: number,
+  interpolation: Interpolation = 'linear',
+): Motion {
   const chain = ikChainFor(skeleton, effector);
   if (!chain) throw new Error(`"${effector}" has no joints above it to solve`);
   const target = effectorAt(skeleton, motion, effector, frame);
@@ -51,15 +57,30 @@ export function switchToIk(skeleton: Skeleton, motion: Motion, effector: string,
 }
 
 /** Keys the IK blend of a limb (0 = FK, 1 = IK) at `frame`. */
-export function keyIkBlend(motion: Motion, effector: string, frame: number, blend: number, interpolation: Interpolation = 'linear'): Motion {
+export function keyIkBlend(
+  motion: Motion,
+  effector: string,
+  frame: number,
+  blend: number,
+  interpolation: Interpolation = 'linear',
+): Motion {
   const channel = motion.ik?.[effector];
   if (!channel) throw new Error(`"${effector}" has no IK limb; switch it to IK first`);
   const value = Math.min(1, Math.max(0, blend));
-  return withChannel(motion, effector, { ...channel, blend: setKey(channel.blend, { frame, value, interpolation }) });
+  return withChannel(motion, effector, {
+    ...channel,
+    blend: setKey(channel.blend, { frame, value, interpolation }),
+  });
 }
 
 /** Keys the IK target of a limb at `frame` (character space). */
-export function keyIkTarget(motion: Motion, effector: string, frame: number, target: Vec3, interpolation: Interpolation = 'linear'): Motion {
+export function keyIkTarget(
+  motion: Motion,
+  effector: string,
+  frame: number,
+  target: Vec3,
+  interpolation: Interpolation = 'linear',
+): Motion {
   const channel = motion.ik?.[effector];
   if (!channel) throw new Error(`"${effector}" has no IK limb; switch it to IK first`);
   const existing = channel.target.find((k) => k.frame === frame);
@@ -71,7 +92,13 @@ export function keyIkTarget(motion: Motion, effector: string, frame: number, tar
  * Bakes the limb at `frame` into FK: keys the chain's solved rotations there and its blend to 0,
  * so the pose does not change at that frame but the limb follows its FK keys from here.
  */
-export function bakeIkToFk(skeleton: Skeleton, motion: Motion, effector: string, frame: number, interpolation: Interpolation = 'linear'): Motion {
+export function bakeIkToFk(
+  skeleton: Skeleton,
+  motion: Motion,
+  effector: string,
+  frame: number,
+  interpolation: Interpolation = 'linear',
+): Motion {
   const channel = motion.ik?.[effector];
   if (!channel) return motion;
   const pose = evaluateCharacterPose(skeleton, motion, frame);
@@ -84,7 +111,10 @@ export function bakeIkToFk(skeleton: Skeleton, motion: Motion, effector: string,
     const existing = track.find((k) => k.frame === frame);
     rotations[id] = setKey(track, existing ? { ...existing, value } : { frame, value, interpolation });
   }
-  return withChannel({ ...motion, rotations }, effector, { ...channel, blend: setKey(channel.blend, { frame, value: 0, interpolation }) });
+  return withChannel({ ...motion, rotations }, effector, {
+    ...channel,
+    blend: setKey(channel.blend, { frame, value: 0, interpolation }),
+  });
 }
 
 /** Removes a limb's IK channel (its FK keys stay). */
@@ -99,6 +129,12 @@ export function ikBlendValue(motion: Motion, effector: string, frame: number): n
 }
 
 /** IK posing in FK: the chain's rotations that put the effector on `target`, as full local rotations. */
-export function ikPoseRotations(skeleton: Skeleton, motion: Motion, effector: string, frame: number, target: Vec3) {
+export function ikPoseRotations(
+  skeleton: Skeleton,
+  motion: Motion,
+  effector: string,
+  frame: number,
+  target: Vec3,
+) {
   return solveIk(skeleton, evaluateCharacterPose(skeleton, motion, frame), effector, target);
 }

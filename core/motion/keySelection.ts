@@ -36,7 +36,8 @@ export function selectedByTrack(motion: Motion, refs: readonly KeyRef[]): Map<st
 /** Every key at `frame` on every track (what a summary-row diamond stands for). */
 export function keysAtFrame(motion: Motion, frame: number): KeyRef[] {
   const out: KeyRef[] = [];
-  for (const [joint, track] of Object.entries(motion.rotations)) if (track.some((k) => k.frame === frame)) out.push({ track: joint, frame });
+  for (const [joint, track] of Object.entries(motion.rotations))
+    if (track.some((k) => k.frame === frame)) out.push({ track: joint, frame });
   if (motion.rootTranslation.some((k) => k.frame === frame)) out.push({ track: ROOT_TRACK, frame });
   return out;
 }
@@ -49,7 +50,11 @@ function remap<T>(track: Track<T>, frames: readonly number[], to: (frame: number
   return out;
 }
 
-function mapSelected(motion: Motion, refs: readonly KeyRef[], to: (frame: number) => number): { motion: Motion; refs: KeyRef[] } {
+function mapSelected(
+  motion: Motion,
+  refs: readonly KeyRef[],
+  to: (frame: number) => number,
+): { motion: Motion; refs: KeyRef[] } {
   const byTrack = selectedByTrack(motion, refs);
   const rotations: Record<string, Track<Quat>> = { ...motion.rotations };
   let rootTranslation: Track<Vec3> = motion.rootTranslation;
@@ -63,7 +68,11 @@ function mapSelected(motion: Motion, refs: readonly KeyRef[], to: (frame: number
 }
 
 /** The selected keys `delta` frames later (earlier when negative; never before frame 0). */
-export function moveSelectedKeys(motion: Motion, refs: readonly KeyRef[], delta: number): { motion: Motion; refs: KeyRef[] } {
+export function moveSelectedKeys(
+  motion: Motion,
+  refs: readonly KeyRef[],
+  delta: number,
+): { motion: Motion; refs: KeyRef[] } {
   const d = Math.round(delta);
   const first = Math.min(...refs.map((r) => r.frame));
   // Keep the block together: clamp the move, not each key.
@@ -78,7 +87,8 @@ export function scaleSelectedKeys(
   pivotFrame: number,
   factor: number,
 ): { motion: Motion; refs: KeyRef[] } {
-  if (!(factor >= 0) || !Number.isFinite(factor)) throw new RangeError(`cannot scale key timing by ${factor}`);
+  if (!(factor >= 0) || !Number.isFinite(factor))
+    throw new RangeError(`cannot scale key timing by ${factor}`);
   return mapSelected(motion, refs, (f) => pivotFrame + (f - pivotFrame) * factor);
 }
 

@@ -5,11 +5,11 @@ import { setSkeleton } from '../../core/document/edits.js';
 import { applyImportedMotion } from '../../core/document/motionEdits.js';
 import { DocumentError, parseProjectJson, serializeProject } from '../../core/document/parse.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
-import { removeJoint } from '../../core/skeleton/edit.js';
 import { parseBvh } from '../../core/io/bvh.js';
-import { importClip, prepareImport } from '../../core/motion/importMotion.js';
 import { switchToIk } from '../../core/motion/ikEdit.js';
+import { importClip, prepareImport } from '../../core/motion/importMotion.js';
 import type { Motion } from '../../core/motion/types.js';
+import { removeJoint } from '../../core/skeleton/edit.js';
 
 /**
  * The project format's motion fields added by the motion work: clip layers and IK limbs are
@@ -18,18 +18,32 @@ import type { Motion } from '../../core/motion/types.js';
  */
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const sample = () => parseProjectJson(readFileSync(join(ROOT, 'assets', 'sample', 'sample.keypose'), 'utf8'), 'sample.keypose');
-const walk = () => ({ name: 'walk.bvh', ...parseBvh(readFileSync(join(ROOT, 'assets', 'motions', 'walk.bvh'), 'utf8')) });
+const sample = () =>
+  parseProjectJson(readFileSync(join(ROOT, 'assets', 'sample', 'sample.keypose'), 'utf8'), 'sample.keypose');
+const walk = () => ({
+  name: 'walk.bvh',
+  ...parseBvh(readFileSync(join(ROOT, 'assets', 'motions', 'walk.bvh'), 'utf8')),
+});
 
 function withMotion(doc: ProjectDocument, motion: Motion): ProjectDocument {
-  return { ...doc, characters: [{ ...doc.characters[0]!, motion: motion as ProjectDocument['characters'][number]['motion'] }] };
+  return {
+    ...doc,
+    characters: [
+      { ...doc.characters[0]!, motion: motion as ProjectDocument['characters'][number]['motion'] },
+    ],
+  };
 }
 
 describe('motion fields of the project format', () => {
   test('a layer and an IK limb save and load unchanged at version 2', () => {
     const doc = sample();
     const character = doc.characters[0]!;
-    const layered = importClip(prepareImport(walk(), character.skeleton), character.skeleton, character.motion, { fps: doc.fps, startFrame: 0, as: 'layer' });
+    const layered = importClip(
+      prepareImport(walk(), character.skeleton),
+      character.skeleton,
+      character.motion,
+      { fps: doc.fps, startFrame: 0, as: 'layer' },
+    );
     const withIk = switchToIk(character.skeleton, layered.motion, 'LeftHand', 6);
     const next = applyImportedMotion(withMotion(doc, withIk), character.id, { ...layered, motion: withIk });
     const back = parseProjectJson(serializeProject(next), 'layered.keypose');
@@ -61,9 +75,18 @@ describe('motion fields of the project format', () => {
   test('removing a joint drops its layer tracks and IK limb', () => {
     const doc = sample();
     const character = doc.characters[0]!;
-    const layered = importClip(prepareImport(walk(), character.skeleton), character.skeleton, character.motion, { fps: doc.fps, startFrame: 0, as: 'layer' });
+    const layered = importClip(
+      prepareImport(walk(), character.skeleton),
+      character.skeleton,
+      character.motion,
+      { fps: doc.fps, startFrame: 0, as: 'layer' },
+    );
     const withIk = switchToIk(character.skeleton, layered.motion, 'LeftHand', 6);
-    const next = setSkeleton(withMotion(doc, withIk), character.id, removeJoint(character.skeleton, 'LeftHand' as never));
+    const next = setSkeleton(
+      withMotion(doc, withIk),
+      character.id,
+      removeJoint(character.skeleton, 'LeftHand' as never),
+    );
     const motion = next.characters[0]!.motion;
     expect(motion.ik?.LeftHand).toBeUndefined();
     expect(motion.layers?.[0]?.rotations.LeftHand).toBeUndefined();

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDocument } from '../../core/document/schema.js';
+import type { KeyposeMotionDebug } from '../../renderer/motion/debug.js';
 import { CMU_HIP, smoothMotion, writeConventionBvh } from '../core/motion/conventions.js';
 import { type EditorSession, openEditorSession, type PageErrors, screenshotPath } from './harness.js';
 
@@ -16,6 +17,9 @@ let page: Page;
 let errors: PageErrors;
 
 const BVH = writeConventionBvh(CMU_HIP, smoothMotion(CMU_HIP, 240, 4, 25));
+
+/** The motion UI's debug hook (renderer/motion/debug.ts) as the page exposes it. */
+type MotionDebugWindow = { __keyposeMotion?: KeyposeMotionDebug };
 
 const snapshot = async () => {
   const s = await page.evaluate(() => window.__keyposeDebug?.getState());
@@ -109,7 +113,7 @@ describe('motion in the editor', () => {
   it('drags a hand with IK: the hand lands on the pointer, the arm is keyed; undo', async () => {
     await typeInto('frame-input', '20');
     await page.keyboard.press('e');
-    expect(await page.evaluate(() => window.__keyposeMotion?.ikDrag())).toBe(true);
+    expect(await page.evaluate(() => (window as MotionDebugWindow).__keyposeMotion?.ikDrag())).toBe(true);
     const armBefore = await framesOf('LeftArm');
     const hand = await screenOf('LeftHand');
     const shoulder = await screenOf('LeftArm');
@@ -138,7 +142,10 @@ describe('motion in the editor', () => {
       await page.getByTestId(`joint-item-${foot}`).click();
       await page.keyboard.press('Alt+p');
     }
-    expect(await page.evaluate(() => window.__keyposeMotion?.pins())).toEqual(['LeftFoot', 'RightFoot']);
+    expect(await page.evaluate(() => (window as MotionDebugWindow).__keyposeMotion?.pins())).toEqual([
+      'LeftFoot',
+      'RightFoot',
+    ]);
     const feet = [await screenOf('LeftFoot'), await screenOf('RightFoot')];
     const hips = await screenOf('Hips');
     await page.mouse.move(hips.x, hips.y);
@@ -157,7 +164,7 @@ describe('motion in the editor', () => {
       await page.getByTestId(`joint-item-${foot}`).click();
       await page.keyboard.press('Alt+p');
     }
-    expect(await page.evaluate(() => window.__keyposeMotion?.pins())).toEqual([]);
+    expect(await page.evaluate(() => (window as MotionDebugWindow).__keyposeMotion?.pins())).toEqual([]);
   });
 
   it('switches a hand to IK: dragging it keys its target, the blend is keyable; undo', async () => {
@@ -208,7 +215,8 @@ describe('motion in the editor', () => {
     await page.mouse.move(xOf(30.5), bottom, { steps: 3 });
     await page.screenshot({ path: screenshotPath('motion-box.png') });
     await page.mouse.up();
-    const selected = (await page.evaluate(() => window.__keyposeMotion?.selectedKeys())) ?? [];
+    const selected =
+      (await page.evaluate(() => (window as MotionDebugWindow).__keyposeMotion?.selectedKeys())) ?? [];
     const inRange = (frames: number[]) => frames.filter((f) => f >= 10 && f <= 30);
     const expected =
       inRange(before.rotations.LeftArm!.map((k) => k.frame)).length +
@@ -291,13 +299,13 @@ describe('motion in the editor', () => {
     // Keys at 12 and 24 around frame 18 (the sample's): their rendered frames are the ghosts.
     await page.waitForFunction(
       () => {
-        const shown = window.__keyposeMotion?.onionFrames();
+        const shown = (window as MotionDebugWindow).__keyposeMotion?.onionFrames();
         return shown?.previous?.frame === 12 && shown?.next?.frame === 24;
       },
       undefined,
       { timeout: 150_000 },
     );
-    const shown = await page.evaluate(() => window.__keyposeMotion?.onionFrames());
+    const shown = await page.evaluate(() => (window as MotionDebugWindow).__keyposeMotion?.onionFrames());
     const keys = await page.evaluate(() => [
       window.__keyposeFrames?.frameKey(12),
       window.__keyposeFrames?.frameKey(24),

@@ -43,8 +43,13 @@ describe('motion import in the editor', () => {
   it('a damaged file goes to the error banner with its name; closing the panel cancels', async () => {
     const editor = makeEditor();
     await beginMotionImport(editor, file('bad.bvh', text.replace('Frame Time:', 'Frame Tme:')));
-    expect(editor.store.getState().errors[0]).toMatchObject({ title: 'Could not import bad.bvh', file: 'bad.bvh' });
-    expect(editor.store.getState().errors[0]?.message).toMatch(/^bad\.bvh: expected "Frames: N" and "Frame Time: T"/);
+    expect(editor.store.getState().errors[0]).toMatchObject({
+      title: 'Could not import bad.bvh',
+      file: 'bad.bvh',
+    });
+    expect(editor.store.getState().errors[0]?.message).toMatch(
+      /^bad\.bvh: expected "Frames: N" and "Frame Time: T"/,
+    );
     expect(editor.store.getState().dialog).toBe('none');
     await beginMotionImport(editor, file('ok.bvh', text));
     editor.actions.closeDialog();
@@ -66,7 +71,10 @@ describe('timeline key selection commands', () => {
     expect(runTimelineCommand('pose.paste', editor)).toBe(true);
     const pasted = character(editor).motion.rotations.LeftArm!;
     const offset = 60 - picked[0]!.frame;
-    for (const ref of picked) expect(pasted.find((k) => k.frame === ref.frame + offset)?.value).toEqual(keys.find((k) => k.frame === ref.frame)?.value);
+    for (const ref of picked)
+      expect(pasted.find((k) => k.frame === ref.frame + offset)?.value).toEqual(
+        keys.find((k) => k.frame === ref.frame)?.value,
+      );
     expect(timelineUiFor(editor).getState().selection.map(keyRefId)).toContain(`LeftArm@60`);
     expect(runTimelineCommand('key.delete', editor)).toBe(true);
     expect(character(editor).motion.rotations.LeftArm!.some((k) => k.frame === 60)).toBe(false);

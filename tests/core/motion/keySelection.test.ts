@@ -19,7 +19,8 @@ import { createDefaultHumanoid } from '../../../core/skeleton/humanoid.js';
 import { computeWorldTransforms } from '../../../core/skeleton/kinematics.js';
 
 const q = (deg: number): Quat => quatFromAxisAngle([0, 0, 1], (deg * Math.PI) / 180);
-const keys = (...frames: number[]): Keyframe<Quat>[] => frames.map((frame) => ({ frame, value: q(frame), interpolation: 'linear' }));
+const keys = (...frames: number[]): Keyframe<Quat>[] =>
+  frames.map((frame) => ({ frame, value: q(frame), interpolation: 'linear' }));
 const MOTION: Motion = {
   rotations: { A: keys(0, 10, 20, 30), B: keys(10, 25) },
   rootTranslation: [
@@ -27,7 +28,8 @@ const MOTION: Motion = {
     { frame: 10, value: [5, 0, 0], interpolation: 'linear' },
   ],
 };
-const frames = (m: Motion, track: string) => (track === ROOT_TRACK ? m.rootTranslation : (m.rotations[track] ?? [])).map((k) => k.frame);
+const frames = (m: Motion, track: string) =>
+  (track === ROOT_TRACK ? m.rootTranslation : (m.rotations[track] ?? [])).map((k) => k.frame);
 
 describe('editing many keys', () => {
   const selection = [
@@ -66,9 +68,13 @@ describe('editing many keys', () => {
 
 describe('FK/IK switch', () => {
   const sk = createDefaultHumanoid({ heightPx: 800 });
-  const hand = (m: Motion, f: number) => computeWorldTransforms(sk, evaluateCharacterPose(sk, m, f)).get('LeftHand' as JointId)!.position;
+  const hand = (m: Motion, f: number) =>
+    computeWorldTransforms(sk, evaluateCharacterPose(sk, m, f)).get('LeftHand' as JointId)!.position;
   test('switching to IK does not jump; the target moves the hand; baking to FK keeps the pose', () => {
-    const fk: Motion = { rotations: { LeftArm: keys(0).map((k) => ({ ...k, value: q(-30) })) }, rootTranslation: [] };
+    const fk: Motion = {
+      rotations: { LeftArm: keys(0).map((k) => ({ ...k, value: q(-30) })) },
+      rootTranslation: [],
+    };
     const ik = switchToIk(sk, fk, 'LeftHand', 5);
     expect(distance(hand(ik, 5), hand(fk, 5))).toBeLessThan(0.5);
     const moved = keyIkTarget(ik, 'LeftHand', 5, [200, 150, 40]);
