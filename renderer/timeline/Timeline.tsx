@@ -1,18 +1,15 @@
 import { type ReactElement, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import type { JointId } from '../../core/ids.js';
-import { deleteKeysAt, keyedFrames, setKeyInterpolation } from '../../core/motion/edit.js';
+import { keyedFrames } from '../../core/motion/edit.js';
 import { type KeyRef, keyRefId, ROOT_TRACK } from '../../core/motion/keySelection.js';
-import { DEFAULT_EASE, type Interpolation, type Motion, type Track } from '../../core/motion/types.js';
+import type { Interpolation, Motion, Track } from '../../core/motion/types.js';
 import { AudioRow } from '../audio/AudioUI.js';
 import { useEditor, useServices } from '../context.js';
 import { jointSide, SIDE_COLOURS } from '../panels/jointStyle.js';
-import { NumberField } from '../panels/NumberField.js';
-import { CommandButton, ToolButton } from '../panels/ToolButton.js';
 import { RenderBar } from '../render/RenderBar.js';
 import { activeCharacter } from '../state/editorStore.js';
-import { updateMotion } from '../state/edits.js';
 import { GraphEditor } from './GraphEditor.js';
+import { KeyMenu, type KeyMenuState, type RowTarget } from './KeyMenu.js';
 import {
   dragFrames,
   frameAtClientX,
@@ -26,11 +23,9 @@ import {
 } from './keyGestures.js';
 import { LayerRows } from './LayerRows.js';
 import { SelectionBar } from './SelectionBar.js';
+import { KeyTools, Transport, ViewTools } from './TimelineTools.js';
 import { clampZoom, timelineUiFor } from './timelineUi.js';
 import './timeline.css';
-
-/** Which tracks a timeline row shows (and which keys dragging one of its diamonds moves). */
-type RowTarget = { kind: 'summary' } | { kind: 'root' } | { kind: 'joint'; jointId: JointId };
 
 interface RowKey {
   readonly frame: number;
@@ -45,206 +40,12 @@ function summaryKeys(motion: Motion): RowKey[] {
   return keyedFrames(motion).map((frame) => ({ frame, interpolation: 'mixed' }));
 }
 
-function setRowInterpolation(
-  motion: Motion,
-  target: RowTarget,
-  frame: number,
-  interpolation: Interpolation,
-): Motion {
-  const ease = interpolation === 'bezier' ? DEFAULT_EASE : undefined;
-  if (target.kind === 'summary') return setKeyInterpolation(motion, frame, interpolation, ease);
-  if (target.kind === 'joint')
-    return setKeyInterpolation(motion, frame, interpolation, ease, [target.jointId]);
-  // The root translation track alone (core's helper changes it only together with every joint).
-  return {
-    ...motion,
-    rootTranslation: motion.rootTranslation.map((key) => {
-      if (key.frame !== frame) return key;
-      const { ease: _previous, ...rest } = key;
-      return ease ? { ...rest, interpolation, ease } : { ...rest, interpolation };
-    }),
-  };
-}
-
-function deleteRowKeys(motion: Motion, target: RowTarget, frame: number): Motion {
-  if (target.kind === 'summary') return deleteKeysAt(motion, frame);
-  if (target.kind === 'root') return deleteKeysAt(motion, frame, [], { rootTranslation: true });
-  return deleteKeysAt(motion, frame, [target.jointId]);
-}
-
-interface KeyMenuState {
-  readonly x: number;
-  readonly y: number;
-  readonly target: RowTarget;
-  readonly frame: number;
-  readonly label: string;
-}
-
-/** Right-click menu of a key: its interpolation (for the segment that starts there) or delete it. */
-function KeyMenu({ menu, onClose }: { menu: KeyMenuState; onClose: () => void }): ReactElement {
-  const { editor } = useServices();
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
-    };
-    const onDown = () => onClose();
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('pointerdown', onDown);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('pointerdown', onDown);
-    };
-  }, [onClose]);
-  const apply = (label: string, update: (motion: Motion) => Motion) => {
-    const characterId = activeCharacter(editor.store.getState())?.id;
-    if (characterId) editor.actions.edit(label, (doc) => updateMotion(doc, characterId, update));
-    onClose();
-  };
-  const choices: [Interpolation, string][] = [
-    ['step', 'Step (hold)'],
-    ['linear', 'Linear'],
-    ['bezier', 'Bezier (ease in/out)'],
-  ];
-  return (
-    <div
-      className="context-menu"
-      role="menu"
-      data-testid="key-menu"
-      style={{
-        // Kept inside the window: the timeline sits at the bottom, so the menu often opens upwards.
-        left: Math.min(menu.x, window.innerWidth - 200),
-        top: Math.min(menu.y, window.innerHeight - 170),
-      }}
-      onPointerDown={(event) => event.stopPropagation()}
-    >
-      <div className="context-title">
-        {menu.label} · frame {menu.frame}
-      </div>
-      {choices.map(([interpolation, label]) => (
-        <button
-          key={interpolation}
-          type="button"
-          role="menuitem"
-          data-testid={`key-menu-${interpolation}`}
-          onClick={() =>
-            apply('Set interpolation', (motion) =>
-              setRowInterpolation(motion, menu.target, menu.frame, interpolation),
-            )
-          }
-        >
-          {label}
-        </button>
-      ))}
-      <hr />
-      <button
-        type="button"
-        role="menuitem"
-        data-testid="key-menu-delete"
-        onClick={() => apply('Delete keys', (motion) => deleteRowKeys(motion, menu.target, menu.frame))}
-      >
-        Delete key
-      </button>
-    </div>
-  );
-}
-
 const pct = (frame: number, durationFrames: number) => `${((frame + 0.5) / durationFrames) * 100}%`;
 
 function rulerStep(durationFrames: number, widthPx: number): number {
   const pxPerFrame = widthPx / durationFrames;
   for (const step of [1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000]) if (step * pxPerFrame >= 34) return step;
   return 2000;
-}
-
-function Transport(): ReactElement {
-  const { editor, commands, playback } = useServices();
-  const playing = useStore(editor.playhead, (s) => s.playing);
-  const duration = useEditor((s) => s.document?.durationFrames ?? 1);
-  const bindFrame = useCallback(
-    (display: (value: number) => void) => {
-      display(editor.playhead.getState().frame);
-      return editor.playhead.subscribe((s) => display(s.frame));
-    },
-    [editor],
-  );
-  return (
-    <div className="tool-group transport">
-      <CommandButton icon="first" label="First frame" command="frame.first" />
-      <CommandButton icon="prevKey" label="Previous key" command="key.prev" testId="btn-prev-key" />
-      <CommandButton icon="prevFrame" label="Previous frame" command="frame.prev" testId="btn-prev-frame" />
-      <ToolButton
-        icon={playing ? 'pause' : 'play'}
-        filledIcon
-        label={playing ? 'Pause' : 'Play'}
-        command="playback.toggle"
-        active={playing}
-        onClick={() => playback.toggle()}
-        testId="btn-play"
-      />
-      <CommandButton icon="nextFrame" label="Next frame" command="frame.next" testId="btn-next-frame" />
-      <CommandButton icon="nextKey" label="Next key" command="key.next" testId="btn-next-key" />
-      <CommandButton icon="last" label="Last frame" command="frame.last" />
-      <NumberField
-        label="Frame"
-        testId="frame-input"
-        decimals={0}
-        min={0}
-        max={duration - 1}
-        dragStep={0.25}
-        bind={bindFrame}
-        onCommit={(frame) => commands.setFrame(frame)}
-      />
-      <span className="frame-total">/ {duration - 1}</span>
-    </div>
-  );
-}
-
-function KeyTools(): ReactElement {
-  const { editor } = useServices();
-  const interpolation = useEditor((s) => s.newKeyInterpolation);
-  const selectedName = useEditor((s) => {
-    const character = activeCharacter(s);
-    return character?.skeleton.joints.find((j) => j.id === s.selectedJointId)?.name ?? null;
-  });
-  const hasClipboard = useEditor((s) => s.clipboard !== null);
-  return (
-    <div className="tool-group key-tools">
-      <label className="select-field" title="Interpolation of keys created from now on">
-        New keys
-        <select
-          data-testid="interp-select"
-          value={interpolation}
-          onChange={(event) => {
-            editor.actions.setNewKeyInterpolation(event.currentTarget.value as Interpolation);
-            // Hand the keyboard back to the shortcuts (Space, arrows) once a choice is made.
-            event.currentTarget.blur();
-          }}
-        >
-          <option value="step">Step</option>
-          <option value="linear">Linear</option>
-          <option value="bezier">Bezier (ease)</option>
-        </select>
-      </label>
-      <CommandButton
-        icon="keyAdd"
-        label={selectedName ? `Key ${selectedName}` : 'Key all'}
-        showLabel
-        command="key.add"
-        testId="btn-key"
-      />
-      <CommandButton icon="key" label="Key all" command="key.addAll" testId="btn-key-all" />
-      <CommandButton icon="keyDelete" label="Delete key" command="key.delete" testId="btn-delete-key" />
-      <CommandButton icon="copy" label="Copy pose" command="pose.copy" testId="btn-copy-pose" />
-      <CommandButton
-        icon="paste"
-        label="Paste pose"
-        command="pose.paste"
-        disabled={!hasClipboard}
-        testId="btn-paste-pose"
-      />
-      <CommandButton icon="mirror" label="Mirror pose" command="pose.mirror" testId="btn-mirror-pose" />
-    </div>
-  );
 }
 
 interface RowProps {
@@ -419,55 +220,6 @@ function Ruler({
         <SelectionBar durationFrames={durationFrames} />
         <span className="tl-playhead-badge" ref={badgeRef} data-testid="playhead-badge" />
       </div>
-    </div>
-  );
-}
-
-function ViewTools(): ReactElement {
-  const { editor } = useServices();
-  const ui = timelineUiFor(editor);
-  const zoom = useStore(ui, (s) => s.zoom);
-  const graphOpen = useStore(ui, (s) => s.graphOpen);
-  return (
-    <div className="tool-group view-tools">
-      <button
-        type="button"
-        className="tool-button tl-zoom"
-        aria-label="Zoom out the timeline"
-        title="Zoom out (Ctrl+wheel)"
-        data-testid="tl-zoom-out"
-        onClick={() => ui.setState({ zoom: clampZoom(zoom / 1.5) })}
-      >
-        −
-      </button>
-      <span className="tl-zoom-value" data-testid="tl-zoom">
-        {Math.round(zoom * 100)}%
-      </span>
-      <button
-        type="button"
-        className="tool-button tl-zoom"
-        aria-label="Zoom in the timeline"
-        title="Zoom in (Ctrl+wheel)"
-        data-testid="tl-zoom-in"
-        onClick={() => ui.setState({ zoom: clampZoom(zoom * 1.5) })}
-      >
-        +
-      </button>
-      <ToolButton
-        label="Fit"
-        showLabel
-        command="timeline.fit"
-        onClick={() => ui.setState({ zoom: 1, fitRequest: ui.getState().fitRequest + 1 })}
-        testId="tl-fit"
-      />
-      <ToolButton
-        label="Graph"
-        showLabel
-        command="timeline.graph"
-        active={graphOpen}
-        onClick={() => ui.setState({ graphOpen: !graphOpen })}
-        testId="btn-graph"
-      />
     </div>
   );
 }
