@@ -12,6 +12,7 @@ const ENTRIES: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = 
   rigging: runRiggingBench,
   export: ({ quick }) => runExportBench(quick ? [20, 200] : [200, 2000]),
   render: async (o) => (await import('./render.bench.js')).runRenderBench(o),
+  motion: async (o) => (await import('./motion.bench.js')).runMotionBench(o),
 };
 
 const quick = process.argv.includes('--quick');

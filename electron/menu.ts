@@ -25,6 +25,7 @@ export function buildMenuTemplate(
         item('New', 'file.new', 'CmdOrCtrl+N'),
         item('Open…', 'file.open', 'CmdOrCtrl+O'),
         item('Import Character…', 'file.import', 'CmdOrCtrl+I'),
+        item('Import Motion…', 'file.importMotion', 'CmdOrCtrl+Shift+M'),
         { type: 'separator' },
         item('Save', 'file.save', 'CmdOrCtrl+S'),
         item('Save As…', 'file.saveAs', 'CmdOrCtrl+Shift+S'),

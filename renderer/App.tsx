@@ -5,6 +5,7 @@ import { importFlowFor } from './characters/importFlow.js';
 import { importDropped } from './characters/importFolder.js';
 import { useEditor, useServices } from './context.js';
 import { ExportHost } from './export/ExportHost.js';
+import { dropMotion, MotionHost } from './motion/MotionHost.js';
 import { ErrorBanner } from './panels/ErrorBanner.js';
 import { OpenDialog, SaveDialog } from './panels/FileDialogs.js';
 import { HelpPanel } from './panels/HelpPanel.js';
@@ -39,6 +40,8 @@ export function App(): ReactElement {
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     event.preventDefault();
     setDropping(false);
+    // A .bvh or a pose sequence is motion for the active character; anything else a character.
+    if (dropMotion(editor, event.dataTransfer)) return;
     importDropped(importFlowFor(editor, api), event.dataTransfer);
   };
 
@@ -77,6 +80,7 @@ export function App(): ReactElement {
       {dialog === 'help' ? <HelpPanel /> : null}
       {dialog === 'open' ? <OpenDialog /> : null}
       {dialog === 'save' ? <SaveDialog /> : null}
+      <MotionHost />
       <FrameEngineHost />
       <ExportHost />
     </div>

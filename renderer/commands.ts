@@ -3,10 +3,12 @@ import type { ProjectDocument } from '../core/document/schema.js';
 import { keyedFrames } from '../core/motion/edit.js';
 import { AUDIO_COMMANDS, type AudioCommandId, runAudioCommand } from './audio/audioCommands.js';
 import { CHARACTER_COMMANDS, type CharacterCommandId, runCharacterCommand } from './characters/commands.js';
+import { MOTION_COMMANDS, type MotionCommandId, runMotionCommand } from './motion/motionCommands.js';
 import type { Playback } from './playback.js';
 import type { CommandId } from './shortcuts.js';
 import { activeCharacter, type Editor, isDirty } from './state/editorStore.js';
 import { setPlayheadFrame } from './state/playheadStore.js';
+import { runTimelineCommand } from './timeline/timelineCommands.js';
 
 /** What the commands need from the page that unit tests replace (confirmation prompts). */
 export interface CommandEnvironment {
@@ -36,6 +38,8 @@ const MODAL_COMMANDS: ReadonlySet<CommandId> = new Set<CommandId>([
   'file.saveAs',
   'file.new',
   'file.import',
+  'file.importMotion',
+  'view.library',
 ]);
 
 function describe(error: unknown): { message: string; file?: string } {
@@ -158,6 +162,7 @@ export function createCommands(
       const map: Record<MenuCommand, CommandId> = {
         'file.new': 'file.new',
         'file.import': 'file.import',
+        'file.importMotion': 'file.importMotion',
         'file.open': 'file.open',
         'file.save': 'file.save',
         'file.saveAs': 'file.saveAs',
@@ -179,6 +184,9 @@ export function createCommands(
         return runCharacterCommand(command as CharacterCommandId, editor, api);
       }
       if (AUDIO_COMMANDS.has(command)) return runAudioCommand(command as AudioCommandId, editor);
+      if (MOTION_COMMANDS.has(command)) return runMotionCommand(command as MotionCommandId, editor);
+      // The timeline's key selection takes copy, paste, delete and Escape while it has keys.
+      if (runTimelineCommand(command, editor)) return;
       const frame = playhead.getState().frame;
       switch (command) {
         case 'playback.toggle':

@@ -1,6 +1,6 @@
 import type { ProjectDocument } from '../core/document/schema.js';
 import type { JointId } from '../core/ids.js';
-import { evaluateMotion } from '../core/motion/evaluate.js';
+import { evaluateCharacterPose } from '../core/motion/characterPose.js';
 import type { Pose } from '../core/motion/types.js';
 import { activeCharacter, type Editor, type EditorMode, isDirty } from './state/editorStore.js';
 import { jointScreenPosition } from './viewport/probe.js';
@@ -58,7 +58,9 @@ export function createDebugHook(editor: Editor): KeyposeDebug {
     },
     evaluatePoseAt(frame: number): Pose | null {
       const character = activeCharacter(editor.store.getState());
-      return character ? structuredClone(evaluateMotion(character.motion, frame)) : null;
+      return character
+        ? structuredClone(evaluateCharacterPose(character.skeleton, character.motion, frame))
+        : null;
     },
     jointScreenPosition(id: string) {
       return jointScreenPosition(id as JointId);

@@ -50,7 +50,13 @@ export type CommandId =
   | 'fit.weights'
   | 'fit.brush'
   | 'brush.smaller'
-  | 'brush.larger';
+  | 'brush.larger'
+  | 'file.importMotion'
+  | 'view.library'
+  | 'ik.toggle'
+  | 'ik.pin'
+  | 'timeline.graph'
+  | 'timeline.fit';
 
 export type ShortcutGroup = 'Playback' | 'Keys' | 'Pose' | 'Edit' | 'File' | 'View' | 'Help';
 
@@ -92,14 +98,20 @@ export const SHORTCUTS: readonly Shortcut[] = [
   {
     command: 'key.delete',
     bindings: ['Delete', 'Backspace'],
-    label: "Delete the selected joint's key at this frame (all keys at this frame if none is selected)",
+    label:
+      "Delete the keys selected in the timeline, else the selected joint's key at this frame (all keys at this frame if none is selected)",
     group: 'Keys',
   },
-  { command: 'pose.copy', bindings: ['Mod+C'], label: 'Copy the pose at this frame', group: 'Pose' },
+  {
+    command: 'pose.copy',
+    bindings: ['Mod+C'],
+    label: 'Copy the keys selected in the timeline, else the pose at this frame',
+    group: 'Pose',
+  },
   {
     command: 'pose.paste',
     bindings: ['Mod+V'],
-    label: 'Paste the copied pose here (keys it)',
+    label: 'Paste the copied keys (or pose) at this frame',
     group: 'Pose',
   },
   {
@@ -115,6 +127,18 @@ export const SHORTCUTS: readonly Shortcut[] = [
     group: 'Pose',
   },
   { command: 'gizmo.rotate', bindings: ['R'], label: 'Rotate gizmo', group: 'Pose' },
+  {
+    command: 'ik.toggle',
+    bindings: ['E'],
+    label: 'IK drag on/off: dragging a hand, foot, head or tail tip moves the joints above it',
+    group: 'Pose',
+  },
+  {
+    command: 'ik.pin',
+    bindings: ['Alt+P'],
+    label: 'Pin / unpin the selected joint (it stays put while other joints move)',
+    group: 'Pose',
+  },
   { command: 'gizmo.translate', bindings: ['G'], label: 'Move gizmo (root joint only)', group: 'Pose' },
   { command: 'select.parent', bindings: ['ArrowUp'], label: 'Select the parent joint', group: 'Pose' },
   { command: 'select.child', bindings: ['ArrowDown'], label: 'Select the first child joint', group: 'Pose' },
@@ -154,6 +178,14 @@ export const SHORTCUTS: readonly Shortcut[] = [
     inTextFields: true,
   },
   {
+    command: 'file.importMotion',
+    bindings: ['Mod+Shift+M'],
+    label:
+      'Import motion… (BVH or JSON pose sequence; or drop the file on the window): mapping panel, then Apply',
+    group: 'File',
+    inTextFields: true,
+  },
+  {
     command: 'file.audio',
     bindings: ['Alt+A'],
     label: 'Audio…: attach a sound track (WAV, MP3, OGG, FLAC, AAC, M4A); × on its row removes it',
@@ -168,7 +200,30 @@ export const SHORTCUTS: readonly Shortcut[] = [
     label: 'Snap back to the camera view',
     group: 'View',
   },
-  { command: 'view.onionSkin', bindings: ['O'], label: 'Onion skin on/off', group: 'View' },
+  {
+    command: 'view.onionSkin',
+    bindings: ['O'],
+    label: 'Onion skin on/off (ghosts of the previous and next key, generated frames too)',
+    group: 'View',
+  },
+  {
+    command: 'view.library',
+    bindings: ['L'],
+    label: 'Motion library: preview and apply motions',
+    group: 'View',
+  },
+  {
+    command: 'timeline.graph',
+    bindings: ['Shift+G'],
+    label: "Timeline: graph editor of the selected joint's rotation curves",
+    group: 'View',
+  },
+  {
+    command: 'timeline.fit',
+    bindings: ['\\'],
+    label: 'Timeline: zoom to fit the whole animation',
+    group: 'View',
+  },
   {
     command: 'view.frames',
     bindings: ['V'],

@@ -13,6 +13,8 @@ import { parseFrameRange } from '../../host/export/formats.js';
 import { toJobErrorData } from '../../host/jobs/jobManager.js';
 import { loadProject } from '../../host/project/store.js';
 import { type CliCommand, EXIT, UsageError } from '../command.js';
+import { motionOntoProject } from './motion.js';
+import { MOTION_IMPORT_FLAGS, MOTION_IMPORT_USAGE } from './motionOptions.js';
 import { parseOptions } from './options.js';
 import { createProgressReporter, withInterrupt } from './progress.js';
 import { reportFailure } from './rig.js';
@@ -63,7 +65,8 @@ export const renderCommand: CliCommand = {
   usage:
     'keypose render <project.keypose> -o <file> [--format prores|png|mp4|webm|gif|bvh|glb] [--fps 23.976] ' +
     '[--range 0-47] [--scale 0.5] [--timecode 01:00:00:00] [--background #rrggbb|picture] [--character NAME] ' +
-    '[--ep cpu|cuda|dml|coreml] [--force] [--json]',
+    '[--ep cpu|cuda|dml|coreml] [--motion walk.bvh|poses.json|walk ' +
+    `${MOTION_IMPORT_USAGE}] [--force] [--json]`,
   async run(args, context) {
     // --force: replace an existing file (or write into a PNG folder with files in it); never the project.
     const force = args.includes('--force');
@@ -81,6 +84,8 @@ export const renderCommand: CliCommand = {
         '--background': 'background',
         '--character': 'character',
         '--ep': 'ep',
+        '--motion': 'motion',
+        ...MOTION_IMPORT_FLAGS,
       },
     );
     if (positionals.length !== 1) throw new UsageError('render takes exactly one project file.');
@@ -118,6 +123,27 @@ export const renderCommand: CliCommand = {
     } catch (error) {
       if (error instanceof ApiError) return reportFailure(context, 'render', error.toData());
       throw error;
+    }
+    const motionArg = values.get('motion');
+    if (motionArg !== undefined) {
+      // The motion goes onto the character (as `keypose motion import` would) for this render
+      // only; the project file is not changed. The project grows to hold the whole clip.
+      try {
+        const done = await motionOntoProject(document, motionArg, values, context);
+        document = done.document;
+        if (!context.json)
+          context.stderr(
+            `Motion: ${done.source}, frames ${done.result.frames[0]}-${done.result.frames[1]}\n`,
+          );
+      } catch (error) {
+        if (error instanceof ApiError) return reportFailure(context, 'render', error.toData());
+        if (error instanceof UsageError) throw error;
+        return reportFailure(context, 'render', {
+          code: 'invalid-argument',
+          message: error instanceof Error ? error.message : String(error),
+          file: motionArg,
+        });
+      }
     }
     const characterArg = values.get('character');
     const character = characterArg

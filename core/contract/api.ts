@@ -281,6 +281,14 @@ export const apiMethods = {
    * its projects folder (exports/). The 'done' event's result is { path }.
    */
   exportProject: { args: z.tuple([exportRequestSchema]), result: jobStartedSchema.nullable() },
+  /**
+   * A motion of the library (core/motion/library.ts) by id: its BVH text from assets/motions/
+   * (the library panel retargets it in the page like any imported file).
+   */
+  readLibraryMotion: {
+    args: z.tuple([z.string().min(1)]),
+    result: z.object({ fileName: z.string(), text: z.string() }),
+  },
 } as const;
 
 export type ApiMethods = typeof apiMethods;
@@ -304,6 +312,7 @@ export type KeyposeApi = {
 export const menuCommandSchema = z.enum([
   'file.new',
   'file.import',
+  'file.importMotion',
   'file.open',
   'file.save',
   'file.saveAs',

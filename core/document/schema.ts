@@ -125,9 +125,39 @@ export const skeletonSchema = z
   .superRefine((skeleton, ctx) => checkJointTree(skeleton.joints, ctx));
 
 const keysMax = `a track has at most ${MAX_KEYS_PER_TRACK} keys`;
+const trackOf = <T extends z.ZodTypeAny>(value: T) =>
+  z.array(keyframeSchema(value)).max(MAX_KEYS_PER_TRACK, keysMax);
+
+/**
+ * A clip layer under the keys (core/motion/types.ts MotionLayer; docs/motion.md "Layers"): an
+ * imported mocap or library clip the keys are added on top of. Optional and new: files without
+ * it still validate as version 2, so it needs no version bump.
+ */
+export const motionLayerSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  weight: finite.min(0).max(1),
+  muted: z.boolean().optional(),
+  rotations: z.record(idText, trackOf(quatSchema)),
+  rootTranslation: trackOf(vec3Schema),
+});
+
+/**
+ * An IK limb (core/motion/types.ts IkChannel; docs/motion.md "IK limbs"), keyed by its effector
+ * joint: a keyable target, FK/IK blend and pole. Optional and new, no version bump.
+ */
+export const ikChannelSchema = z.object({
+  target: trackOf(vec3Schema),
+  blend: trackOf(finite.min(0).max(1)),
+  pole: trackOf(vec3Schema).optional(),
+  chainLength: z.number().int().min(2).max(32).optional(),
+});
+
 export const motionSchema = z.object({
-  rotations: z.record(idText, z.array(keyframeSchema(quatSchema)).max(MAX_KEYS_PER_TRACK, keysMax)),
-  rootTranslation: z.array(keyframeSchema(vec3Schema)).max(MAX_KEYS_PER_TRACK, keysMax),
+  rotations: z.record(idText, trackOf(quatSchema)),
+  rootTranslation: trackOf(vec3Schema),
+  layers: z.array(motionLayerSchema).max(64).optional(),
+  ik: z.record(idText, ikChannelSchema).optional(),
 });
 
 const assetSide = z
@@ -300,6 +330,26 @@ export const projectDocumentSchema = z
             code: 'custom',
             path: ['characters', ci, 'motion', 'rotations', trackJoint],
             message: `the motion animates an unknown joint "${trackJoint}"`,
+          });
+        }
+      }
+      for (const [li, layer] of (character.motion.layers ?? []).entries()) {
+        for (const trackJoint of Object.keys(layer.rotations)) {
+          if (!ids.has(trackJoint)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['characters', ci, 'motion', 'layers', li, 'rotations', trackJoint],
+              message: `clip layer "${layer.name}" animates an unknown joint "${trackJoint}"`,
+            });
+          }
+        }
+      }
+      for (const effector of Object.keys(character.motion.ik ?? {})) {
+        if (!ids.has(effector)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['characters', ci, 'motion', 'ik', effector],
+            message: `an IK limb ends at an unknown joint "${effector}"`,
           });
         }
       }

@@ -1,11 +1,13 @@
-import { type JointId, jointId } from '../ids.js';
-import { type EulerOrder, quatFromEulerDeg, quatToEulerDeg } from '../math/quat.js';
+import type { JointId } from '../ids.js';
+import { type EulerOrder, quatToEulerDeg } from '../math/quat.js';
 import type { Quat, Vec3 } from '../math/types.js';
+import { evaluateCharacterPose } from '../motion/characterPose.js';
+import { clipRotation } from '../motion/clip.js';
 import { lastKeyedFrame } from '../motion/edit.js';
-import { evaluateMotion } from '../motion/evaluate.js';
 import type { Keyframe, Motion, Track } from '../motion/types.js';
 import type { Skeleton } from '../skeleton/types.js';
-import { type FrameRate, frameDurationSec, frameRate, STANDARD_FRAME_RATES } from './frameRate.js';
+import { BvhError, type BvhReadOptions, parseBvh } from './bvhRead.js';
+import { type FrameRate, frameDurationSec } from './frameRate.js';
 
 /**
  * BVH (Biovision Hierarchy) writer and reader, pure text in and out.
@@ -26,12 +28,7 @@ import { type FrameRate, frameDurationSec, frameRate, STANDARD_FRAME_RATES } fro
  * - Leaf joints get an End Site half as long as the bone that leads to them.
  */
 
-export class BvhError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BvhError';
-  }
-}
+export { BvhError, type BvhReadOptions, frameRateFromFrameTime, parseBvh, startBvhRead } from './bvhRead.js';
 
 export const BVH_ROTATION_ORDER: EulerOrder = 'ZXY';
 
@@ -41,6 +38,8 @@ export interface BvhWriteOptions {
   readonly frameRange?: { readonly startFrame: number; readonly endFrame: number };
   /** BVH units per character-space pixel (default 1). */
   readonly unitsPerPx?: number;
+  /** Rest positions of leaf joints' End Sites (character space), e.g. those an imported BVH had. */
+  readonly endSites?: Readonly<Record<string, Vec3>>;
 }
 
 /** BVH joint names cannot contain whitespace or braces. */
@@ -110,7 +109,12 @@ export function writeBvh(skeleton: Skeleton, motion: Motion, options: BvhWriteOp
     const kids = children.get(id) ?? [];
     if (kids.length === 0) {
       const length = Math.hypot(...offset);
-      const end: Vec3 = parent && length > 0 ? [offset[0] / 2, offset[1] / 2, offset[2] / 2] : [0, 10, 0];
+      const site = options.endSites?.[id];
+      const end: Vec3 = site
+        ? [site[0] - joint.restPosition[0], site[1] - joint.restPosition[1], site[2] - joint.restPosition[2]]
+        : parent && length > 0
+          ? [offset[0] / 2, offset[1] / 2, offset[2] / 2]
+          : [0, 10, 0];
       lines.push(`${pad}  End Site`, `${pad}  {`, `${pad}    OFFSET ${vec(end)}`, `${pad}  }`);
     }
     for (const kid of kids) writeJoint(kid, depth + 1);
@@ -122,7 +126,7 @@ export function writeBvh(skeleton: Skeleton, motion: Motion, options: BvhWriteOp
   lines.push('MOTION', `Frames: ${frameCount}`, `Frame Time: ${frameDurationSec(options.fps).toFixed(10)}`);
   const previous = new Map<JointId, Vec3>();
   for (let f = range.startFrame; f <= range.endFrame; f++) {
-    const pose = evaluateMotion(motion, f);
+    const pose = evaluateCharacterPose(skeleton, motion, f);
     const values: string[] = [];
     for (const id of channelOrder) {
       if (id === root.id) {
@@ -147,11 +151,6 @@ export function writeBvh(skeleton: Skeleton, motion: Motion, options: BvhWriteOp
   return `${lines.join('\n')}\n`;
 }
 
-export interface BvhReadOptions {
-  /** BVH units per character-space pixel the file was written with (default 1). */
-  readonly unitsPerPx?: number;
-}
-
 export interface BvhDocument {
   /** Joints named and identified by their BVH names, rest positions from the OFFSETs. */
   readonly skeleton: Skeleton;
@@ -163,188 +162,39 @@ export interface BvhDocument {
   readonly warnings: readonly string[];
 }
 
-/** 1/frameTime as a rational: a standard rate when it matches to 1e-6 s, else to the microsecond. */
-export function frameRateFromFrameTime(frameTimeSec: number): FrameRate {
-  if (!(frameTimeSec > 0)) throw new BvhError(`BVH Frame Time must be positive, got ${frameTimeSec}`);
-  for (const rate of Object.values(STANDARD_FRAME_RATES)) {
-    if (Math.abs(frameDurationSec(rate) - frameTimeSec) < 1e-6) return rate;
-  }
-  const perSec = 1 / frameTimeSec;
-  if (Math.abs(perSec - Math.round(perSec)) < 1e-4) return frameRate(Math.round(perSec));
-  return frameRate(Math.round(perSec * 1000), 1000);
-}
-
-interface ParsedJoint {
-  name: string;
-  parent: number | null;
-  offset: Vec3;
-  channels: string[];
-}
-
-const ROTATION_CHANNELS = ['Xrotation', 'Yrotation', 'Zrotation'];
-const POSITION_CHANNELS = ['Xposition', 'Yposition', 'Zposition'];
-
+/**
+ * A BVH file as keys on its own skeleton: one linear key per frame on every joint with rotation
+ * channels (and on the root translation when the root has position channels). For files to
+ * retarget or reduce, parseBvh (bvhRead.ts) gives the packed clip instead.
+ */
 export function readBvh(text: string, options: BvhReadOptions = {}): BvhDocument {
-  const unitsPerPx = options.unitsPerPx ?? 1;
-  const tokens: { text: string; line: number }[] = [];
-  text.split(/\r?\n/).forEach((lineText, index) => {
-    for (const token of lineText.trim().split(/\s+/))
-      if (token !== '') tokens.push({ text: token, line: index + 1 });
-  });
-  let pos = 0;
-  const peek = () => tokens[pos]?.text;
-  const where = () => (tokens[pos] ? `line ${tokens[pos]!.line}` : 'end of file');
-  const next = (): string => {
-    const token = tokens[pos++];
-    if (!token) throw new BvhError('BVH: unexpected end of file');
-    return token.text;
-  };
-  const expect = (word: string) => {
-    const at = where();
-    const got = next();
-    if (got.toUpperCase() !== word.toUpperCase())
-      throw new BvhError(`BVH: expected "${word}", found "${got}" (${at})`);
-  };
-  const number = (): number => {
-    const at = where();
-    const got = next();
-    const value = Number(got);
-    if (!Number.isFinite(value)) throw new BvhError(`BVH: expected a number, found "${got}" (${at})`);
-    return value;
-  };
-
-  expect('HIERARCHY');
-  const joints: ParsedJoint[] = [];
-  const readJoint = (parent: number | null) => {
-    const name = next();
-    expect('{');
-    expect('OFFSET');
-    const offset: Vec3 = [number() / unitsPerPx, number() / unitsPerPx, number() / unitsPerPx];
-    const channels: string[] = [];
-    if (peek()?.toUpperCase() === 'CHANNELS') {
-      next();
-      const count = number();
-      for (let i = 0; i < count; i++) {
-        const at = where();
-        const channel = next();
-        if (!ROTATION_CHANNELS.includes(channel) && !POSITION_CHANNELS.includes(channel)) {
-          throw new BvhError(`BVH: unknown channel "${channel}" (${at})`);
-        }
-        channels.push(channel);
-      }
-    }
-    const index = joints.length;
-    joints.push({ name, parent, offset, channels });
-    for (;;) {
-      const word = peek();
-      if (word === '}') {
-        next();
-        return;
-      }
-      if (word?.toUpperCase() === 'JOINT') {
-        next();
-        readJoint(index);
-      } else if (word?.toUpperCase() === 'END') {
-        next();
-        expect('Site');
-        expect('{');
-        expect('OFFSET');
-        number();
-        number();
-        number();
-        expect('}');
-      } else {
-        throw new BvhError(
-          `BVH: expected JOINT, End Site or "}", found "${word ?? 'end of file'}" (${where()})`,
-        );
-      }
-    }
-  };
-  expect('ROOT');
-  readJoint(null);
-  if (peek()?.toUpperCase() === 'ROOT') throw new BvhError('BVH: several ROOTs are not supported');
-
-  expect('MOTION');
-  expect('Frames:');
-  const frameCount = number();
-  if (!Number.isInteger(frameCount) || frameCount < 0)
-    throw new BvhError(`BVH: bad frame count ${frameCount}`);
-  expect('Frame');
-  expect('Time:');
-  const fps = frameRateFromFrameTime(number());
-
-  const names = new Set<string>();
-  for (const joint of joints) {
-    if (names.has(joint.name)) throw new BvhError(`BVH: joint name "${joint.name}" appears twice`);
-    names.add(joint.name);
-  }
-  const restPositions: Vec3[] = [];
-  for (const joint of joints) {
-    const parentRest = joint.parent === null ? ([0, 0, 0] as Vec3) : restPositions[joint.parent]!;
-    restPositions.push([
-      parentRest[0] + joint.offset[0],
-      parentRest[1] + joint.offset[1],
-      parentRest[2] + joint.offset[2],
-    ]);
-  }
-  const skeleton: Skeleton = {
-    joints: joints.map((joint, i) => ({
-      id: jointId(joint.name),
-      name: joint.name,
-      parentId: joint.parent === null ? null : jointId(joints[joint.parent]!.name),
-      restPosition: restPositions[i]!,
-    })),
-  };
-
-  const warnings: string[] = [];
-  const rotationTracks: Keyframe<Quat>[][] = joints.map(() => []);
-  const rootTrack: Keyframe<Vec3>[] = [];
-  const orders = joints.map((joint) => {
-    const letters = joint.channels.filter((c) => ROTATION_CHANNELS.includes(c)).map((c) => c[0]);
-    if (letters.length !== 0 && letters.length !== 3) {
-      throw new BvhError(
-        `BVH: joint "${joint.name}" has ${letters.length} rotation channels; 0 or 3 are supported`,
-      );
-    }
-    if (joint.parent !== null && joint.channels.some((c) => POSITION_CHANNELS.includes(c))) {
-      warnings.push(`joint "${joint.name}" has position channels; only the root's translation is kept`);
-    }
-    return letters.length === 3 ? (letters.join('') as EulerOrder) : null;
-  });
-  for (let frame = 0; frame < frameCount; frame++) {
-    joints.forEach((joint, j) => {
-      const deg = [0, 0, 0];
-      const position = [0, 0, 0];
-      for (const channel of joint.channels) {
-        const value = number();
-        const axis = channel.charCodeAt(0) - 88; // 'X' = 88
-        if (channel.endsWith('rotation')) deg[axis] = value;
-        else position[axis] = value / unitsPerPx;
-      }
-      const order = orders[j];
-      if (order) {
-        rotationTracks[j]!.push({
-          frame,
-          value: quatFromEulerDeg([deg[0]!, deg[1]!, deg[2]!], order),
-          interpolation: 'linear',
-        });
-      }
-      if (joint.parent === null && joint.channels.some((c) => POSITION_CHANNELS.includes(c))) {
-        // Root positions are absolute; the model stores the translation from the rest position.
-        const rest = restPositions[j]!;
-        rootTrack.push({
-          frame,
-          value: [position[0]! - rest[0], position[1]! - rest[1], position[2]! - rest[2]],
-          interpolation: 'linear',
-        });
-      }
-    });
-  }
-  if (pos < tokens.length) warnings.push(`ignored ${tokens.length - pos} values after the last frame`);
-
+  const bvh = parseBvh(text, options);
+  const { clip } = bvh;
   const rotations: Record<string, Track<Quat>> = {};
-  joints.forEach((joint, j) => {
-    if (rotationTracks[j]!.length > 0) rotations[joint.name] = rotationTracks[j]!;
+  bvh.skeleton.joints.forEach((joint, j) => {
+    if (!(bvh.channels[joint.name] ?? []).some((c) => c.endsWith('rotation'))) return;
+    const track: Keyframe<Quat>[] = [];
+    for (let frame = 0; frame < clip.frameCount; frame++) {
+      track.push({ frame, value: clipRotation(clip, frame, j), interpolation: 'linear' });
+    }
+    rotations[joint.id] = track;
   });
-  return { skeleton, motion: { rotations, rootTranslation: rootTrack }, fps, frameCount, warnings };
+  const rootTranslation: Keyframe<Vec3>[] = [];
+  if (bvh.hasRootTranslation) {
+    const t = clip.rootTranslation;
+    for (let frame = 0; frame < clip.frameCount; frame++) {
+      rootTranslation.push({
+        frame,
+        value: [t[frame * 3]!, t[frame * 3 + 1]!, t[frame * 3 + 2]!],
+        interpolation: 'linear',
+      });
+    }
+  }
+  return {
+    skeleton: bvh.skeleton,
+    motion: { rotations, rootTranslation },
+    fps: bvh.fps,
+    frameCount: clip.frameCount,
+    warnings: bvh.warnings,
+  };
 }

@@ -94,12 +94,17 @@ export function keyedFrames(motion: Motion): number[] {
   return [...frames].sort((a, b) => a - b);
 }
 
-/** The last frame with a key on any track (0 when nothing is keyed). */
+/** The last frame with a key on any track, clip layers and IK channels included (0 when nothing is keyed). */
 export function lastKeyedFrame(motion: Motion): number {
   let last = 0;
-  for (const track of Object.values(motion.rotations))
-    for (const key of track) last = Math.max(last, key.frame);
-  for (const key of motion.rootTranslation) last = Math.max(last, key.frame);
+  const tracks: (readonly { readonly frame: number }[])[] = [
+    ...Object.values(motion.rotations),
+    motion.rootTranslation,
+  ];
+  for (const layer of motion.layers ?? [])
+    tracks.push(...Object.values(layer.rotations), layer.rootTranslation);
+  for (const channel of Object.values(motion.ik ?? {})) tracks.push(channel.target, channel.blend);
+  for (const track of tracks) for (const key of track) last = Math.max(last, key.frame);
   return last;
 }
 
@@ -158,20 +163,56 @@ export function setKeyInterpolation(
   return withRotations({ ...motion, rootTranslation }, rotations);
 }
 
-/** Drops tracks of joints that are not in `jointIds` (after removing joints from a skeleton). */
-export function pruneMotion(motion: Motion, jointIds: Iterable<JointId | string>): Motion {
-  const keep = new Set<string>(jointIds);
-  if (Object.keys(motion.rotations).every((j) => keep.has(j))) return motion;
-  const rotations: Record<string, Track<Quat>> = {};
-  for (const [joint, track] of Object.entries(motion.rotations))
-    if (keep.has(joint)) rotations[joint] = track;
-  return { ...motion, rotations };
+function pickTracks<T>(tracks: Readonly<Record<string, T>>, keep: ReadonlySet<string>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [joint, track] of Object.entries(tracks)) if (keep.has(joint)) out[joint] = track;
+  return out;
 }
 
-/** Re-keys tracks after a joint id changed. */
+/**
+ * Drops tracks of joints that are not in `jointIds` (after removing joints from a skeleton): the
+ * keys, the clip layers' tracks and the IK limbs of those joints.
+ */
+export function pruneMotion(motion: Motion, jointIds: Iterable<JointId | string>): Motion {
+  const keep = new Set<string>(jointIds);
+  const all = (tracks: Readonly<Record<string, unknown>> | undefined) =>
+    Object.keys(tracks ?? {}).every((j) => keep.has(j));
+  if (all(motion.rotations) && all(motion.ik) && (motion.layers ?? []).every((l) => all(l.rotations)))
+    return motion;
+  const out: Motion = { ...motion, rotations: pickTracks(motion.rotations, keep) };
+  return {
+    ...out,
+    ...(motion.layers
+      ? { layers: motion.layers.map((l) => ({ ...l, rotations: pickTracks(l.rotations, keep) })) }
+      : {}),
+    ...(motion.ik ? { ik: pickTracks(motion.ik, keep) } : {}),
+  };
+}
+
+function renameKey<T>(
+  tracks: Readonly<Record<string, T>>,
+  fromId: string,
+  toId: string,
+): Readonly<Record<string, T>> {
+  if (!(fromId in tracks)) return tracks;
+  const { [fromId]: moved, ...rest } = tracks;
+  return { ...rest, [toId]: moved as T };
+}
+
+/** Re-keys tracks (keys, layers, IK limbs) after a joint id changed. */
 export function renameTrack(motion: Motion, fromId: JointId | string, toId: JointId | string): Motion {
-  const track = motion.rotations[fromId];
-  if (!track || fromId === toId) return motion;
-  const { [fromId]: _moved, ...rest } = motion.rotations;
-  return { ...motion, rotations: { ...rest, [toId]: track } };
+  if (fromId === toId) return motion;
+  const rotations = renameKey(motion.rotations, fromId, toId);
+  const layers = motion.layers?.map((l) => {
+    const renamed = renameKey(l.rotations, fromId, toId);
+    return renamed === l.rotations ? l : { ...l, rotations: renamed };
+  });
+  const ik = motion.ik ? renameKey(motion.ik, fromId, toId) : undefined;
+  if (
+    rotations === motion.rotations &&
+    ik === motion.ik &&
+    (layers ?? []).every((l, i) => l === motion.layers![i])
+  )
+    return motion;
+  return { ...motion, rotations, ...(layers ? { layers } : {}), ...(ik ? { ik } : {}) };
 }

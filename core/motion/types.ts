@@ -31,11 +31,47 @@ export interface Keyframe<T> {
 /** Keys sorted by frame, at most one per frame. */
 export type Track<T> = readonly Keyframe<T>[];
 
+/**
+ * A clip layer (an imported mocap clip, a library motion) under the keys: evaluated like keys,
+ * blended over the layers before it by `weight`. The motion's own keys are added on top of the
+ * layers (docs/motion.md, "Layers"), so an animator can fix a mocap arm without losing the clip.
+ */
+export interface MotionLayer {
+  readonly id: string;
+  /** Shown in the timeline ("walk.bvh"). */
+  readonly name: string;
+  /** 0..1: how much of the layer replaces what is under it. */
+  readonly weight: number;
+  readonly muted?: boolean;
+  readonly rotations: Readonly<Record<string, Track<Quat>>>;
+  readonly rootTranslation: Track<Vec3>;
+}
+
+/**
+ * An IK limb: the effector joint (the key of `Motion.ik`) is pulled towards `target` by the
+ * chain of `chainLength` joints above it, blended with the FK rotations by `blend` (0 = FK, 1 = IK).
+ * Every channel is keyable. Evaluated with the skeleton (motion/characterPose.ts).
+ */
+export interface IkChannel {
+  /** Effector position in character space (pixels). */
+  readonly target: Track<Vec3>;
+  /** 0 = the FK keys, 1 = the IK solution; an empty track is 0. */
+  readonly blend: Track<number>;
+  /** Where the elbow/knee points (a point in character space); without it, the FK bend plane. */
+  readonly pole?: Track<Vec3>;
+  /** Joints rotated by the solver (2 = two-bone IK; more = CCD). Default 2. */
+  readonly chainLength?: number;
+}
+
 export interface Motion {
   /** Local rotation of each keyed joint relative to its rest (T-pose) frame. */
   readonly rotations: Readonly<Record<string, Track<Quat>>>;
   /** Translation of the root joint from its rest position, in character-space pixels. */
   readonly rootTranslation: Track<Vec3>;
+  /** Clip layers under the keys, bottom first (optional; absent = none). */
+  readonly layers?: readonly MotionLayer[];
+  /** IK limbs by effector joint id (optional; absent = pure FK). */
+  readonly ik?: Readonly<Record<string, IkChannel>>;
 }
 
 /** A pose: what a motion evaluates to at one instant. Unkeyed joints are at rest (identity). */

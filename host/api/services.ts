@@ -10,6 +10,7 @@ import {
   apiMethods,
 } from '../../core/contract/api.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
+import { readLibraryMotion } from '../motion/library.js';
 import { readAppVersion } from '../paths.js';
 import {
   ensureProjectsDir,
@@ -126,6 +127,7 @@ export function createServices(
     async listProjects() {
       return projectsDir ? listProjects(projectsDir) : [];
     },
+    readLibraryMotion,
   };
 }
 

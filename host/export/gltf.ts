@@ -16,8 +16,8 @@ import {
 import { GLTFExporter } from 'three/examples/jsm/exporters/GLTFExporter.js';
 import { type FrameRate, frameToTimeSec } from '../../core/io/frameRate.js';
 import type { Quat, Vec3 } from '../../core/math/types.js';
+import { evaluateCharacterPose } from '../../core/motion/characterPose.js';
 import { lastKeyedFrame } from '../../core/motion/edit.js';
-import { evaluateMotion } from '../../core/motion/evaluate.js';
 import type { Motion } from '../../core/motion/types.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
 import { type WriteOptions, writeFileAtomic } from './atomicWrite.js';
@@ -208,7 +208,8 @@ export async function buildGlb(
   for (let i = 0; i < frameCount; i++) {
     const frame = range.startFrame + i;
     times[i] = frameToTimeSec(i, options.fps);
-    const pose = evaluateMotion(motion, frame);
+    // IK limbs and clip layers included: the file shows what the viewport shows.
+    const pose = evaluateCharacterPose(skeleton, motion, frame);
     joints.forEach((joint, j) => {
       let q: Quat = pose.rotations[joint.id] ?? [0, 0, 0, 1];
       const values = rotations[j]!;

@@ -2,7 +2,7 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { type ReactElement, useEffect, useMemo } from 'react';
 import * as THREE from 'three';
 import type { Asset, Character, ProjectDocument } from '../../core/document/schema.js';
-import { evaluateMotion } from '../../core/motion/evaluate.js';
+import { evaluateCharacterPose } from '../../core/motion/characterPose.js';
 import { restPose } from '../../core/motion/pose.js';
 import { computeWorldTransforms } from '../../core/skeleton/kinematics.js';
 import { useEditor, useServices } from '../context.js';
@@ -99,7 +99,9 @@ function DimSkeleton({ character }: { character: Character }): ReactElement {
   useFrame(() => {
     // Pose mode shows each character's own motion at the playhead; Fit mode the rest pose.
     const posed = editor.store.getState().mode === 'pose';
-    const pose = posed ? evaluateMotion(character.motion, editor.playhead.getState().frame) : restPose();
+    const pose = posed
+      ? evaluateCharacterPose(character.skeleton, character.motion, editor.playhead.getState().frame)
+      : restPose();
     const world = computeWorldTransforms(character.skeleton, pose);
     const lines = lineGeometry.getAttribute('position') as THREE.BufferAttribute;
     bones.forEach((joint, i) => {

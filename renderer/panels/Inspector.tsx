@@ -2,9 +2,10 @@ import { type ReactElement, useEffect, useMemo, useRef } from 'react';
 import type { JointId } from '../../core/ids.js';
 import { quatFromEulerDeg, quatToEulerDeg } from '../../core/math/quat.js';
 import type { Quat, Vec3 } from '../../core/math/types.js';
-import { evaluateRotationTrack, evaluateVec3Track } from '../../core/motion/evaluate.js';
+import { evaluateMotion } from '../../core/motion/evaluate.js';
 import { descendantsOf, jointById } from '../../core/skeleton/query.js';
 import { useEditor, useServices } from '../context.js';
+import { IkSection } from '../motion/IkSection.js';
 import { activeCharacter, type Editor } from '../state/editorStore.js';
 import { NumberField } from './NumberField.js';
 
@@ -12,14 +13,19 @@ import { NumberField } from './NumberField.js';
 const EULER_ORDER = 'XYZ';
 const AXES = ['X', 'Y', 'Z'] as const;
 
+/** The joint's FK rotation at the playhead: its keys over any clip layers (what keying edits). */
 function rotationAt(editor: Editor, jointId: JointId): Quat {
   const character = activeCharacter(editor.store.getState());
-  return evaluateRotationTrack(character?.motion.rotations[jointId] ?? [], editor.playhead.getState().frame);
+  if (!character) return [0, 0, 0, 1];
+  return (
+    evaluateMotion(character.motion, editor.playhead.getState().frame).rotations[jointId] ?? [0, 0, 0, 1]
+  );
 }
 
 function rootTranslationAt(editor: Editor): Vec3 {
   const character = activeCharacter(editor.store.getState());
-  return evaluateVec3Track(character?.motion.rootTranslation ?? [], editor.playhead.getState().frame);
+  if (!character) return [0, 0, 0];
+  return evaluateMotion(character.motion, editor.playhead.getState().frame).rootTranslation;
 }
 
 /** Calls `update` now and whenever the document or the playhead changes. */
@@ -337,6 +343,7 @@ export function Inspector(): ReactElement {
               <KeyState jointId={selected} />
             </div>
             <RotationFields jointId={selected} jointName={joint.name} />
+            <IkSection jointId={selected} />
             {isRoot ? (
               <>
                 <div className="section-head">

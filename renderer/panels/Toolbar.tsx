@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import { AudioButton } from '../audio/AudioUI.js';
 import { FitToolButtons, ImportButton } from '../characters/CharactersPanel.js';
 import { useEditor } from '../context.js';
+import { MotionButtons } from '../motion/MotionButtons.js';
 import { isDirty } from '../state/editorStore.js';
 import { CommandButton } from './ToolButton.js';
 
@@ -86,6 +87,7 @@ export function Toolbar(): ReactElement {
           testId="gizmo-translate"
         />
       </div>
+      <MotionButtons />
       <div className="tool-group">
         <CommandButton
           icon="onion"

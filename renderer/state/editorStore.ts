@@ -34,7 +34,15 @@ import { type PlayheadStore, setPlayheadFrame } from './playheadStore.js';
 
 export type EditorMode = 'fit' | 'pose';
 export type GizmoMode = 'rotate' | 'translate';
-export type DialogKind = 'none' | 'help' | 'open' | 'save' | 'import' | 'export';
+export type DialogKind =
+  | 'none'
+  | 'help'
+  | 'open'
+  | 'save'
+  | 'import'
+  | 'export'
+  | 'motion-import'
+  | 'motion-library';
 
 /** An error shown in the banner until dismissed: what failed, why, and which file. */
 export interface EditorError {

@@ -3,8 +3,9 @@ import type { Character, ProjectDocument } from '../../core/document/schema.js';
 import type { CharacterId, JointId } from '../../core/ids.js';
 import { IDENTITY_QUAT } from '../../core/math/quat.js';
 import type { Quat, Vec3 } from '../../core/math/types.js';
+import { evaluateCharacterPose } from '../../core/motion/characterPose.js';
 import { setKey } from '../../core/motion/edit.js';
-import { evaluateMotion } from '../../core/motion/evaluate.js';
+import { keyRootFor, keyRotationFor } from '../../core/motion/layers.js';
 import {
   DEFAULT_EASE,
   type Interpolation,
@@ -48,8 +49,9 @@ export function completePose(skeleton: Skeleton, pose: Pose): Pose {
   return { rotations, rootTranslation: pose.rootTranslation };
 }
 
+/** What the character shows at a frame: layers, keys and IK limbs (core/motion/characterPose.ts). */
 export function poseAtFrame(character: Character, frame: number): Pose {
-  return completePose(character.skeleton, evaluateMotion(character.motion, frame));
+  return completePose(character.skeleton, evaluateCharacterPose(character.skeleton, character.motion, frame));
 }
 
 /**
@@ -77,11 +79,13 @@ export function keyJointRotation(
   interpolation: Interpolation,
 ): Motion {
   const track = motion.rotations[jointId];
+  // Over clip layers a key is the offset from the layers' rotation (docs/motion.md, "Layers").
+  const value = keyRotationFor(motion, jointId, frame, rotation);
   return {
     ...motion,
     rotations: {
       ...motion.rotations,
-      [jointId]: setKey(track ?? [], keyFor(track, frame, rotation, interpolation)),
+      [jointId]: setKey(track ?? [], keyFor(track, frame, value, interpolation)),
     },
   };
 }
@@ -92,11 +96,12 @@ export function keyRootTranslation(
   translation: Vec3,
   interpolation: Interpolation,
 ): Motion {
+  const value = keyRootFor(motion, frame, translation);
   return {
     ...motion,
     rootTranslation: setKey(
       motion.rootTranslation,
-      keyFor(motion.rootTranslation, frame, translation, interpolation),
+      keyFor(motion.rootTranslation, frame, value, interpolation),
     ),
   };
 }

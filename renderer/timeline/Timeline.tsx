@@ -1,20 +1,31 @@
-import { type ReactElement, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactElement, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import type { Character } from '../../core/document/schema.js';
-import type { JointId } from '../../core/ids.js';
-import { deleteKeysAt, keyedFrames, moveKeys, setKeyInterpolation } from '../../core/motion/edit.js';
-import { DEFAULT_EASE, type Interpolation, type Motion, type Track } from '../../core/motion/types.js';
+import { keyedFrames } from '../../core/motion/edit.js';
+import { type KeyRef, keyRefId, ROOT_TRACK } from '../../core/motion/keySelection.js';
+import type { Interpolation, Motion, Track } from '../../core/motion/types.js';
 import { AudioRow } from '../audio/AudioUI.js';
 import { useEditor, useServices } from '../context.js';
 import { jointSide, SIDE_COLOURS } from '../panels/jointStyle.js';
-import { NumberField } from '../panels/NumberField.js';
-import { CommandButton, ToolButton } from '../panels/ToolButton.js';
 import { RenderBar } from '../render/RenderBar.js';
 import { activeCharacter } from '../state/editorStore.js';
-import { updateMotion } from '../state/edits.js';
-
-/** Which tracks a timeline row shows (and which keys dragging one of its diamonds moves). */
-type RowTarget = { kind: 'summary' } | { kind: 'root' } | { kind: 'joint'; jointId: JointId };
+import { GraphEditor } from './GraphEditor.js';
+import { KeyMenu, type KeyMenuState, type RowTarget } from './KeyMenu.js';
+import {
+  dragFrames,
+  frameAtClientX,
+  mergeRefs,
+  moveSelection,
+  refsInBox,
+  refsOfDiamond,
+  SUMMARY_TRACK,
+  selectionIds,
+  setSelection,
+} from './keyGestures.js';
+import { LayerRows } from './LayerRows.js';
+import { SelectionBar } from './SelectionBar.js';
+import { KeyTools, Transport, ViewTools } from './TimelineTools.js';
+import { clampZoom, timelineUiFor } from './timelineUi.js';
+import './timeline.css';
 
 interface RowKey {
   readonly frame: number;
@@ -29,219 +40,12 @@ function summaryKeys(motion: Motion): RowKey[] {
   return keyedFrames(motion).map((frame) => ({ frame, interpolation: 'mixed' }));
 }
 
-function moveRowKeys(motion: Motion, target: RowTarget, from: number, to: number): Motion {
-  if (target.kind === 'summary') return moveKeys(motion, from, to);
-  if (target.kind === 'root') return moveKeys(motion, from, to, [], { rootTranslation: true });
-  return moveKeys(motion, from, to, [target.jointId]);
-}
-
-function setRowInterpolation(
-  motion: Motion,
-  target: RowTarget,
-  frame: number,
-  interpolation: Interpolation,
-): Motion {
-  const ease = interpolation === 'bezier' ? DEFAULT_EASE : undefined;
-  if (target.kind === 'summary') return setKeyInterpolation(motion, frame, interpolation, ease);
-  if (target.kind === 'joint')
-    return setKeyInterpolation(motion, frame, interpolation, ease, [target.jointId]);
-  // The root translation track alone (core's helper changes it only together with every joint).
-  return {
-    ...motion,
-    rootTranslation: motion.rootTranslation.map((key) => {
-      if (key.frame !== frame) return key;
-      const { ease: _previous, ...rest } = key;
-      return ease ? { ...rest, interpolation, ease } : { ...rest, interpolation };
-    }),
-  };
-}
-
-function deleteRowKeys(motion: Motion, target: RowTarget, frame: number): Motion {
-  if (target.kind === 'summary') return deleteKeysAt(motion, frame);
-  if (target.kind === 'root') return deleteKeysAt(motion, frame, [], { rootTranslation: true });
-  return deleteKeysAt(motion, frame, [target.jointId]);
-}
-
-interface KeyMenuState {
-  readonly x: number;
-  readonly y: number;
-  readonly target: RowTarget;
-  readonly frame: number;
-  readonly label: string;
-}
-
-/** Right-click menu of a key: its interpolation (for the segment that starts there) or delete it. */
-function KeyMenu({ menu, onClose }: { menu: KeyMenuState; onClose: () => void }): ReactElement {
-  const { editor } = useServices();
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
-    };
-    const onDown = () => onClose();
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('pointerdown', onDown);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('pointerdown', onDown);
-    };
-  }, [onClose]);
-  const apply = (label: string, update: (motion: Motion) => Motion) => {
-    const characterId = activeCharacter(editor.store.getState())?.id;
-    if (characterId) editor.actions.edit(label, (doc) => updateMotion(doc, characterId, update));
-    onClose();
-  };
-  const choices: [Interpolation, string][] = [
-    ['step', 'Step (hold)'],
-    ['linear', 'Linear'],
-    ['bezier', 'Bezier (ease in/out)'],
-  ];
-  return (
-    <div
-      className="context-menu"
-      role="menu"
-      data-testid="key-menu"
-      style={{
-        // Kept inside the window: the timeline sits at the bottom, so the menu often opens upwards.
-        left: Math.min(menu.x, window.innerWidth - 200),
-        top: Math.min(menu.y, window.innerHeight - 170),
-      }}
-      onPointerDown={(event) => event.stopPropagation()}
-    >
-      <div className="context-title">
-        {menu.label} · frame {menu.frame}
-      </div>
-      {choices.map(([interpolation, label]) => (
-        <button
-          key={interpolation}
-          type="button"
-          role="menuitem"
-          data-testid={`key-menu-${interpolation}`}
-          onClick={() =>
-            apply('Set interpolation', (motion) =>
-              setRowInterpolation(motion, menu.target, menu.frame, interpolation),
-            )
-          }
-        >
-          {label}
-        </button>
-      ))}
-      <hr />
-      <button
-        type="button"
-        role="menuitem"
-        data-testid="key-menu-delete"
-        onClick={() => apply('Delete keys', (motion) => deleteRowKeys(motion, menu.target, menu.frame))}
-      >
-        Delete key
-      </button>
-    </div>
-  );
-}
-
-/** Frame under a pointer, from the x position in a track (frames are equal-width cells). */
-function frameAtClientX(track: HTMLElement, clientX: number, durationFrames: number): number {
-  const rect = track.getBoundingClientRect();
-  const u = (clientX - rect.left) / Math.max(1, rect.width);
-  return Math.min(durationFrames - 1, Math.max(0, Math.floor(u * durationFrames)));
-}
-
 const pct = (frame: number, durationFrames: number) => `${((frame + 0.5) / durationFrames) * 100}%`;
 
 function rulerStep(durationFrames: number, widthPx: number): number {
   const pxPerFrame = widthPx / durationFrames;
   for (const step of [1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000]) if (step * pxPerFrame >= 34) return step;
   return 2000;
-}
-
-function Transport(): ReactElement {
-  const { editor, commands, playback } = useServices();
-  const playing = useStore(editor.playhead, (s) => s.playing);
-  const duration = useEditor((s) => s.document?.durationFrames ?? 1);
-  const bindFrame = useCallback(
-    (display: (value: number) => void) => {
-      display(editor.playhead.getState().frame);
-      return editor.playhead.subscribe((s) => display(s.frame));
-    },
-    [editor],
-  );
-  return (
-    <div className="tool-group transport">
-      <CommandButton icon="first" label="First frame" command="frame.first" />
-      <CommandButton icon="prevKey" label="Previous key" command="key.prev" testId="btn-prev-key" />
-      <CommandButton icon="prevFrame" label="Previous frame" command="frame.prev" testId="btn-prev-frame" />
-      <ToolButton
-        icon={playing ? 'pause' : 'play'}
-        filledIcon
-        label={playing ? 'Pause' : 'Play'}
-        command="playback.toggle"
-        active={playing}
-        onClick={() => playback.toggle()}
-        testId="btn-play"
-      />
-      <CommandButton icon="nextFrame" label="Next frame" command="frame.next" testId="btn-next-frame" />
-      <CommandButton icon="nextKey" label="Next key" command="key.next" testId="btn-next-key" />
-      <CommandButton icon="last" label="Last frame" command="frame.last" />
-      <NumberField
-        label="Frame"
-        testId="frame-input"
-        decimals={0}
-        min={0}
-        max={duration - 1}
-        dragStep={0.25}
-        bind={bindFrame}
-        onCommit={(frame) => commands.setFrame(frame)}
-      />
-      <span className="frame-total">/ {duration - 1}</span>
-    </div>
-  );
-}
-
-function KeyTools(): ReactElement {
-  const { editor } = useServices();
-  const interpolation = useEditor((s) => s.newKeyInterpolation);
-  const selectedName = useEditor((s) => {
-    const character = activeCharacter(s);
-    return character?.skeleton.joints.find((j) => j.id === s.selectedJointId)?.name ?? null;
-  });
-  const hasClipboard = useEditor((s) => s.clipboard !== null);
-  return (
-    <div className="tool-group key-tools">
-      <label className="select-field" title="Interpolation of keys created from now on">
-        New keys
-        <select
-          data-testid="interp-select"
-          value={interpolation}
-          onChange={(event) => {
-            editor.actions.setNewKeyInterpolation(event.currentTarget.value as Interpolation);
-            // Hand the keyboard back to the shortcuts (Space, arrows) once a choice is made.
-            event.currentTarget.blur();
-          }}
-        >
-          <option value="step">Step</option>
-          <option value="linear">Linear</option>
-          <option value="bezier">Bezier (ease)</option>
-        </select>
-      </label>
-      <CommandButton
-        icon="keyAdd"
-        label={selectedName ? `Key ${selectedName}` : 'Key all'}
-        showLabel
-        command="key.add"
-        testId="btn-key"
-      />
-      <CommandButton icon="key" label="Key all" command="key.addAll" testId="btn-key-all" />
-      <CommandButton icon="keyDelete" label="Delete key" command="key.delete" testId="btn-delete-key" />
-      <CommandButton icon="copy" label="Copy pose" command="pose.copy" testId="btn-copy-pose" />
-      <CommandButton
-        icon="paste"
-        label="Paste pose"
-        command="pose.paste"
-        disabled={!hasClipboard}
-        testId="btn-paste-pose"
-      />
-      <CommandButton icon="mirror" label="Mirror pose" command="pose.mirror" testId="btn-mirror-pose" />
-    </div>
-  );
 }
 
 interface RowProps {
@@ -253,8 +57,15 @@ interface RowProps {
   readonly selected?: boolean;
   readonly swatch?: string;
   readonly depth?: number;
+  /** Ids (keyRefId) of the selected keys, to mark the diamonds. */
+  readonly selectedKeys: ReadonlySet<string>;
   readonly onSelect?: () => void;
   readonly onKeyMenu: (menu: KeyMenuState) => void;
+}
+
+/** The track id a row's diamonds carry (keyGestures.ts, core/motion/keySelection.ts). */
+function trackOf(target: RowTarget): string {
+  return target.kind === 'summary' ? SUMMARY_TRACK : target.kind === 'root' ? ROOT_TRACK : target.jointId;
 }
 
 function TimelineRow(props: RowProps): ReactElement {
@@ -263,7 +74,18 @@ function TimelineRow(props: RowProps): ReactElement {
   useEffect(() => {
     if (props.selected) rowRef.current?.scrollIntoView({ block: 'nearest' });
   }, [props.selected]);
+  const track = trackOf(props.target);
+  const isSelected = (frame: number): boolean => {
+    const motion = activeCharacter(editor.store.getState())?.motion;
+    if (!motion) return false;
+    const refs = refsOfDiamond(motion, track, frame);
+    return refs.length > 0 && refs.every((r) => props.selectedKeys.has(keyRefId(r)));
+  };
 
+  /**
+   * A press on a diamond selects its keys (Shift adds them to the selection); dragging then moves
+   * every selected key by the same number of frames, as one undo step.
+   */
   const onKeyPointerDown = (event: React.PointerEvent<HTMLButtonElement>, from: number) => {
     if (event.button !== 0) return;
     event.stopPropagation();
@@ -271,36 +93,44 @@ function TimelineRow(props: RowProps): ReactElement {
     playback.pause();
     props.onSelect?.();
     commands.setFrame(from);
-    const track = event.currentTarget.parentElement;
-    if (!track) return;
+    const motion = activeCharacter(editor.store.getState())?.motion;
+    const trackNode = event.currentTarget.parentElement;
+    if (!motion || !trackNode) return;
+    const mine = refsOfDiamond(motion, track, from);
+    const ui = timelineUiFor(editor);
+    const already = mine.every((r) => props.selectedKeys.has(keyRefId(r)));
+    const selection = event.shiftKey
+      ? mergeRefs(ui.getState().selection, mine)
+      : already
+        ? [...ui.getState().selection]
+        : mine;
+    setSelection(editor, selection);
     const node = event.currentTarget;
     node.setPointerCapture(event.pointerId);
-    let dragging = false;
-    let to = from;
-    const onMove = (move: PointerEvent) => {
-      const frame = frameAtClientX(track, move.clientX, props.durationFrames);
-      if (frame === to) return;
-      if (!dragging) {
-        dragging = true;
-        editor.actions.beginGesture('Move keys');
-      }
-      to = frame;
-      const characterId = activeCharacter(editor.store.getState())?.id;
-      if (!characterId) return;
-      editor.actions.edit('Move keys', (doc) =>
-        updateMotion(doc, characterId, (motion) => moveRowKeys(motion, props.target, from, to)),
-      );
-      commands.setFrame(to);
-    };
+    let moved: KeyRef[] = selection;
+    const drag = dragFrames(
+      editor,
+      'Move keys',
+      trackNode,
+      event.clientX,
+      props.durationFrames,
+      (delta) => {
+        moved = moveSelection(editor, selection, delta);
+        commands.setFrame(from + delta);
+      },
+      (_delta, dragged) => {
+        if (dragged) setSelection(editor, moved);
+      },
+    );
     const onUp = () => {
-      node.removeEventListener('pointermove', onMove);
-      node.removeEventListener('pointerup', onUp);
-      node.removeEventListener('pointercancel', onUp);
-      if (dragging) editor.actions.endGesture();
+      window.removeEventListener('pointermove', drag.move);
+      window.removeEventListener('pointerup', onUp);
+      window.removeEventListener('pointercancel', onUp);
+      drag.up();
     };
-    node.addEventListener('pointermove', onMove);
-    node.addEventListener('pointerup', onUp);
-    node.addEventListener('pointercancel', onUp);
+    window.addEventListener('pointermove', drag.move);
+    window.addEventListener('pointerup', onUp);
+    window.addEventListener('pointercancel', onUp);
   };
 
   return (
@@ -320,18 +150,19 @@ function TimelineRow(props: RowProps): ReactElement {
         {props.swatch ? <span className="joint-swatch" style={{ background: props.swatch }} /> : null}
         {props.label}
       </button>
-      <div className="tl-track" data-scrub="true">
+      <div className="tl-track" data-scrub="true" data-box="true">
         {props.keys.map((key) => (
           <button
             type="button"
             tabIndex={-1}
             key={key.frame}
             aria-label={`${props.label} key at frame ${key.frame}`}
-            className={`tl-key interp-${key.interpolation}`}
+            className={`tl-key interp-${key.interpolation}${isSelected(key.frame) ? ' key-selected' : ''}`}
             style={{ left: pct(key.frame, props.durationFrames) }}
             data-testid={`${props.testId}-key-${key.frame}`}
             data-frame={key.frame}
-            title={`Frame ${key.frame}${key.interpolation === 'mixed' ? '' : ` · ${key.interpolation}`} — drag to move, right-click for interpolation`}
+            data-key-track={track}
+            title={`Frame ${key.frame}${key.interpolation === 'mixed' ? '' : ` · ${key.interpolation}`} — click to select (Shift adds), drag to move the selected keys, right-click for interpolation`}
             onPointerDown={(event) => onKeyPointerDown(event, key.frame)}
             onContextMenu={(event) => {
               event.preventDefault();
@@ -386,14 +217,19 @@ function Ruler({
           </span>
         ))}
         <RenderBar durationFrames={durationFrames} />
+        <SelectionBar durationFrames={durationFrames} />
         <span className="tl-playhead-badge" ref={badgeRef} data-testid="playhead-badge" />
       </div>
     </div>
   );
 }
 
-function tracksOf(character: Character) {
-  return character.motion;
+/** Client-space rectangle of a box selection, and its overlay box inside the grid. */
+interface BoxState {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
 }
 
 export function Timeline(): ReactElement {
@@ -401,11 +237,21 @@ export function Timeline(): ReactElement {
   const character = useEditor(activeCharacter);
   const durationFrames = useEditor((s) => s.document?.durationFrames ?? 1);
   const selected = useEditor((s) => s.selectedJointId);
+  const ui = timelineUiFor(editor);
+  const zoom = useStore(ui, (s) => s.zoom);
+  const selection = useStore(ui, (s) => s.selection);
+  const graphOpen = useStore(ui, (s) => s.graphOpen);
+  const fitRequest = useStore(ui, (s) => s.fitRequest);
+  const selectedKeys = useMemo(() => selectionIds(selection), [selection]);
   const bodyRef = useRef<HTMLDivElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
   const playheadRef = useRef<HTMLDivElement>(null);
   const badgeRef = useRef<HTMLSpanElement>(null);
   const [menu, setMenu] = useState<KeyMenuState | null>(null);
+  const [box, setBox] = useState<BoxState | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
+  /** After a zoom about the pointer: the scroll position that keeps its frame under it. */
+  const pendingScroll = useRef<number | null>(null);
 
   // The playhead line follows the playhead store directly: no React render per frame.
   useEffect(() => {
@@ -431,7 +277,45 @@ export function Timeline(): ReactElement {
     };
   }, [editor]);
 
-  // Scrubbing: press on any track (or the ruler) and drag; keys handle their own presses.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: applies the scroll a zoom asked for once the grid has its new width
+  useLayoutEffect(() => {
+    const body = bodyRef.current;
+    if (body && pendingScroll.current !== null) body.scrollLeft = pendingScroll.current;
+    pendingScroll.current = null;
+  }, [zoom]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when a fit is requested
+  useEffect(() => {
+    if (bodyRef.current) bodyRef.current.scrollLeft = 0;
+  }, [fitRequest]);
+
+  // Ctrl+wheel zooms about the pointer (a non-passive listener: the page must not zoom instead).
+  useEffect(() => {
+    const body = bodyRef.current;
+    if (!body) return;
+    const onWheel = (event: WheelEvent) => {
+      if (!event.ctrlKey && !event.metaKey) return;
+      event.preventDefault();
+      const label = gridRef.current?.querySelector<HTMLElement>('.tl-label')?.offsetWidth ?? 150;
+      const rect = body.getBoundingClientRect();
+      const x = event.clientX - rect.left - label;
+      const oldZoom = ui.getState().zoom;
+      const next = clampZoom(oldZoom * Math.exp(-event.deltaY * 0.0015));
+      if (next === oldZoom) return;
+      const trackWidth = body.clientWidth - label;
+      const u = (body.scrollLeft + x) / Math.max(1, trackWidth * oldZoom);
+      pendingScroll.current = Math.max(0, u * trackWidth * next - x);
+      ui.setState({ zoom: next });
+    };
+    body.addEventListener('wheel', onWheel, { passive: false });
+    return () => body.removeEventListener('wheel', onWheel);
+  }, [ui]);
+
+  /**
+   * A press on a track: on the ruler (and rows without keys) a drag scrubs; on a key row a click
+   * moves the playhead and clears the key selection (Shift keeps it), and a drag draws a box that
+   * selects the keys in it (Shift adds them).
+   */
   const onPointerDown = (event: React.PointerEvent<HTMLDivElement>) => {
     const track = (event.target as HTMLElement).closest<HTMLElement>('[data-scrub]');
     if (!track || event.button !== 0) return;
@@ -440,19 +324,55 @@ export function Timeline(): ReactElement {
     const body = event.currentTarget;
     body.setPointerCapture(event.pointerId);
     const scrub = (clientX: number) => commands.setFrame(frameAtClientX(track, clientX, durationFrames));
-    scrub(event.clientX);
-    const onMove = (move: PointerEvent) => scrub(move.clientX);
-    const onUp = () => {
+    const boxing = track.dataset.box === 'true';
+    const startX = event.clientX;
+    const startY = event.clientY;
+    const additive = event.shiftKey;
+    const before = ui.getState().selection;
+    let drawing = false;
+    if (!boxing) scrub(event.clientX);
+    const onMove = (move: PointerEvent) => {
+      if (!boxing) {
+        scrub(move.clientX);
+        return;
+      }
+      if (!drawing && Math.hypot(move.clientX - startX, move.clientY - startY) < 4) return;
+      drawing = true;
+      const grid = gridRef.current;
+      const motion = activeCharacter(editor.store.getState())?.motion;
+      if (!grid || !motion) return;
+      const rect = {
+        left: Math.min(startX, move.clientX),
+        top: Math.min(startY, move.clientY),
+        right: Math.max(startX, move.clientX),
+        bottom: Math.max(startY, move.clientY),
+      };
+      const inBox = refsInBox(grid, motion, rect);
+      setSelection(editor, additive ? mergeRefs(before, inBox) : inBox);
+      const g = grid.getBoundingClientRect();
+      setBox({
+        left: rect.left - g.left,
+        top: rect.top - g.top,
+        width: rect.right - rect.left,
+        height: rect.bottom - rect.top,
+      });
+    };
+    const onUp = (up: PointerEvent) => {
       body.removeEventListener('pointermove', onMove);
       body.removeEventListener('pointerup', onUp);
       body.removeEventListener('pointercancel', onUp);
+      if (boxing && !drawing) {
+        scrub(up.clientX);
+        if (!additive) setSelection(editor, []);
+      }
+      setBox(null);
     };
     body.addEventListener('pointermove', onMove);
     body.addEventListener('pointerup', onUp);
     body.addEventListener('pointercancel', onUp);
   };
 
-  const motion = character ? tracksOf(character) : null;
+  const motion = character?.motion ?? null;
   const depths = useMemo(() => {
     const out = new Map<string, number>();
     for (const joint of character?.skeleton.joints ?? []) {
@@ -466,51 +386,75 @@ export function Timeline(): ReactElement {
       <div className="timeline-header">
         <Transport />
         <KeyTools />
+        <ViewTools />
+        {selection.length > 0 ? (
+          <span className="tl-selection-count" data-testid="tl-selection-count">
+            {selection.length} key{selection.length === 1 ? '' : 's'} selected
+          </span>
+        ) : null}
       </div>
-      <div className="timeline-body" ref={bodyRef} onPointerDown={onPointerDown}>
-        <div className="tl-grid">
-          <Ruler durationFrames={durationFrames} badgeRef={badgeRef} />
-          {motion && character ? (
-            <>
-              <TimelineRow
-                label="Summary"
-                testId="tl-row-summary"
-                target={{ kind: 'summary' }}
-                keys={summaryKeys(motion)}
-                durationFrames={durationFrames}
-                onKeyMenu={setMenu}
-              />
-              <TimelineRow
-                label="Root position"
-                testId="tl-row-root"
-                target={{ kind: 'root' }}
-                keys={keysOf(motion.rootTranslation)}
-                durationFrames={durationFrames}
-                onKeyMenu={setMenu}
-              />
-              <AudioRow durationFrames={durationFrames} />
-              {character.skeleton.joints.map((joint) => (
+      {graphOpen ? (
+        <GraphEditor durationFrames={durationFrames} />
+      ) : (
+        <div
+          className="timeline-body tl-zoomable"
+          ref={bodyRef}
+          onPointerDown={onPointerDown}
+          data-testid="timeline-body"
+        >
+          <div
+            className="tl-grid"
+            ref={gridRef}
+            style={{ width: `calc(var(--label-w) + (100% - var(--label-w)) * ${zoom})` }}
+          >
+            <Ruler durationFrames={durationFrames} badgeRef={badgeRef} />
+            {motion && character ? (
+              <>
                 <TimelineRow
-                  key={joint.id}
-                  label={joint.name}
-                  testId={`tl-row-${joint.name}`}
-                  target={{ kind: 'joint', jointId: joint.id }}
-                  keys={keysOf(motion.rotations[joint.id])}
+                  label="Summary"
+                  testId="tl-row-summary"
+                  target={{ kind: 'summary' }}
+                  keys={summaryKeys(motion)}
                   durationFrames={durationFrames}
-                  selected={joint.id === selected}
-                  swatch={SIDE_COLOURS[jointSide(joint)]}
-                  depth={depths.get(joint.id) ?? 0}
-                  onSelect={() => editor.actions.selectJoint(joint.id)}
+                  selectedKeys={selectedKeys}
                   onKeyMenu={setMenu}
                 />
-              ))}
-            </>
-          ) : null}
-          <div className="tl-playhead-layer" aria-hidden="true">
-            <div className="tl-playhead" ref={playheadRef} data-testid="playhead" />
+                <TimelineRow
+                  label="Root position"
+                  testId="tl-row-root"
+                  target={{ kind: 'root' }}
+                  keys={keysOf(motion.rootTranslation)}
+                  durationFrames={durationFrames}
+                  selectedKeys={selectedKeys}
+                  onKeyMenu={setMenu}
+                />
+                <AudioRow durationFrames={durationFrames} />
+                <LayerRows character={character} durationFrames={durationFrames} />
+                {character.skeleton.joints.map((joint) => (
+                  <TimelineRow
+                    key={joint.id}
+                    label={joint.name}
+                    testId={`tl-row-${joint.name}`}
+                    target={{ kind: 'joint', jointId: joint.id }}
+                    keys={keysOf(motion.rotations[joint.id])}
+                    durationFrames={durationFrames}
+                    selected={joint.id === selected}
+                    selectedKeys={selectedKeys}
+                    swatch={SIDE_COLOURS[jointSide(joint)]}
+                    depth={depths.get(joint.id) ?? 0}
+                    onSelect={() => editor.actions.selectJoint(joint.id)}
+                    onKeyMenu={setMenu}
+                  />
+                ))}
+              </>
+            ) : null}
+            <div className="tl-playhead-layer" aria-hidden="true">
+              <div className="tl-playhead" ref={playheadRef} data-testid="playhead" />
+            </div>
+            {box ? <div className="tl-box" data-testid="tl-box" style={box} /> : null}
           </div>
         </div>
-      </div>
+      )}
       {menu ? <KeyMenu menu={menu} onClose={closeMenu} /> : null}
     </section>
   );

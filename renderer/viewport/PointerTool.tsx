@@ -10,6 +10,7 @@ import { setRestPosition } from '../../core/skeleton/edit.js';
 import { descendantsOf, jointById, mirrorJointId } from '../../core/skeleton/query.js';
 import { useServices } from '../context.js';
 import { updateSkeleton } from '../state/edits.js';
+import { startPoseDrag } from './ikDrag.js';
 import { setJointScreenProbe } from './probe.js';
 import type { OrbitControlsImpl, SceneRefs } from './Viewport.js';
 
@@ -223,6 +224,21 @@ export function PointerTool({ refs }: { refs: SceneRefs }): null {
                 return next;
               }),
             );
+          },
+        };
+      }
+
+      // IK: a limb under an IK target, IK drag (E), or the root with pinned effectors (ikDrag.ts).
+      const poseDrag = startPoseDrag(editor, character, jointId);
+      if (poseDrag) {
+        return {
+          target: poseDrag.target,
+          label: poseDrag.label,
+          move(clientX: number, clientY: number) {
+            const at = pointOnViewPlane(clientX, clientY, position);
+            if (!at) return;
+            const delta = at.sub(grabbed);
+            poseDrag.moveTo([position[0] + delta.x, position[1] + delta.y, position[2] + delta.z]);
           },
         };
       }

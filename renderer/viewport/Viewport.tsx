@@ -18,6 +18,9 @@ import { FrameLayer } from '../render/FrameLayer.js';
 import { FramesToggle } from '../render/FramesToggle.js';
 import { activeCharacter, type Editor } from '../state/editorStore.js';
 import { createBoneGeometry, createBoneOutlineGeometry } from './boneGeometry.js';
+import { IkDragHint } from './IkDragHint.js';
+import { OnionFrames } from './OnionFrames.js';
+import { PinMarkers } from './PinMarkers.js';
 import { PointerTool } from './PointerTool.js';
 import { createWorldPoseReader, type WorldPose } from './worldPose.js';
 
@@ -470,8 +473,10 @@ function Scene(): ReactElement {
         <ActiveCharacterOverlays />
         <SkeletonView refs={refs} />
         <PoseGizmo refs={refs} />
+        <PinMarkers refs={refs} />
       </group>
       {asset && resolution ? <FrameLayer size={resolution} artRef={artPicture} /> : null}
+      {asset && resolution ? <OnionFrames size={resolution} /> : null}
       <SceneCharacters />
       <PointerTool refs={refs} />
     </>
@@ -491,6 +496,7 @@ function ViewportOverlay(): ReactElement {
           ? 'Drag joints onto the art · Shift-drag moves children too'
           : 'Click a joint to select · drag a joint to swing its bone · gizmo rotates in 3D · auto-key on'}
         {onion ? ' · onion skin' : ''}
+        <IkDragHint />
       </span>
       <FitToolStatus />
       <FramesToggle />

@@ -1,7 +1,7 @@
 import type { Character } from '../../core/document/schema.js';
 import type { JointId } from '../../core/ids.js';
+import { evaluateCharacterPose } from '../../core/motion/characterPose.js';
 import { keyedFrames } from '../../core/motion/edit.js';
-import { evaluateMotion } from '../../core/motion/evaluate.js';
 import { restPose } from '../../core/motion/pose.js';
 import type { Pose } from '../../core/motion/types.js';
 import { computeWorldTransforms, type WorldTransform } from '../../core/skeleton/kinematics.js';
@@ -41,7 +41,7 @@ export function createWorldPoseReader(editor: Editor): () => WorldPose | null {
       return last;
     }
     const posed = state.mode === 'pose';
-    const pose = posed ? evaluateMotion(character.motion, frame) : restPose();
+    const pose = posed ? evaluateCharacterPose(character.skeleton, character.motion, frame) : restPose();
     let previousKey: WorldPose['previousKey'] = null;
     let nextKey: WorldPose['nextKey'] = null;
     if (posed) {
@@ -51,13 +51,19 @@ export function createWorldPoseReader(editor: Editor): () => WorldPose | null {
       if (before !== undefined) {
         previousKey = {
           frame: before,
-          world: computeWorldTransforms(character.skeleton, evaluateMotion(character.motion, before)),
+          world: computeWorldTransforms(
+            character.skeleton,
+            evaluateCharacterPose(character.skeleton, character.motion, before),
+          ),
         };
       }
       if (after !== undefined) {
         nextKey = {
           frame: after,
-          world: computeWorldTransforms(character.skeleton, evaluateMotion(character.motion, after)),
+          world: computeWorldTransforms(
+            character.skeleton,
+            evaluateCharacterPose(character.skeleton, character.motion, after),
+          ),
         };
       }
     }

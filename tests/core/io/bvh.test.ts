@@ -1,11 +1,19 @@
+import { BVHLoader } from 'three/examples/jsm/loaders/BVHLoader.js';
 import { describe, expect, test } from 'vitest';
-import { BvhError, readBvh, writeBvh } from '../../../core/io/bvh.js';
+import { BvhError, parseBvh, readBvh, writeBvh } from '../../../core/io/bvh.js';
 import { parseFrameRate } from '../../../core/io/frameRate.js';
 import { quatAngleBetween, quatFromAxisAngle } from '../../../core/math/quat.js';
 import type { Quat, Vec3 } from '../../../core/math/types.js';
+import { clipRotation } from '../../../core/motion/clip.js';
 import { evaluateMotion } from '../../../core/motion/evaluate.js';
 import type { Motion } from '../../../core/motion/types.js';
 import { createDefaultHumanoid } from '../../../core/skeleton/humanoid.js';
+import {
+  HUMANOID_CONVENTIONS,
+  smoothMotion,
+  TRUEBONES_DOG,
+  writeConventionBvh,
+} from '../motion/conventions.js';
 
 const DEG = Math.PI / 180;
 const axisAngle = (axis: Vec3, deg: number): Quat => quatFromAxisAngle(axis, deg * DEG);
@@ -129,10 +137,65 @@ Frame Time: 0.04
     expect(doc.fps).toEqual({ numerator: 25, denominator: 1 });
     expect(doc.motion.rootTranslation[0]!.value).toEqual([1, 2, 3]);
     const child = doc.motion.rotations.child![0]!.value;
-    expect(quatAngleBetween(child, axisAngle([0, 1, 0], 45)) / DEG).toBeLessThan(1e-9);
+    // Rotations are stored as float32 (core/motion/clip.ts): exact to ~1e-5 degrees.
+    expect(quatAngleBetween(child, axisAngle([0, 1, 0], 45)) / DEG).toBeLessThan(1e-4);
     expect(() => readBvh('HIERARCHY\nROOT a\n{\n OFFSET 0 0\n}')).toThrow(BvhError);
     expect(() => readBvh('HIERARCHY\nROOT a\n{\n OFFSET 0 0 x\n}')).toThrow(
       /expected a number, found "x" \(line 4\)/,
     );
+  });
+});
+
+describe("three's BVHLoader agrees with Keypose", () => {
+  const skeleton = createDefaultHumanoid({ heightPx: 1000 });
+
+  /** Angle in degrees between our rotation of a joint at a frame and three's. */
+  function threeRotations(text: string): Map<string, Float32Array | Float64Array> {
+    const { clip } = new BVHLoader().parse(text);
+    const out = new Map<string, Float32Array | Float64Array>();
+    for (const track of clip.tracks) {
+      if (track.name.endsWith('.quaternion'))
+        out.set(track.name.slice(0, -'.quaternion'.length), track.values as Float32Array);
+    }
+    return out;
+  }
+
+  test('reads what writeBvh writes: the same rotations (≤ 0.01°) on every joint and frame', () => {
+    const text = writeBvh(skeleton, MOTION, { fps: parseFrameRate('24') });
+    const three = threeRotations(text);
+    let worst = 0;
+    for (let frame = 0; frame <= 40; frame++) {
+      const pose = evaluateMotion(MOTION, frame);
+      for (const joint of skeleton.joints) {
+        const values = three.get(joint.name)!;
+        const q: Quat = [
+          values[frame * 4]!,
+          values[frame * 4 + 1]!,
+          values[frame * 4 + 2]!,
+          values[frame * 4 + 3]!,
+        ];
+        worst = Math.max(worst, quatAngleBetween(q, pose.rotations[joint.id] ?? [0, 0, 0, 1]) / DEG);
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(0.01);
+  });
+
+  test('our reader agrees with three on every convention and channel order of the fixtures', () => {
+    for (const convention of [...HUMANOID_CONVENTIONS, TRUEBONES_DOG]) {
+      const text = writeConventionBvh(convention, smoothMotion(convention, 12, 5));
+      const ours = parseBvh(text);
+      const three = threeRotations(text);
+      let worst = 0;
+      ours.skeleton.joints.forEach((joint, j) => {
+        // three names tracks by bone name; names with ':' or '.' are sanitised by PropertyBinding.
+        const values = three.get(joint.name) ?? three.get(joint.name.replace(/[:.]/g, '_'));
+        expect(values, `${convention.id} ${joint.name}`).toBeDefined();
+        for (let f = 0; f < ours.clip.frameCount; f++) {
+          const q: Quat = [values![f * 4]!, values![f * 4 + 1]!, values![f * 4 + 2]!, values![f * 4 + 3]!];
+          worst = Math.max(worst, quatAngleBetween(q, clipRotation(ours.clip, f, j)) / DEG);
+        }
+      });
+      expect(worst, convention.id).toBeLessThanOrEqual(0.01);
+    }
   });
 });

@@ -1,0 +1,39 @@
+import { type ReactElement, useEffect } from 'react';
+import { useEditor, useServices } from '../context.js';
+import { HiddenFileInput } from '../panels/HiddenFileInput.js';
+import { createMotionDebugHook } from './debug.js';
+import { beginMotionImport, isMotionFileName, MOTION_ACCEPT, MOTION_INPUT_ID } from './importFlow.js';
+import { MotionImportDialog } from './MotionImportDialog.js';
+import { MotionLibraryPanel } from './MotionLibraryPanel.js';
+
+/** The motion feature's pieces in the page: the file chooser of Import motion…, the panels. */
+export function MotionHost(): ReactElement {
+  const { editor } = useServices();
+  const dialog = useEditor((s) => s.dialog);
+  useEffect(() => {
+    window.__keyposeMotion = createMotionDebugHook(editor);
+  }, [editor]);
+  return (
+    <>
+      <HiddenFileInput
+        id={MOTION_INPUT_ID}
+        accept={MOTION_ACCEPT}
+        testId="motion-input"
+        onFile={(file) => void beginMotionImport(editor, file)}
+      />
+      {dialog === 'motion-import' ? <MotionImportDialog /> : null}
+      {dialog === 'motion-library' ? <MotionLibraryPanel /> : null}
+    </>
+  );
+}
+
+/**
+ * A drop on the window that carries a motion file (.bvh, .json) imports it; returns false when
+ * the drop is something else (a picture, a folder), for the character import to take.
+ */
+export function dropMotion(editor: Parameters<typeof beginMotionImport>[0], transfer: DataTransfer): boolean {
+  const file = [...transfer.files].find((f) => isMotionFileName(f.name));
+  if (!file) return false;
+  void beginMotionImport(editor, file);
+  return true;
+}
