@@ -5,3 +5,6 @@ export * from './evaluate.js';
 export * from './mouthShapes.js';
 export * from './params.js';
 export * from './schema.js';
+export * from './speechMotion.js';
+export * from './speechSegments.js';
+export * from './trackFormats.js';
