@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faceMotionSchema, faceRigSchema } from '../face/schema.js';
 import type { AssetId, CharacterId, JointId, ProjectId } from '../ids.js';
 import {
   MAX_ASSET_BASE64_CHARS,
@@ -260,6 +261,13 @@ export const characterSchema = z.object({
   skeleton: skeletonSchema,
   motion: motionSchema,
   placement: placementSchema,
+  /**
+   * The face rig (core/face/schema.ts, docs/face.md) and the face animation: mouth shapes, face
+   * keys, generated layers. Kept beside `motion`, not in it, so replacing the body motion (a clip
+   * import) never loses a lip-sync track. Optional and new: no version bump.
+   */
+  face: faceRigSchema.optional(),
+  faceMotion: faceMotionSchema.optional(),
 });
 
 const resolutionSide = z
@@ -324,6 +332,22 @@ export const projectDocumentSchema = z
       }
       // The joint tree itself is checked by skeletonSchema.
       const ids = new Set(character.skeleton.joints.map((j) => j.id as string));
+      if (character.face && !ids.has(character.face.headJointId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['characters', ci, 'face', 'headJointId'],
+          message: `the face rides on an unknown joint "${character.face.headJointId}"`,
+        });
+      }
+      for (const [shape, assetId] of Object.entries(character.face?.mouthArt ?? {})) {
+        if (assetId && !(assetId in doc.assets)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['characters', ci, 'face', 'mouthArt', shape],
+            message: `the drawing of mouth shape ${shape} ("${assetId}") is not in the project's assets`,
+          });
+        }
+      }
       for (const trackJoint of Object.keys(character.motion.rotations)) {
         if (!ids.has(trackJoint)) {
           ctx.addIssue({

@@ -1,0 +1,147 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { isMouthShape, type MouthShape } from '../../core/face/mouthShapes.js';
+import { segmentSpeech } from '../../core/face/speechSegments.js';
+import { SPEECH_SAMPLE_RATE } from './decodeSpeech.js';
+
+/**
+ * The one module that knows the recogniser: Rhubarb Lip Sync (MIT) as WebAssembly
+ * (rhubarb-lip-sync-wasm 0.1.8, MIT, ~41 MB with PocketSphinx's US English models). Chosen because
+ * it runs offline in Node on Linux, Windows and macOS alike (no native binary, no download at run
+ * time), it is the tool animators already use for this job, and it takes the dialogue text to
+ * guide recognition. Measured on a 2-core machine: about 1.4 s of work per second of speech
+ * (bench/lipsync.bench.ts), so long recordings are cut at silences and the pieces run on a pool of
+ * worker threads, one per spare core.
+ */
+
+export interface MouthCue {
+  /** Seconds from the start of the recording. */
+  readonly startSec: number;
+  readonly endSec: number;
+  readonly shape: MouthShape;
+}
+
+export interface RecogniseOptions {
+  /** The dialogue, if known: guides recognition (Rhubarb's "dialog file"). */
+  readonly text?: string;
+  readonly signal?: AbortSignal;
+  /** 0..1 as pieces finish. */
+  readonly onProgress?: (fraction: number, message: string) => void;
+  /** Worker threads (default: one per core but one, 1..4). */
+  readonly threads?: number;
+  /** Longest piece handed to the recogniser (s). */
+  readonly maxPieceSec?: number;
+}
+
+interface RawCue {
+  start: number;
+  end: number;
+  value: string;
+}
+
+const THREAD_URL = new URL('./rhubarbThread.mjs', import.meta.url);
+
+function defaultThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+class CancelledError extends Error {
+  readonly code = 'cancelled';
+  constructor() {
+    super('lip sync cancelled');
+  }
+}
+
+/**
+ * Mouth cues for 16 kHz mono speech. Cues come back sorted, gap-free and without overlaps (the
+ * wasm build once returned cues out of order), starting at 0 and ending at the recording's end.
+ */
+export async function recogniseMouthCues(
+  samples: Int16Array,
+  options: RecogniseOptions = {},
+): Promise<MouthCue[]> {
+  const signal = options.signal;
+  if (signal?.aborted) throw new CancelledError();
+  const pieces = segmentSpeech(samples, {
+    sampleRate: SPEECH_SAMPLE_RATE,
+    maxSec: options.maxPieceSec ?? 12,
+  });
+  const threadCount = Math.max(1, Math.min(options.threads ?? defaultThreads(), pieces.length));
+  const workers: Worker[] = [];
+  const results: RawCue[][] = new Array(pieces.length);
+  let done = 0;
+  let next = 0;
+  const totalSec = samples.length / SPEECH_SAMPLE_RATE;
+  options.onProgress?.(0, `recognising ${totalSec.toFixed(1)} s of speech`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (error: Error) => {
+        if (failed) return;
+        failed = true;
+        reject(error);
+      };
+      const onAbort = () => fail(new CancelledError());
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const feed = (worker: Worker) => {
+        if (failed) return;
+        const index = next++;
+        if (index >= pieces.length) return;
+        const piece = pieces[index] as (typeof pieces)[number];
+        const pcm = samples.slice(piece.startSample, piece.endSample);
+        worker.postMessage({ id: index, pcm, text: options.text ?? '' }, [pcm.buffer]);
+      };
+      for (let t = 0; t < threadCount; t++) {
+        const worker = new Worker(THREAD_URL, { stdout: true, stderr: true });
+        worker.stdout.resume();
+        worker.stderr.resume();
+        workers.push(worker);
+        worker.on('error', (error) => fail(new Error(`the lip-sync recogniser failed: ${error.message}`)));
+        worker.on('message', (message: { id: number; cues?: RawCue[]; error?: string }) => {
+          if (message.error !== undefined)
+            return fail(new Error(`the lip-sync recogniser failed: ${message.error}`));
+          const piece = pieces[message.id] as (typeof pieces)[number];
+          const offsetSec = piece.startSample / SPEECH_SAMPLE_RATE;
+          results[message.id] = (message.cues ?? []).map((c) => ({
+            ...c,
+            start: c.start + offsetSec,
+            end: c.end + offsetSec,
+          }));
+          done++;
+          options.onProgress?.(
+            done / pieces.length,
+            `recognised ${Math.min(totalSec, piece.endSample / SPEECH_SAMPLE_RATE).toFixed(1)} of ${totalSec.toFixed(1)} s`,
+          );
+          if (done === pieces.length) {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          } else feed(worker);
+        });
+        feed(worker);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return cleanCues(results.flat(), totalSec);
+}
+
+/** Sorted by start, no overlaps (a later cue cuts the one before), gaps filled with rest (X). */
+export function cleanCues(raw: readonly RawCue[], totalSec: number): MouthCue[] {
+  const sorted = raw
+    .filter((c) => Number.isFinite(c.start) && Number.isFinite(c.end) && isMouthShape(c.value))
+    .slice()
+    .sort((a, b) => a.start - b.start);
+  const out: MouthCue[] = [];
+  let cursor = 0;
+  for (const cue of sorted) {
+    const start = Math.max(cue.start, 0);
+    const end = Math.min(Math.max(cue.end, start), totalSec);
+    if (start > cursor + 1e-6) out.push({ startSec: cursor, endSec: start, shape: 'X' });
+    const from = Math.max(start, cursor);
+    if (end > from) out.push({ startSec: from, endSec: end, shape: cue.value as MouthShape });
+    cursor = Math.max(cursor, end);
+  }
+  if (cursor < totalSec - 1e-6) out.push({ startSec: cursor, endSec: totalSec, shape: 'X' });
+  return out;
+}
