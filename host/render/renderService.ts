@@ -12,6 +12,7 @@ import { FrameCache } from '../cache/frameCache.js';
 import type { JobContext, JobManager } from '../jobs/jobManager.js';
 import type { WorkerSupervisor } from '../worker/supervisor.js';
 import { composeFrame, isIdentityPlacement } from './compose.js';
+import { facePassKey, withFace } from './facePass.js';
 import { type CharacterLayerPort, SceneRenderer } from './scene.js';
 
 /**
@@ -618,9 +619,11 @@ export class RenderService {
       ],
     });
     const { offset, scale } = character.placement;
-    const key = ctx.compose
+    const placedKey = ctx.compose
       ? hashString(`${warpKey}|out=${ctx.width}x${ctx.height}|at=${offset[0]},${offset[1]}|scale=${scale}`)
       : warpKey;
+    // Face pass (docs/face.md): the face at this frame is part of the frame's key.
+    const key = facePassKey(ctx, frameIndex, placedKey);
     const request: FrameRequest = {
       frameIndex,
       key: warpKey,
@@ -681,9 +684,11 @@ export class RenderService {
         const warped: RgbaImage = { width: e.width, height: e.height, data: e.rgba };
         const image = this.output(ctx, warped);
         for (const p of byWarpKey.get(e.key) ?? []) {
+          // Face pass (docs/face.md): mouth, eyes and brows drawn over the engine's frame.
+          const final = withFace(ctx, p.frameIndex, image);
           // The memory level is written synchronously, so the frame is servable when onFrame runs.
-          ctx.cache.put(p.key, image).catch(() => {});
-          onFrame(p, image);
+          ctx.cache.put(p.key, final).catch(() => {});
+          onFrame(p, final);
         }
       },
     );
