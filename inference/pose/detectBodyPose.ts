@@ -443,6 +443,25 @@ function getEngine(modelsDir: string): Promise<Engine> {
   });
 }
 
+/**
+ * Runs `body` with the shared Human engine, after any detection already queued (human keeps
+ * per-model state between calls, so they run one at a time). For the other detectors of this
+ * folder (detectPeople.ts), which share the one tfjs runtime and its loaded model.
+ */
+export async function withHumanEngine<T>(
+  body: (human: HumanInstance) => Promise<T>,
+  opts: { modelsDir?: string } = {},
+): Promise<T> {
+  const modelsDir = opts.modelsDir ?? defaultModelsDir();
+  checkModelFiles(modelsDir);
+  const { human } = await getEngine(modelsDir);
+  const run = queue.then(() => body(human));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+export type { HumanInstance, HumanResult };
+
 /** Starts the engine (idempotent) and tells how long the first start took, in ms. */
 export async function initBodyPose(opts: { modelsDir?: string } = {}): Promise<{ initMs: number }> {
   const modelsDir = opts.modelsDir ?? defaultModelsDir();

@@ -570,14 +570,3 @@ export function drawFace(frame: RgbaImage, input: FaceDrawInput): RgbaImage {
   }
   return { width: frame.width, height: frame.height, data: out };
 }
-
-/** The head joint's transform in frame pixels: its bone affine, then the character's placement. */
-export function headToFrame(
-  boneAffine: Affine2,
-  placed: { left: number; top: number; scale: number } | null,
-): Affine2 {
-  if (!placed) return boneAffine;
-  const s = placed.scale;
-  const [a, b, c, d, tx, ty] = boneAffine;
-  return [a * s, b * s, c * s, d * s, tx * s + placed.left, ty * s + placed.top];
-}
