@@ -1,4 +1,5 @@
 import { createDefaultHumanoid } from '../../core/skeleton/humanoid.js';
+import type { TemplateKind } from '../../core/skeleton/templates.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
 import { type Mask, RiggingError } from './types.js';
 
@@ -40,6 +41,10 @@ export interface FitResult {
   readonly templatedJoints: readonly string[];
   /** Why the pose model was not used, or what went wrong with it (the fit still succeeded). */
   readonly warnings: readonly string[];
+  /** The skeleton template fitted (medial-axis fit, inference/rigging/medial/fitFigure.ts). */
+  readonly template?: TemplateKind;
+  /** Why that template (shown in the import dialog). */
+  readonly templateReason?: string;
 }
 
 /** Names of the joints whose source is 'template', in the skeleton's order. */

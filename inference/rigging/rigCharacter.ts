@@ -1,8 +1,10 @@
 import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import type { TemplateKind } from '../../core/skeleton/templates.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
 import { type BodyPoseResult, detectBodyPose } from '../pose/detectBodyPose.js';
-import { type FitResult, fitHumanoidToMask } from './fit.js';
+import type { FitResult } from './fit.js';
 import { computeMask, type MaskSource } from './mask.js';
+import { fitFigure } from './medial/fitFigure.js';
 import { buildPartHints, type PartLayer } from './partHints.js';
 import { fitFromBodyPose } from './poseFit.js';
 import { type Mask, RiggingError, throwIfAborted } from './types.js';
@@ -40,6 +42,11 @@ export interface RigOptions {
   readonly poseModel?: 'auto' | 'off';
   /** Folder of the pose model's files (default: the one inside @vladmandic/human). */
   readonly poseModelsDir?: string;
+  /**
+   * The skeleton template: 'auto' (default) chooses it from the figure's medial axis (humanoid,
+   * quadruped, six-limbed, or a free chain); a kind forces it (the import dialog's choice).
+   */
+  readonly template?: TemplateKind | 'auto';
 }
 
 export interface RigResult {
@@ -65,8 +72,9 @@ export interface RigResult {
  * silhouette fit, with the reason in fit.warnings when it is worth telling.
  */
 async function automaticFit(image: RigInput['image'], mask: Mask, options: RigOptions): Promise<FitResult> {
-  const silhouette = fitHumanoidToMask(mask);
-  if (options.poseModel === 'off') return silhouette;
+  const silhouette = fitFigure(mask, { template: options.template ?? 'auto' });
+  // The pose model knows people only: other templates keep the medial-axis fit.
+  if (options.poseModel === 'off' || silhouette.template !== 'humanoid') return silhouette;
   let pose: BodyPoseResult | null;
   try {
     pose = await detectBodyPose(image, options.poseModelsDir ? { modelsDir: options.poseModelsDir } : {});
@@ -80,7 +88,7 @@ async function automaticFit(image: RigInput['image'], mask: Mask, options: RigOp
   // No person at all is the normal case for a drawing: no warning.
   if (!pose) return silhouette;
   const outcome = fitFromBodyPose(mask, pose, silhouette);
-  if (outcome.fit) return outcome.fit;
+  if (outcome.fit) return { ...outcome.fit, template: 'humanoid', templateReason: silhouette.templateReason };
   return { ...silhouette, warnings: [`Silhouette fit: ${outcome.rejected}.`] };
 }
 
