@@ -1,20 +1,29 @@
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import type { FrameRequest, RenderJobEvent } from '../core/contract/jobs.js';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { quatFromAxisAngle } from '../core/math/quat.js';
 import type { Pose } from '../core/motion/types.js';
-import { frameKey, hashFloat32 } from '../core/render/frameKey.js';
-import { projectPose } from '../core/render/project.js';
-import { renderReference } from '../core/render/reference.js';
-import { WorkerSupervisor } from '../host/worker/supervisor.js';
-import { defaultGridStep, ENGINE_VERSION, FrameEngine } from '../inference/engine/engine.js';
-import { createSyntheticCharacter, type SyntheticCharacter } from '../inference/engine/synthetic.js';
+import { artFrame, type OutputFrame, poseFrame } from '../core/render/parts/posed.js';
+import { renderReference } from '../core/render/parts/reference.js';
+import type { RgbaImage } from '../core/render/types.js';
+import type { Skeleton } from '../core/skeleton/types.js';
+import { loadSample } from '../host/project/store.js';
+import { PartsEngine } from '../inference/engine/partsEngine.js';
+import { buildPartsRig } from '../inference/rigging/parts/build.js';
+import { rigCharacter } from '../inference/rigging/rigCharacter.js';
+import { createSyntheticCharacter } from '../tests/fixtures/syntheticFigure.js';
 
 /**
- * Frame-engine benchmark: ms per frame of the ONNX engine (in process) at 512x512, 1080x1080 and
- * 1920x1080 with 16 weighted bones, the TypeScript reference on the same frames, fps of a
- * 120-frame job through the real worker process (inline bytes vs shared files), and peak memory.
- * Figures only; nothing here asserts a time.
+ * Frame-engine benchmark, on real characters at their own size: the sample (768x1024), a child's
+ * drawing made in SVG at 1200x1600 and rigged by the automatic fit, the synthetic figure at
+ * 1080x1080, and the sample placed in a 1920x1080 frame. Per character: the start-up split (parts
+ * rig build, atlas preparation, ONNX session creation) and, over a 24-frame motion with in-plane
+ * and out-of-plane turns, wall and CPU ms per frame (in process, one intra-op thread), plus the
+ * TypeScript reference renderer on one frame. Then the CLI end to end with an empty cache: `keypose
+ * render` of the sample's 48 frames to PNG, wall and CPU seconds (children included).
+ * Figures only, with the load average; nothing here asserts a time.
  */
 function poseAt(i: number): Pose {
   const t = i / 12;
@@ -35,130 +44,161 @@ function poseAt(i: number): Pose {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const load = () => loadavg().map((x) => round(x, 2));
 
-async function engineAt(ch: SyntheticCharacter, engine: FrameEngine, frames: number, gridStep: number) {
-  const prepared = engine.prepare(ch.art, ch.weights);
-  const times: number[] = [];
+interface BenchCharacter {
+  readonly name: string;
+  readonly art: RgbaImage;
+  readonly skeleton: Skeleton;
+  readonly output?: OutputFrame;
+}
+
+/** A child's drawing: a blobby figure with raised arms and a striped shirt, in SVG. */
+function drawingSvg(width: number, height: number): string {
+  const s = width / 600;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 600 800">
+  <g stroke="#222" stroke-width="${6 / s}" stroke-linejoin="round" stroke-linecap="round">
+    <path d="M250 330 L130 170 L105 185 L225 350 Z" fill="#f2c14e"/>
+    <path d="M350 330 L470 170 L495 185 L375 350 Z" fill="#f2c14e"/>
+    <path d="M255 520 L225 740 L265 745 L290 525 Z" fill="#3a6ea5"/>
+    <path d="M345 520 L375 740 L335 745 L310 525 Z" fill="#3a6ea5"/>
+    <rect x="230" y="300" width="140" height="240" rx="40" fill="#e4572e"/>
+    <path d="M235 360 H365 M235 420 H365 M235 480 H365" stroke="#fff" stroke-width="12"/>
+    <circle cx="300" cy="220" r="75" fill="#ffd6a5"/>
+    <circle cx="275" cy="210" r="8" fill="#222"/><circle cx="325" cy="210" r="8" fill="#222"/>
+    <path d="M270 250 Q300 275 330 250" fill="none"/>
+  </g></svg>`;
+}
+
+async function characters(): Promise<BenchCharacter[]> {
+  const sample = await loadSample();
+  const sc = sample.characters[0]!;
+  const asset = sample.assets[sc.artAssetId]!;
+  const decoded = await sharp(Buffer.from(asset.dataBase64, 'base64'))
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const sampleArt = {
+    width: decoded.info.width,
+    height: decoded.info.height,
+    data: new Uint8Array(decoded.data),
+  };
+  const sampleSkeleton = sc.skeleton as unknown as Skeleton;
+
+  const drawn = await sharp(Buffer.from(drawingSvg(1200, 1600)))
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const drawingArt = { width: drawn.info.width, height: drawn.info.height, data: new Uint8Array(drawn.data) };
+  const fitted = await rigCharacter({ image: drawingArt, hasAlpha: true });
+
+  const synthetic = createSyntheticCharacter({ width: 1080, height: 1080 });
+  const fit = 1080 / sampleArt.height;
+  return [
+    { name: 'sample 768x1024', art: sampleArt, skeleton: sampleSkeleton },
+    { name: 'drawing 1200x1600 (SVG, auto-fitted)', art: drawingArt, skeleton: fitted.skeleton },
+    { name: 'synthetic 1080x1080', art: synthetic.art, skeleton: synthetic.skeleton },
+    {
+      name: 'sample in a 1920x1080 frame',
+      art: sampleArt,
+      skeleton: sampleSkeleton,
+      output: {
+        width: 1920,
+        height: 1080,
+        scale: fit,
+        offsetX: 960 - (sampleArt.width * fit) / 2,
+        offsetY: 0,
+      },
+    },
+  ];
+}
+
+async function benchCharacter(ch: BenchCharacter, frames: number) {
+  const mask = new Uint8Array(ch.art.width * ch.art.height);
+  for (let p = 0; p < mask.length; p++) mask[p] = ch.art.data[p * 4 + 3]! > 0 ? 1 : 0;
+  let t0 = performance.now();
+  const rig = buildPartsRig({ art: ch.art, mask, skeleton: ch.skeleton });
+  const rigBuildMs = performance.now() - t0;
+  const output = ch.output ?? artFrame(ch.art);
+  const engine = new PartsEngine({ provider: 'cpu' });
+  t0 = performance.now();
+  await engine.warmUp();
+  const sessionMs = performance.now() - t0;
+  t0 = performance.now();
+  const prepared = engine.prepare(rig, output.scale);
+  const prepareMs = performance.now() - t0;
+  const wall: number[] = [];
   let cpuUs = 0;
   for (let i = -2; i < frames; i++) {
-    const bones = projectPose(ch.skeleton, poseAt(i + 2), ch.art);
-    const t0 = performance.now();
+    const pose = poseAt(i + 2);
+    const t1 = performance.now();
     const cpu0 = process.cpuUsage();
-    await engine.render(prepared, bones, { gridStep });
+    const frame = poseFrame({ rig, atlas: prepared.atlas, skeleton: ch.skeleton, pose, output });
+    await engine.render(prepared, frame);
     const cpu = process.cpuUsage(cpu0);
     if (i >= 0) {
-      times.push(performance.now() - t0);
+      wall.push(performance.now() - t1);
       cpuUs += cpu.user + cpu.system;
     }
   }
+  const frame = poseFrame({ rig, atlas: prepared.atlas, skeleton: ch.skeleton, pose: poseAt(5), output });
+  t0 = performance.now();
+  renderReference(frame, prepared.atlas, prepared.profiles);
+  const referenceMs = performance.now() - t0;
   return {
-    gridStep,
-    medianMs: round(median(times)),
-    meanMs: round(times.reduce((a, b) => a + b, 0) / times.length),
-    minMs: round(Math.min(...times)),
-    // CPU time of the whole process (all onnxruntime threads) per frame: less sensitive than wall
-    // time to other load on a shared machine.
-    cpuMsPerFrame: round(cpuUs / 1000 / times.length),
+    character: ch.name,
+    output: `${output.width}x${output.height}`,
+    parts: rig.parts.length,
+    spheres: rig.spheres.length,
+    atlasMTexels: round((prepared.atlas.width * prepared.atlas.height) / 1e6, 2),
+    startUp: { rigBuildMs: round(rigBuildMs), sessionMs: round(sessionMs), atlasPrepareMs: round(prepareMs) },
+    medianMsPerFrame: round(median(wall)),
+    minMsPerFrame: round(Math.min(...wall)),
+    cpuMsPerFrame: round(cpuUs / 1000 / frames),
+    referenceMsPerFrame: round(referenceMs),
+    loadAverage: load(),
   };
 }
 
-function workerPeakRssMb(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? round(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
-}
-
-async function workerJob(ch: SyntheticCharacter, frameCount: number, transfer: 'inline' | 'file') {
-  const sup = new WorkerSupervisor();
-  sup.registerCharacter('bench', ch.art, ch.weights);
-  const weightsHash = hashFloat32(ch.weights.data);
-  const frames: FrameRequest[] = Array.from({ length: frameCount }, (_, i) => {
-    const bones = projectPose(ch.skeleton, poseAt(i), ch.art);
-    return {
-      frameIndex: i,
-      key: frameKey({
-        artAssetId: 'bench',
-        weightsHash,
-        bones,
-        width: ch.art.width,
-        height: ch.art.height,
-        engineVersion: ENGINE_VERSION,
-      }),
-      bones: bones as never,
-    };
+/** `keypose render` of the sample to PNG with an empty cache: wall and CPU (children included). */
+function cliRender(): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'keypose-engine-bench-'));
+  const script = `TIMEFORMAT='%R %U %S'; time node cli/bin/keypose.js render assets/sample/sample.keypose --format png --out "${dir}/frames" > /dev/null 2>&1`;
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', script], {
+      env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('exit', (code) => {
+      const [real, user, sys] = err.trim().split(/\s+/).slice(-3).map(Number);
+      rmSync(dir, { recursive: true, force: true });
+      resolve({
+        command: 'keypose render assets/sample/sample.keypose --format png (48 frames, empty cache)',
+        exitCode: code,
+        wallS: real,
+        cpuS: round((user ?? 0) + (sys ?? 0), 2),
+        loadAverage: load(),
+      });
+    });
   });
-  // Warm the worker (process start, session creation) outside the timed job.
-  await sup.render({ characterId: 'bench', frames: frames.slice(0, 2), transfer }).finished;
-  let renderMs = 0;
-  let received = 0;
-  const t0 = performance.now();
-  await sup.render({ characterId: 'bench', frames, transfer }, (e: RenderJobEvent) => {
-    if (e.type === 'frame') {
-      renderMs += e.renderMs;
-      received++;
-    }
-  }).finished;
-  const wallMs = performance.now() - t0;
-  const peak = workerPeakRssMb(sup.workerPid);
-  const provider = sup.provider;
-  await sup.stop();
-  return {
-    transfer,
-    frames: received,
-    fps: round((received / wallMs) * 1000),
-    wallMsPerFrame: round(wallMs / received),
-    workerRenderMsPerFrame: round(renderMs / received),
-    overheadMsPerFrame: round((wallMs - renderMs) / received),
-    workerPeakRssMb: peak,
-    provider,
-  };
 }
 
 export async function runEngineBench(opts: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
-  const engine = new FrameEngine();
-  const sizes: [number, number][] = [
-    [512, 512],
-    [1080, 1080],
-    [1920, 1080],
-  ];
-  const perSize: Record<string, unknown>[] = [];
-  for (const [w, h] of sizes) {
-    const ch = createSyntheticCharacter({ width: w, height: h });
-    const frames = opts.quick ? 3 : 10;
-    const onnx = await engineAt(ch, engine, frames, defaultGridStep(w, h));
-    const exact = w === 512 ? await engineAt(ch, engine, Math.min(frames, 4), 1) : null;
-    const refFrames = w === 512 ? 2 : 1;
-    const refTimes: number[] = [];
-    for (let i = 0; i < refFrames; i++) {
-      const bones = projectPose(ch.skeleton, poseAt(i), ch.art);
-      const t0 = performance.now();
-      renderReference(ch.art, ch.weights, bones);
-      refTimes.push(performance.now() - t0);
-    }
-    perSize.push({
-      size: `${w}x${h}`,
-      bones: ch.weights.jointIds.length,
-      onnx,
-      ...(exact ? { onnxExactGrid: exact } : {}),
-      typescriptReferenceMs: round(median(refTimes)),
-      // The machine is shared: the 1-minute load average right after this size ran.
-      loadAverage1m: round(loadavg()[0] ?? 0, 2),
-    });
-  }
-  await engine.dispose();
-  const jobChar = createSyntheticCharacter({ width: 512, height: 512 });
-  const job = await workerJob(jobChar, opts.quick ? 24 : 120, 'inline');
-  const jobFile = await workerJob(jobChar, opts.quick ? 12 : 40, 'file');
-  return {
-    provider: engine.provider?.name ?? null,
-    providerMessages: engine.provider?.messages ?? [],
-    perFrame: perSize,
-    workerJob512: job,
-    workerJob512FileTransfer: jobFile,
-    mainPeakRssMb: round(process.resourceUsage().maxRSS / 1024),
-  };
+  const frames = opts.quick ? 6 : 24;
+  const loadAtStart = load();
+  const results = [];
+  for (const ch of await characters()) results.push(await benchCharacter(ch, frames));
+  const cli = await cliRender();
+  return { loadAverageAtStart: loadAtStart, framesPerCharacter: frames, characters: results, cli };
+}
+
+// Run on its own: `npx tsx bench/engine.bench.ts [--quick]`.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runEngineBench({ quick: process.argv.includes('--quick') }).then((r) =>
+    console.log(JSON.stringify(r, null, 2)),
+  );
 }

@@ -8,12 +8,12 @@ import { createServiceContext, type ServiceContext } from '../host/api/context.j
 import { loadSample } from '../host/project/store.js';
 
 /**
- * Render-path benchmark: the sample project (768x1024, 21 joints, real computed skin weights)
- * through the real render service, the real worker process and onnxruntime-node, as the editor
- * uses them. Figures only; nothing here asserts a time.
+ * Render-path benchmark: the sample project (768x1024, 21 joints, its parts rig built in the
+ * worker) through the real render service, the real worker process and onnxruntime-node, as the
+ * editor uses them. Figures only; nothing here asserts a time.
  *
- * - weightsMs: the first skinWeights call (worker start + weights in the worker + transfer back);
- *   workerWeightsComputeMs is the worker's own part.
+ * - rigMs: the first partsOf call (worker start + the parts rig built in the worker + the part
+ *   labels sent back); workerRigBuildMs is the worker's own part.
  * - firstFrameMs: renderFrames of one uncached final frame until its 'frame' event (median).
  * - final24: a 24-frame final job, wall ms per frame and the worker's own ms per frame.
  * - draftMs: renderFrames of one uncached draft frame until its 'frame' event (median), the
@@ -22,7 +22,7 @@ import { loadSample } from '../host/project/store.js';
  *   asked for (what the renderer's scheduler does when a drag starts).
  *
  * Every timed request uses a pose no earlier request used (the root is shifted by a fraction of a
- * pixel per trial), so each one is a cache miss with the same weights.
+ * pixel per trial), so each one is a cache miss with the same rig.
  */
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -94,11 +94,11 @@ export async function runRenderBench(opts: { quick?: boolean } = {}): Promise<Re
     cacheRoot,
   });
   const workerRenderMs: number[] = [];
-  let weightsComputeMs = Number.NaN;
+  let rigBuildMs = Number.NaN;
   const unwatch = ctx.supervisor().watch({
     message: (m: FromWorker) => {
       if (m.type === 'frame') workerRenderMs.push(m.renderMs);
-      if (m.type === 'weights') weightsComputeMs = m.computeMs;
+      if (m.type === 'characterLoaded') rigBuildMs = m.buildMs;
     },
   });
   try {
@@ -107,10 +107,10 @@ export async function runRenderBench(opts: { quick?: boolean } = {}): Promise<Re
     const loadAtStart = load();
 
     const tw = performance.now();
-    const weights = await ctx.render.skinWeights(doc, character.id);
-    const weightsMs = performance.now() - tw;
+    const parts = await ctx.render.partsOf(doc, character.id);
+    const rigMs = performance.now() - tw;
 
-    // Worker warm-up (ONNX session creation for both grids) outside the timed figures.
+    // Worker warm-up (the first frame prepares the atlas) outside the timed figures.
     const warmFinal = await timeJob(ctx, shifted(doc, 0.5), [5], 'final');
     const warmDraft = await timeJob(ctx, shifted(doc, 0.5), [5], 'draft');
 
@@ -145,21 +145,14 @@ export async function runRenderBench(opts: { quick?: boolean } = {}): Promise<Re
     const draft24 = await timeJob(ctx, shifted(doc, 0.01 * trial++), frames24, 'draft');
     const workerDraft24 = workerRenderMs.slice(beforeDraft);
 
-    let nonZero = 0;
-    const plane = weights.width * weights.height;
-    for (let p = 0; p < plane; p++) {
-      let n = 0;
-      for (let k = 0; k < weights.jointIds.length; k++) if (weights.data[k * plane + p]! > 0) n++;
-      nonZero = Math.max(nonZero, n);
-    }
     return {
-      picture: `${weights.width}x${weights.height}`,
-      joints: weights.jointIds.length,
-      maxBonesPerPixel: nonZero,
+      picture: `${parts.width}x${parts.height}`,
+      joints: character.skeleton.joints.length,
+      parts: parts.partJointIds.length,
       provider: ctx.render.engineStatus().provider,
       loadAverageAtStart: loadAtStart,
-      weightsMs: round(weightsMs),
-      workerWeightsComputeMs: round(weightsComputeMs),
+      rigMs: round(rigMs),
+      workerRigBuildMs: round(rigBuildMs),
       warmUpFirstFinalMs: round(warmFinal.firstFrameMs),
       warmUpFirstDraftMs: round(warmDraft.firstFrameMs),
       firstFrameMs: round(median(firstFrame)),

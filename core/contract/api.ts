@@ -263,7 +263,7 @@ export const apiMethods = {
    * ImportedCharacter.
    */
   importCharacter: { args: z.tuple([importSourceSchema]), result: jobStartedSchema },
-  /** Per-joint skin weights of a character as a heat-map picture (for the weight overlay). */
+  /** Which pixels move with a joint (its part of the layered parts rig) as a heat-map picture. */
   getWeightOverlay: {
     args: z.tuple([weightOverlayRequestSchema]),
     result: z.object({ width: z.number().int(), height: z.number().int(), pngBase64: z.string() }),

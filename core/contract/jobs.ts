@@ -8,35 +8,53 @@ import { skeletonSchema } from '../document/schema.js';
  * or as a file in a shared folder, whichever the job asks for.
  */
 
-const affine = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]);
-export const boneProjectionSchema = z.object({
-  jointId: z.string(),
-  affine,
-  depth: z.tuple([z.number(), z.number(), z.number()]),
-});
-
-/** A character as files the worker reads once: raw RGBA8 art and raw float32 weights (K x H x W). */
+/**
+ * A character as the worker builds its parts rig (inference/worker/characters.ts): the art as raw
+ * RGBA8 in a file, optionally an explicit figure mask (1 byte per pixel, non-zero = figure) and PSD
+ * part hints (1 byte per pixel, v > 0 = the pixel belongs to hintParts[v - 1]), and the rest
+ * skeleton. `id` is the rig key (host/render/rigInputs.ts): a hash of exactly these inputs and the
+ * rig algorithm, so the same id always means the same rig. The worker caches the built rig in
+ * `rigFile` when given (the host's rig cache folder), and reads it from there next time.
+ */
 export const characterFilesSchema = z.object({
   id: z.string().min(1),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
-  jointIds: z.array(z.string()).min(1),
   artFile: z.string(),
-  weightsFile: z.string(),
+  maskFile: z.string().optional(),
+  hintsFile: z.string().optional(),
+  hintParts: z
+    .array(z.object({ name: z.string(), jointIds: z.array(z.string()) }))
+    .max(255)
+    .optional(),
+  skeleton: skeletonSchema,
+  rigFile: z.string().optional(),
 });
-export type CharacterFiles = z.infer<typeof characterFilesSchema>;
+export type CharacterFiles = z.input<typeof characterFilesSchema>;
+
+const finite = z.number().finite();
+export const poseWireSchema = z.object({
+  rotations: z.record(z.string(), z.tuple([finite, finite, finite, finite])),
+  rootTranslation: z.tuple([finite, finite, finite]),
+});
 
 export const frameRequestSchema = z.object({
   frameIndex: z.number().int().nonnegative(),
   /** Content address of the frame (core/render/frameKey.ts); echoed back for the cache. */
   key: z.string(),
-  bones: z.array(boneProjectionSchema),
-  /** Posed joints in imagePx, for the pose map a model pack's refine stage receives. */
-  poseJoints: z
-    .array(z.object({ id: z.string(), parentId: z.string().nullable(), u: z.number(), v: z.number() }))
-    .optional(),
+  /** The character's pose at this frame (core/motion/characterPose.ts, IK solved). */
+  pose: poseWireSchema,
 });
-export type FrameRequest = z.infer<typeof frameRequestSchema>;
+export type FrameRequest = z.input<typeof frameRequestSchema>;
+
+/** Where the frame's pixels go (core/render/parts/posed.ts OutputFrame). */
+export const outputFrameSchema = z.object({
+  width: z.number().int().positive().max(16384),
+  height: z.number().int().positive().max(16384),
+  scale: z.number().positive().max(64),
+  offsetX: finite,
+  offsetY: finite,
+});
 
 export const frameTransferSchema = z.enum(['inline', 'file']);
 export type FrameTransfer = z.infer<typeof frameTransferSchema>;
@@ -44,24 +62,18 @@ export type FrameTransfer = z.infer<typeof frameTransferSchema>;
 export const renderJobSchema = z.object({
   jobId: z.string().min(1),
   characterId: z.string().min(1),
+  output: outputFrameSchema,
   frames: z.array(frameRequestSchema),
-  /** 1 = exact solve at every pixel; 2/4 = coarse grid (default: by frame size). */
-  gridStep: z.number().int().min(1).max(8).optional(),
   transfer: frameTransferSchema.default('inline'),
   /** Folder for 'file' transfer. */
   frameDir: z.string().optional(),
-  /** Model-pack folder whose refine stage runs after the warp (inference/packs). */
+  /** Model-pack folder whose refine stage runs after the frame engine (inference/packs). */
   packDir: z.string().optional(),
 });
 export type RenderJob = z.input<typeof renderJobSchema>;
 
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected pixel bytes (Uint8Array)');
 
-/**
- * Skin weights computed in the worker (inference/worker/weights.ts): the art as straight RGBA8,
- * optionally an explicit figure mask (1 byte per pixel, non-zero = figure); otherwise the mask
- * comes from the art (its alpha, or its plain background when fully opaque).
- */
 /**
  * Part hints on the wire: owner is 1 byte per pixel of the art, v > 0 = the pixel belongs to
  * parts[v - 1], 0 = no hint (the document stores the same map as a PNG: schema.ts partHintsSchema).
@@ -71,19 +83,6 @@ export const partHintsWireSchema = z.object({
   parts: z.array(z.object({ name: z.string(), jointIds: z.array(z.string()) })).max(255),
 });
 
-export const computeWeightsSchema = z.object({
-  type: z.literal('computeWeights'),
-  requestId: z.string().min(1),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  rgba: bytes,
-  mask: bytes.optional(),
-  skeleton: skeletonSchema,
-  /** PSD part hints: they override the automatic weights on the pixels they cover. */
-  partHints: partHintsWireSchema.optional(),
-});
-export type ComputeWeights = z.input<typeof computeWeightsSchema>;
-
 /** A picture crossing to the worker: straight RGBA8, row-major, y down. */
 const rgbaImageSchema = z.object({
   width: z.number().int().positive(),
@@ -92,7 +91,7 @@ const rgbaImageSchema = z.object({
 });
 
 /**
- * Rig a character (inference/worker/rig.ts): mask -> skeleton fit -> skin weights. The art goes
+ * Rig a character (inference/worker/rig.ts): mask -> skeleton fit (the parts rig is built when the character is loaded). The art goes
  * inline; a skeleton the source already placed (Animated Drawings) skips the fit; named layers
  * (PSD) are part hints. Answered by rigProgress*, then one of rigDone / rigFailed; 'cancel' with
  * the job id stops it.
@@ -114,13 +113,12 @@ export type RigJob = z.input<typeof rigJobSchema>;
 
 export const toWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('loadCharacter'), character: characterFilesSchema }),
-  /** Frees a character the host no longer renders (e.g. superseded by re-computed weights). */
+  /** Frees a character the host no longer renders (e.g. superseded by a re-fitted skeleton). */
   z.object({ type: z.literal('unloadCharacter'), characterId: z.string() }),
   z.object({ type: z.literal('render'), job: renderJobSchema }),
   z.object({ type: z.literal('rig'), job: rigJobSchema }),
   z.object({ type: z.literal('cancel'), jobId: z.string() }),
   z.object({ type: z.literal('shutdown') }),
-  computeWeightsSchema,
   /** Loads a model pack as a render would (manifest, files, ONNX inputs/outputs), then frees it. */
   z.object({ type: z.literal('validatePack'), requestId: z.string().min(1), packDir: z.string().min(1) }),
 ]);
@@ -129,6 +127,7 @@ export type ToWorker = z.input<typeof toWorkerSchema>;
 export const workerErrorCodeSchema = z.enum([
   'invalid-message',
   'unknown-character',
+  'rig-failed',
   'render-failed',
   'pack-invalid',
 ]);
@@ -140,7 +139,20 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     /** Execution provider in use once known (after the first session), else null. */
     provider: z.string().nullable(),
   }),
-  z.object({ type: z.literal('characterLoaded'), characterId: z.string() }),
+  /**
+   * The character's parts rig is ready (built, or read from its rig file): the joints that became
+   * parts, and per art pixel the part owning it (int16 little-endian, -1 = none) for the part overlay.
+   */
+  z.object({
+    type: z.literal('characterLoaded'),
+    characterId: z.string(),
+    partJointIds: z.array(z.string()),
+    labels: bytes,
+    buildMs: z.number(),
+    fromCache: z.boolean(),
+  }),
+  /** The character's parts rig could not be built (unreadable files, no figure, ...). */
+  z.object({ type: z.literal('characterFailed'), characterId: z.string(), message: z.string() }),
   /** The execution provider the engine runs on, and why preferred ones were skipped. */
   z.object({ type: z.literal('provider'), name: z.string(), messages: z.array(z.string()) }),
   z.object({
@@ -171,17 +183,6 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     message: z.string(),
   }),
   z.object({ type: z.literal('log'), message: z.string() }),
-  /** Reply to computeWeights: float32 K x H x W as bytes (little-endian), joints in skeleton order. */
-  z.object({
-    type: z.literal('weights'),
-    requestId: z.string(),
-    width: z.number().int(),
-    height: z.number().int(),
-    jointIds: z.array(z.string()),
-    data: bytes,
-    computeMs: z.number(),
-  }),
-  z.object({ type: z.literal('weightsFailed'), requestId: z.string(), message: z.string() }),
   z.object({
     type: z.literal('rigProgress'),
     jobId: z.string(),
@@ -199,7 +200,7 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     maskSource: z.enum(['alpha', 'background', 'given']),
     /** The figure mask (1 byte per pixel, 1 = figure) when it was separated from a background. */
     mask: bytes.optional(),
-    /** Part hints from named layers (PSD), for the document to keep: the render's weights use them. */
+    /** Part hints from named layers (PSD), for the document to keep: the parts rig uses them. */
     partHints: partHintsWireSchema.optional(),
     warnings: z.array(z.string()),
     timingsMs: z.record(z.string(), z.number()),

@@ -1,40 +1,29 @@
-import type { BoneProjection } from './project.js';
+import type { WorldTransform } from '../skeleton/kinematics.js';
+import type { OutputFrame } from './parts/posed.js';
 
 /**
  * Content address of a rendered frame. A frame is a pure function of what goes in here, so two
  * frames with the same key are the same pixels and can be taken from the cache.
  *
- * Bone transforms are rounded before hashing: translations to 1/256 px, the linear part to 1e-5
- * (1e-5 of a 4096 px lever arm is 0.04 px), depth to 1/64 px (depth only orders parts). Smaller
- * changes cannot move a pixel by a visible amount, and rounding keeps keys stable across the
- * tiny floating-point noise of re-evaluating the same pose.
+ * What a frame depends on: the character's parts rig (named by its rig key: a hash of the art, the
+ * mask, the part hints, the rest skeleton and the rig algorithm, so the key is known before the rig
+ * is built), the posed world transform of every joint, the output frame (size, scale, offset), the
+ * engine version and anything else the caller names (a model pack).
+ *
+ * Transforms are rounded before hashing: positions to 1/256 px, rotations (unit quaternions) to
+ * 1e-6 (1e-6 rad at a 4096 px lever arm is 0.004 px); smaller changes cannot move a pixel by a
+ * visible amount, and rounding keeps keys stable across the floating-point noise of re-evaluating
+ * the same pose. q and -q are the same rotation: the sign is fixed by the first non-zero component.
  */
-/** Version of the warp maths (core/render/reference.ts); bump when they change. */
-export const WARP_ENGINE_VERSION = 'warp-1';
-
-/**
- * The frame engine's default solve-grid step for a frame size (1 = exact at every pixel, 4 =
- * coarse grid + exact edges): coarse solves pay off from 256x256 up.
- */
-export function defaultGridStep(width: number, height: number): number {
-  return width * height >= 256 * 256 ? 4 : 1;
-}
-
-/** engineVersion for frame keys: the maths version and the grid step (their pixels differ slightly). */
-export function engineVersionTag(width: number, height: number, gridStep?: number): string {
-  return `${WARP_ENGINE_VERSION}/grid${gridStep ?? defaultGridStep(width, height)}`;
-}
+/** Version of the frame engine's maths (core/render/parts/, inference/engine/graph/); bump when they change. */
+export const ENGINE_VERSION = 'parts-1';
 
 export interface FrameKeyInput {
-  readonly artAssetId: string;
-  /** Hash of the skin weights (hashBytes of their data), so re-rigging invalidates frames. */
-  readonly weightsHash: string;
-  readonly bones: readonly BoneProjection[];
-  readonly width: number;
-  readonly height: number;
-  /** Bump when the engine's maths change so old cached frames are not reused. */
-  readonly engineVersion: string;
-  /** Anything else the frame depends on (model-pack stages, quality level), as plain strings. */
+  /** The rig the frame is rendered from (host/render/rigInputs.ts rigKey). */
+  readonly rigKey: string;
+  readonly world: ReadonlyMap<string, WorldTransform>;
+  readonly output: OutputFrame;
+  /** Anything else the frame depends on (model-pack stages), as plain strings. */
   readonly extra?: readonly string[];
 }
 
@@ -45,22 +34,23 @@ const round = (v: number, step: number): string => {
 };
 
 export function frameKeyText(input: FrameKeyInput): string {
-  const bones = [...input.bones]
-    .sort((p, q) => (p.jointId < q.jointId ? -1 : p.jointId > q.jointId ? 1 : 0))
-    .map((b) => {
-      const [a, bb, c, d, tx, ty] = b.affine;
-      const lin = [a, bb, c, d].map((v) => round(v, 1e-5)).join(',');
-      const t = [tx, ty].map((v) => round(v, 1 / 256)).join(',');
-      const z = b.depth.map((v) => round(v, 1 / 64)).join(',');
-      return `${b.jointId}:${lin};${t};${z}`;
+  const joints = [...input.world.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, w]) => {
+      const q = [...w.rotation];
+      const lead = q.find((c) => Math.abs(c) >= 5e-7) ?? 1;
+      const sign = lead < 0 ? -1 : 1;
+      const rot = q.map((c) => round(sign * c, 1e-6)).join(',');
+      const pos = w.position.map((c) => round(c, 1 / 256)).join(',');
+      return `${id}:${rot};${pos}`;
     });
+  const o = input.output;
   return [
-    `engine=${input.engineVersion}`,
-    `art=${input.artAssetId}`,
-    `weights=${input.weightsHash}`,
-    `size=${input.width}x${input.height}`,
+    `engine=${ENGINE_VERSION}`,
+    `rig=${input.rigKey}`,
+    `out=${o.width}x${o.height}@${round(o.scale, 1e-6)}+${round(o.offsetX, 1 / 256)},${round(o.offsetY, 1 / 256)}`,
     `extra=${(input.extra ?? []).join('|')}`,
-    ...bones,
+    ...joints,
   ].join('\n');
 }
 
@@ -120,7 +110,7 @@ function utf8(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Hash of float data (e.g. skin weights), over its raw bytes. */
+/** Hash of float data, over its raw bytes. */
 export function hashFloat32(data: Float32Array): string {
   return hashBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }

@@ -1,8 +1,7 @@
 import type { Pose } from '../motion/types.js';
 import { computeWorldTransforms } from '../skeleton/kinematics.js';
 import type { Skeleton } from '../skeleton/types.js';
-import type { PictureSize } from './project.js';
-import type { RgbaImage } from './types.js';
+import type { PictureSize, RgbaImage } from './types.js';
 
 /**
  * The pose map a pose-guided generator expects (OpenPose style): on black, each limb a thick line

@@ -23,3 +23,9 @@ export interface RgbaImage {
   readonly height: number;
   readonly data: Uint8Array;
 }
+
+/** A picture's size in pixels. */
+export interface PictureSize {
+  readonly width: number;
+  readonly height: number;
+}

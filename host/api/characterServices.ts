@@ -11,7 +11,8 @@ import { type FromWorker, type ToWorker, toWorkerSchema } from '../../core/contr
 import { hashAssetId } from '../../core/document/factory.js';
 import type { Asset, ProjectDocument } from '../../core/document/schema.js';
 import { newId } from '../../core/ids.js';
-import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import { HEAT_COLD, HEAT_HOT, HEAT_OVERLAY_ALPHA } from '../../core/render/heatRamp.js';
+import type { RgbaImage } from '../../core/render/types.js';
 import { writeFailure } from '../export/atomicWrite.js';
 import { ImportError } from '../import/errors.js';
 import { importCharacter as decodeCharacterSource } from '../import/importCharacter.js';
@@ -24,8 +25,8 @@ import type { ApiImplementation } from './services.js';
 /**
  * Character import as a job: the host decodes the source (host/import: PNG/JPEG/WebP/PSD or an
  * Animated Drawings folder), the frame worker rigs it (inference/worker/rig.ts: mask, skeleton
- * fit, skin weights), and the job's result is an ImportedCharacter the renderer adds to its
- * document. Also the weight overlay (one joint's skin weights as a heat map).
+ * fit), and the job's result is an ImportedCharacter the renderer adds to its
+ * document. Also the part overlay (the pixels that move with one joint, as a heat map).
  */
 
 type RigDone = Extract<FromWorker, { type: 'rigDone' }>;
@@ -351,41 +352,28 @@ export async function importAndRigCharacter(
   }
 }
 
-/** Blue (0) -> cyan -> green -> yellow -> red (1), as inference/rigging/weights.ts weightOverlay. */
-const HEAT_STOPS: readonly (readonly [number, number, number])[] = [
-  [20, 40, 160],
-  [0, 170, 220],
-  [40, 200, 80],
-  [250, 220, 40],
-  [230, 40, 30],
-];
-/** Overlay opacity: the art stays visible under the heat map. */
-const OVERLAY_ALPHA = 180;
-
 /**
- * One joint's weights as straight RGBA: the heat colour inside the figure (where the weights of
- * all joints sum to 1), transparent outside it.
+ * Which pixels move with a joint, as straight RGBA: the joint's part of the layered parts rig
+ * (inference/rigging/parts/) in the heat map's hot colour, the rest of the figure in its cold one
+ * (core/render/heatRamp.ts),
+ * transparent outside the figure. Parts are rigid: a pixel follows exactly one joint.
  */
-export function weightHeatMap(weights: SkinWeights, jointIndex: number): RgbaImage {
-  const plane = weights.width * weights.height;
+export function partHeatMap(
+  part: { width: number; height: number; labels: Int16Array },
+  partIndex: number,
+): RgbaImage {
+  const plane = part.width * part.height;
   const out = new Uint8Array(plane * 4);
-  const k = weights.jointIds.length;
   for (let p = 0; p < plane; p++) {
-    let total = 0;
-    for (let j = 0; j < k && total < 0.5; j++) total += weights.data[j * plane + p]!;
-    if (total < 0.5) continue;
-    const w = Math.min(1, Math.max(0, weights.data[jointIndex * plane + p]!));
-    const f = w * (HEAT_STOPS.length - 1);
-    const i = Math.min(HEAT_STOPS.length - 2, Math.floor(f));
-    const u = f - i;
-    const a = HEAT_STOPS[i]!;
-    const b = HEAT_STOPS[i + 1]!;
-    out[p * 4] = Math.round(a[0] + (b[0] - a[0]) * u);
-    out[p * 4 + 1] = Math.round(a[1] + (b[1] - a[1]) * u);
-    out[p * 4 + 2] = Math.round(a[2] + (b[2] - a[2]) * u);
-    out[p * 4 + 3] = OVERLAY_ALPHA;
+    const label = part.labels[p]!;
+    if (label < 0) continue;
+    const c = label === partIndex ? HEAT_HOT : HEAT_COLD;
+    out[p * 4] = c[0];
+    out[p * 4 + 1] = c[1];
+    out[p * 4 + 2] = c[2];
+    out[p * 4 + 3] = HEAT_OVERLAY_ALPHA;
   }
-  return { width: weights.width, height: weights.height, data: out };
+  return { width: part.width, height: part.height, data: out };
 }
 
 export async function weightOverlayPng(
@@ -404,13 +392,10 @@ export async function weightOverlayPng(
       message: `Character "${character.name}" has no joint "${jointId}".`,
     });
   }
-  // The weights the frame engine renders with (computed in the worker, cached by the render service).
-  const weights = await ctx.render.skinWeights(document, characterId);
-  const index = weights.jointIds.indexOf(jointId as SkinWeights['jointIds'][number]);
-  if (index < 0) {
-    throw new ApiError({ code: 'internal', message: `No weight map for joint "${jointId}".` });
-  }
-  const heat = weightHeatMap(weights, index);
+  // The parts rig the frame engine renders with (built in the worker, kept by the render service).
+  const parts = await ctx.render.partsOf(document, characterId);
+  // A joint that owns no pixels (a leaf, or one inside another part) shows the figure all cold.
+  const heat = partHeatMap(parts, parts.partJointIds.indexOf(jointId));
   const png = await sharp(Buffer.from(heat.data.buffer, heat.data.byteOffset, heat.data.byteLength), {
     raw: { width: heat.width, height: heat.height, channels: 4 },
   })

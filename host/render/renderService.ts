@@ -1,34 +1,37 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ApiError, type EngineStatus, type FrameRef } from '../../core/contract/api.js';
-import type { ComputeWeights, FrameRequest, FromWorker, RenderJobEvent } from '../../core/contract/jobs.js';
+import type { FrameRequest, FromWorker, RenderJobEvent } from '../../core/contract/jobs.js';
 import type { Character, ProjectDocument } from '../../core/document/schema.js';
-import { jointId, newId } from '../../core/ids.js';
-import { evaluateMotion } from '../../core/motion/evaluate.js';
-import { engineVersionTag, frameKey, hashFloat32, hashString } from '../../core/render/frameKey.js';
-import { projectPose } from '../../core/render/project.js';
-import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import { evaluateCharacterPose } from '../../core/motion/characterPose.js';
+import { frameKey, hashString } from '../../core/render/frameKey.js';
+import type { OutputFrame } from '../../core/render/parts/posed.js';
+import type { RgbaImage } from '../../core/render/types.js';
+import { computeWorldTransforms } from '../../core/skeleton/kinematics.js';
 import { FrameCache } from '../cache/frameCache.js';
 import type { JobContext, JobManager } from '../jobs/jobManager.js';
-import type { WorkerSupervisor } from '../worker/supervisor.js';
-import { composeFrame, isIdentityPlacement } from './compose.js';
+import type { CharacterInput, CharacterLoaded, WorkerSupervisor } from '../worker/supervisor.js';
+import { facePassKey, withFace } from './facePass.js';
+import { outputFrameFor, rigKeyOf } from './rigInputs.js';
 import { type CharacterLayerPort, SceneRenderer } from './scene.js';
 
 /**
  * Renders a document's character frames through the frame worker, with the frame cache in front.
  *
- * Per character it decodes the art (sharp, straight RGBA), gets the skin weights (computed in the
- * worker, cached here per art + mask + rest skeleton) and registers the character with the
- * supervisor once. Per frame it evaluates the motion, projects the pose and derives the frame's
- * content key (core/render/frameKey.ts); a frame whose key is cached is never rendered again, so
- * editing one key re-renders only the frames whose pose it changes.
+ * Per character it decodes the art (sharp, straight RGBA), the mask and the part hints, and
+ * registers them with the supervisor once under their rig key (rigInputs.ts); the worker builds the
+ * layered parts rig from them. Per frame it evaluates the character's pose (IK solved) and derives
+ * the frame's content key (core/render/frameKey.ts) from the rig key, the posed joints and the
+ * output frame: known without waiting for the rig, so cached frames are listed at once; a frame
+ * whose key is cached is never rendered again, so editing one key re-renders only the frames whose
+ * pose it changes.
  *
  * Two ways out: renderFrames (a job: cached frames listed at once, the rest streamed as 'frame'
  * JobEvents, pixels at getFrame(key)) for the UI; renderSequence (an async iterator in frame order)
  * for export and the CLI.
  *
- * Frames are rendered at the art's size and then placed into the document's resolution with the
- * character's placement (compose.ts); the placed frame has its own key.
+ * The engine renders each frame straight into the document's frame with the character's
+ * placement (rigInputs.ts outputFrameFor): no resampling step after it.
  *
  * Without a characterId, both render the scene: every character, composed in depth order
  * (scene.ts); a scene of one character is that character's placed frame.
@@ -51,20 +54,19 @@ export interface ModelPackPort {
   failed(message: string): void;
 }
 
-export type RenderQuality = 'draft' | 'final';
-
 /**
- * The solve grid of 'draft' frames (the coarsest the engine takes): the worker renders these on a
- * half-resolution copy of the character and upsamples them (inference/worker/characters.ts): fast,
- * soft.
+ * 'draft' frames (what a joint drag shows) and 'final' ones are the same pixels from the built-in
+ * engine (it is fast enough for both); only final frames go through the active model pack.
  */
-export const DRAFT_GRID_STEP = 8;
+export type RenderQuality = 'draft' | 'final';
 
 export interface SequenceOptions {
   readonly signal?: AbortSignal;
   /** Called after each frame is yielded-ready, with frames done and the total. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly quality?: RenderQuality;
+  /** Output pixels per document pixel (an export's --scale; default 1). */
+  readonly scale?: number;
   /** Frames rendered ahead of the consumer, at most (default 8). Bounds memory. */
   readonly readAhead?: number;
 }
@@ -84,19 +86,20 @@ export interface RenderServiceStats {
 }
 
 export interface PreparedCharacter {
-  /** The id the worker knows the character by: one per (art, weights). */
+  /** The rig key: the id the worker knows the character by, one per rig inputs. */
   readonly workerId: string;
   readonly character: Character;
-  readonly art: RgbaImage;
-  readonly weightsHash: string;
+  /** The art's size (the parts rig's). */
+  readonly width: number;
+  readonly height: number;
+  /** Settles when the worker has built the parts rig (rejects when it could not). */
+  readonly loaded: Promise<CharacterLoaded>;
 }
 
-/** One requested frame: what the worker renders (warpKey) and what the caller gets (key). */
+/** One requested frame: its key and what the worker renders. */
 export interface FramePlan {
   readonly frameIndex: number;
-  /** Key of the placed output frame (= warpKey when the placement is the identity). */
   readonly key: string;
-  readonly warpKey: string;
   readonly request: FrameRequest;
 }
 
@@ -105,9 +108,10 @@ export interface RenderContext {
   readonly prepared: PreparedCharacter;
   readonly cache: FrameCache;
   readonly quality: RenderQuality;
-  readonly compose: boolean;
+  /** The output frame's size (the document's resolution times the scale). */
   readonly width: number;
   readonly height: number;
+  readonly output: OutputFrame;
   /** The model pack final frames go through (null: drafts, or the built-in engine alone). */
   readonly pack: ReturnType<ModelPackPort['active']>;
 }
@@ -122,20 +126,13 @@ export interface FrameSource<P extends { readonly frameIndex: number; readonly k
   ): Promise<void>;
 }
 
-/** Weight maps kept in memory (each K x H x W float32: 66 MB for the sample's 21 joints). */
-const MAX_WEIGHT_ENTRIES = 4;
 /** Decoded pictures kept in memory (art and masks). */
 const MAX_DECODED_ARTS = 8;
 
 export class RenderService {
   private readonly caches = new Map<string, FrameCache>();
-  private readonly weights = new Map<string, Promise<{ weights: SkinWeights; hash: string }>>();
   private readonly arts = new Map<string, Promise<RgbaImage>>();
-  private readonly registered = new Set<string>();
-  private readonly pendingWeights = new Map<
-    string,
-    { resolve(w: SkinWeights): void; reject(e: Error): void }
-  >();
+  private readonly registered = new Map<string, Promise<CharacterLoaded>>();
   private watching: WorkerSupervisor | null = null;
   private unwatch: (() => void) | null = null;
   private lastEngineStatus: Omit<EngineStatus, 'activePack'> = { provider: null, messages: [] };
@@ -157,7 +154,7 @@ export class RenderService {
         return ready;
       },
       prepare: (document, character, signal) => this.prepare(document, character, signal),
-      context: (document, prepared, quality) => this.context(document, prepared, quality),
+      context: (document, prepared, quality, scale) => this.context(document, prepared, quality, scale),
       plan: (ctx, frameIndex) => this.plan(ctx, frameIndex),
       renderPlans: (ctx, plans, signal, onFrame) => this.renderPlans(ctx, plans, signal, onFrame),
     };
@@ -167,8 +164,8 @@ export class RenderService {
 
   /**
    * Lists the cached frames at once and starts a job for the rest (null when none is left). When
-   * the character's weights are not known yet, every frame goes through the job (the keys depend
-   * on the weights), and cached ones then arrive as 'frame' events too.
+   * the character is not registered yet (its art not decoded), every frame goes through the job,
+   * and cached ones then arrive as 'frame' events too.
    */
   async renderFrames(request: {
     document: ProjectDocument;
@@ -196,7 +193,7 @@ export class RenderService {
       return { jobId: job.jobId, cached: refs };
     }
     const job = this.opts.jobs.start('render', async (j) => {
-      j.progress(0, frames.length, 'weights');
+      j.progress(0, frames.length, 'rig');
       const prepared = await this.prepare(document, character, j.signal);
       const ctx = this.context(document, prepared, quality);
       const plans = frames.map((f) => this.plan(ctx, f));
@@ -230,7 +227,13 @@ export class RenderService {
   ): AsyncGenerator<SequenceFrame> {
     const signal = options.signal;
     const readAhead = Math.max(1, options.readAhead ?? 8);
-    const source = await this.frameSource(document, characterId, options.quality ?? 'final', signal);
+    const source = await this.frameSource(
+      document,
+      characterId,
+      options.quality ?? 'final',
+      options.scale ?? 1,
+      signal,
+    );
     const plans = frames.map((f) => source.plan(f));
     const windows: { frameIndex: number; key: string }[][] = [];
     for (let i = 0; i < plans.length; i += readAhead) windows.push(plans.slice(i, i + readAhead));
@@ -289,13 +292,14 @@ export class RenderService {
     document: ProjectDocument,
     characterId: string | undefined,
     quality: RenderQuality,
+    scale: number,
     signal: AbortSignal | undefined,
   ): Promise<FrameSource<{ readonly frameIndex: number; readonly key: string }>> {
     if (characterId === undefined && document.characters.length > 1) {
-      return this.scene.source(document, quality, signal);
+      return this.scene.source(document, quality, signal, scale);
     }
     const prepared = await this.prepare(document, findCharacter(document, characterId), signal);
-    const ctx = this.context(document, prepared, quality);
+    const ctx = this.context(document, prepared, quality, scale);
     const source: FrameSource<FramePlan> = {
       plan: (frameIndex) => this.plan(ctx, frameIndex),
       renderWindow: (plans, windowSignal, onImage) => this.renderWindow(ctx, plans, windowSignal, onImage),
@@ -303,15 +307,23 @@ export class RenderService {
     return source;
   }
 
-  /** The skin weights the engine uses for a character (computed in the worker, cached). */
-  async skinWeights(
+  /**
+   * The character's parts as the engine renders them (built in the worker): the joints that own
+   * pixels and, per art pixel, the part that owns it.
+   */
+  async partsOf(
     document: ProjectDocument,
     characterId: string,
     signal?: AbortSignal,
-  ): Promise<SkinWeights> {
-    const character = findCharacter(document, characterId);
-    const art = await this.decodeArt(document, character.artAssetId);
-    return (await this.getWeights(document, character, art, signal)).weights;
+  ): Promise<CharacterLoaded & { width: number; height: number }> {
+    const prepared = await this.prepare(document, findCharacter(document, characterId), signal);
+    const loaded = await this.loadedOrError(prepared, signal);
+    return { ...loaded, width: prepared.width, height: prepared.height };
+  }
+
+  /** Starts the worker and its engine session now (they start on the first frame otherwise). */
+  warmUp(): void {
+    this.supervisor().start();
   }
 
   /** A cached frame by key (any project this service has rendered or opened), or null. */
@@ -334,13 +346,9 @@ export class RenderService {
     this.unwatch?.();
     this.unwatch = null;
     this.watching = null;
-    for (const p of this.pendingWeights.values()) {
-      p.reject(new ApiError({ code: 'cancelled', message: 'The render service was stopped.' }));
-    }
-    this.pendingWeights.clear();
   }
 
-  // ---- characters: art, weights, registration ----
+  // ---- characters: art, rig inputs, registration ----
 
   private readonly readyKeys = new Map<string, PreparedCharacter>();
   /** Per document character (projectId|characterId): the worker character it renders with. */
@@ -350,13 +358,14 @@ export class RenderService {
   /** Renders in flight per worker character. */
   private readonly inUse = new Map<string, number>();
 
-  /** The prepared character when its weights are already known (no await needed), else null. */
+  /** The prepared character when it is registered already (no await needed), else null. */
   private readyCharacter(document: ProjectDocument, character: Character): PreparedCharacter | null {
-    return this.readyKeys.get(this.characterKey(document, character)) ?? null;
+    const ready = this.readyKeys.get(this.characterKey(document, character));
+    return ready ? { ...ready, character } : null;
   }
 
   private characterKey(document: ProjectDocument, character: Character): string {
-    return `${this.weightsKey(character)}|${document.assets[character.artAssetId] ? 'ok' : 'missing'}`;
+    return `${rigKeyOf(character)}|${document.assets[character.artAssetId] ? 'ok' : 'missing'}`;
   }
 
   private async prepare(
@@ -371,21 +380,56 @@ export class RenderService {
       return { ...ready, character };
     }
     const art = await this.decodeArt(document, character.artAssetId);
-    const { weights, hash } = await this.getWeights(document, character, art, signal);
-    const workerId = `ch_${hashString(`${character.artAssetId}|${hash}`)}`;
-    if (!this.registered.has(workerId)) {
-      this.supervisor().registerCharacter(workerId, art, weights);
-      this.registered.add(workerId);
+    throwIfAborted(signal);
+    const workerId = rigKeyOf(character);
+    let loaded = this.registered.get(workerId);
+    if (!loaded) {
+      const input: CharacterInput = {
+        art,
+        mask: character.maskAssetId ? await this.decodeMask(document, character.maskAssetId) : undefined,
+        partHints: character.partHints
+          ? await decodePartHints(document, character.partHints, art)
+          : undefined,
+        skeleton: {
+          joints: character.skeleton.joints.map((j) => ({ ...j, restPosition: [...j.restPosition] })),
+        },
+      };
+      // Registered by another caller while this one decoded: use theirs.
+      loaded = this.registered.get(workerId) ?? this.supervisor().registerCharacter(workerId, input);
+      this.registered.set(workerId, loaded);
     }
-    const prepared: PreparedCharacter = { workerId, character, art, weightsHash: hash };
+    const prepared: PreparedCharacter = {
+      workerId,
+      character,
+      width: art.width,
+      height: art.height,
+      loaded,
+    };
     this.readyKeys.set(key, prepared);
     this.claim(document, character, workerId);
     return prepared;
   }
 
+  /** The rig once built, or the reason it could not be, as an ApiError. */
+  private async loadedOrError(prepared: PreparedCharacter, signal?: AbortSignal): Promise<CharacterLoaded> {
+    try {
+      return await (signal ? raceAbort(prepared.loaded, signal) : prepared.loaded);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      // Forget it, so the next attempt (after the user fixed the mask, say) builds again.
+      this.registered.delete(prepared.workerId);
+      for (const [key, p] of this.readyKeys) if (p.workerId === prepared.workerId) this.readyKeys.delete(key);
+      this.watching?.unregisterCharacter(prepared.workerId);
+      throw new ApiError({
+        code: 'invalid-project',
+        message: `The character "${prepared.character.name}" could not be cut into parts: ${(err as Error).message}`,
+      });
+    }
+  }
+
   /**
    * Records which worker character a document's character renders with now. The one it used before
-   * (older weights, e.g. before a joint was moved in Fit mode) is freed in the worker once no
+   * (older rig inputs, e.g. before a joint was moved in Fit mode) is freed in the worker once no
    * render uses it, so editing a rig does not pile up characters in the worker's memory.
    */
   private claim(document: ProjectDocument, character: Character, workerId: string): void {
@@ -441,43 +485,6 @@ export class RenderService {
     return decoded;
   }
 
-  /** Weights depend on the art, the explicit mask, the PSD part hints and the rest skeleton only. */
-  private weightsKey(character: Character): string {
-    const rest = character.skeleton.joints.map((j) => [j.id, j.parentId, ...j.restPosition]);
-    const hints = character.partHints ? hashString(JSON.stringify(character.partHints)) : '';
-    return `${character.artAssetId}|${character.maskAssetId ?? ''}|${hashString(JSON.stringify(rest))}|${hints}`;
-  }
-
-  private getWeights(
-    document: ProjectDocument,
-    character: Character,
-    art: RgbaImage,
-    signal?: AbortSignal,
-  ): Promise<{ weights: SkinWeights; hash: string }> {
-    const key = this.weightsKey(character);
-    let entry = this.weights.get(key);
-    if (!entry) {
-      entry = (async () => {
-        const mask = character.maskAssetId
-          ? await this.decodeMask(document, character.maskAssetId)
-          : undefined;
-        const partHints = character.partHints
-          ? await decodePartHints(document, character.partHints, art)
-          : undefined;
-        const weights = await this.requestWeights(art, mask, character, partHints);
-        return { weights, hash: hashFloat32(weights.data) };
-      })();
-      this.weights.set(key, entry);
-      entry.catch(() => this.weights.delete(key));
-      while (this.weights.size > MAX_WEIGHT_ENTRIES) {
-        const oldest = this.weights.keys().next().value as string;
-        this.weights.delete(oldest);
-      }
-    }
-    // The computation goes on in the worker when a caller gives up; the next caller reuses it.
-    return signal ? raceAbort(entry, signal) : entry;
-  }
-
   private async decodeMask(document: ProjectDocument, assetId: string): Promise<Uint8Array> {
     const image = await this.decodeArt(document, assetId);
     const mask = new Uint8Array(image.width * image.height);
@@ -489,32 +496,7 @@ export class RenderService {
     return mask;
   }
 
-  private requestWeights(
-    art: RgbaImage,
-    mask: Uint8Array | undefined,
-    character: Character,
-    partHints?: ComputeWeights['partHints'],
-  ): Promise<SkinWeights> {
-    const sup = this.supervisor();
-    const requestId = newId('weights');
-    return new Promise<SkinWeights>((resolve, reject) => {
-      this.pendingWeights.set(requestId, { resolve, reject });
-      sup.post({
-        type: 'computeWeights',
-        requestId,
-        width: art.width,
-        height: art.height,
-        rgba: art.data,
-        ...(mask ? { mask } : {}),
-        skeleton: {
-          joints: character.skeleton.joints.map((j) => ({ ...j, restPosition: [...j.restPosition] })),
-        },
-        ...(partHints ? { partHints } : {}),
-      });
-    });
-  }
-
-  /** The supervisor, with this service watching its messages (weights replies, provider). */
+  /** The supervisor, with this service watching its messages (provider reports). */
   private supervisor(): WorkerSupervisor {
     const sup = this.opts.supervisor();
     if (this.watching !== sup) {
@@ -524,17 +506,7 @@ export class RenderService {
       this.readyKeys.clear();
       this.owners.clear();
       this.retired.clear();
-      this.unwatch = sup.watch({
-        message: (msg) => this.onWorkerMessage(msg),
-        exit: (reason) => {
-          for (const p of this.pendingWeights.values()) {
-            p.reject(
-              new ApiError({ code: 'worker-failed', message: `${reason} while computing skin weights` }),
-            );
-          }
-          this.pendingWeights.clear();
-        },
-      });
+      this.unwatch = sup.watch({ message: (msg) => this.onWorkerMessage(msg) });
     }
     return sup;
   }
@@ -543,28 +515,7 @@ export class RenderService {
     if (msg.type === 'provider') {
       this.lastEngineStatus = { provider: msg.name, messages: [...msg.messages] };
       this.opts.jobs.emit({ type: 'engine', status: this.engineStatus() });
-      return;
     }
-    if (msg.type !== 'weights' && msg.type !== 'weightsFailed') return;
-    const pending = this.pendingWeights.get(msg.requestId);
-    if (!pending) return;
-    this.pendingWeights.delete(msg.requestId);
-    if (msg.type === 'weightsFailed') {
-      pending.reject(
-        new ApiError({
-          code: 'invalid-project',
-          message: `Skin weights could not be computed: ${msg.message}`,
-        }),
-      );
-      return;
-    }
-    const bytes = msg.data;
-    // A view when the IPC bytes are 4-byte aligned (no copy of tens of MB), else an aligned copy.
-    const data =
-      bytes.byteOffset % 4 === 0 && bytes.byteLength % 4 === 0
-        ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-        : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    pending.resolve({ width: msg.width, height: msg.height, jointIds: msg.jointIds.map(jointId), data });
   }
 
   // ---- frames ----
@@ -583,65 +534,50 @@ export class RenderService {
     document: ProjectDocument,
     prepared: PreparedCharacter,
     quality: RenderQuality,
+    scale = 1,
   ): RenderContext {
-    const out = document.resolution;
     const character = findCharacter(document, prepared.character.id);
+    const output = outputFrameFor(prepared, document.resolution, character.placement, scale);
     return {
       document,
       prepared: { ...prepared, character },
       cache: this.cacheFor(document.id),
       quality,
-      compose: !isIdentityPlacement(prepared.art, out, character.placement),
-      width: out.width,
-      height: out.height,
-      // Drafts (live drags) skip the pack: a generator is far slower than the warp.
+      width: output.width,
+      height: output.height,
+      output,
+      // Drafts (live drags) skip the pack: a generator is far slower than the engine.
       pack: quality === 'final' ? (this.opts.modelPacks?.active() ?? null) : null,
     };
   }
 
   private plan(ctx: RenderContext, frameIndex: number): FramePlan {
-    const { art, character, weightsHash } = ctx.prepared;
-    const pose = evaluateMotion(character.motion, frameIndex);
-    const bones = projectPose(character.skeleton, pose, art);
-    const gridStep = ctx.quality === 'draft' ? DRAFT_GRID_STEP : undefined;
-    const warpKey = frameKey({
-      artAssetId: character.artAssetId,
-      weightsHash,
-      bones,
-      width: art.width,
-      height: art.height,
-      engineVersion: engineVersionTag(art.width, art.height, gridStep),
-      extra: [
-        ctx.quality,
-        // Switching packs renders anew; switching back finds the frames of before in the cache.
-        ...(ctx.pack ? [`pack=${ctx.pack.id}@${ctx.pack.version}#${hashString(ctx.pack.signature)}`] : []),
-      ],
+    const { character } = ctx.prepared;
+    const pose = evaluateCharacterPose(character.skeleton, character.motion, frameIndex);
+    const world = computeWorldTransforms(character.skeleton, pose);
+    const key = frameKey({
+      rigKey: ctx.prepared.workerId,
+      world,
+      output: ctx.output,
+      // Switching packs renders anew; switching back finds the frames of before in the cache.
+      extra: ctx.pack ? [`pack=${ctx.pack.id}@${ctx.pack.version}#${hashString(ctx.pack.signature)}`] : [],
     });
-    const { offset, scale } = character.placement;
-    const key = ctx.compose
-      ? hashString(`${warpKey}|out=${ctx.width}x${ctx.height}|at=${offset[0]},${offset[1]}|scale=${scale}`)
-      : warpKey;
     const request: FrameRequest = {
       frameIndex,
-      key: warpKey,
-      bones: bones.map((b) => ({
-        jointId: b.jointId,
-        affine: [...b.affine] as FrameRequest['bones'][number]['affine'],
-        depth: [...b.depth] as FrameRequest['bones'][number]['depth'],
-      })),
+      key,
+      pose: {
+        rotations: Object.fromEntries(
+          Object.entries(pose.rotations).map(([id, q]) => [id, [q[0], q[1], q[2], q[3]]]),
+        ),
+        rootTranslation: [pose.rootTranslation[0], pose.rootTranslation[1], pose.rootTranslation[2]],
+      },
     };
-    return { frameIndex, key, warpKey, request };
+    // Face pass (docs/face.md): the plan's key carries the face; the worker's request keeps the pose key.
+    return { frameIndex, key: facePassKey(ctx, frameIndex, key), request };
   }
 
   private frameRef(ctx: RenderContext, frameIndex: number, key: string): FrameRef {
     return { frameIndex, key, width: ctx.width, height: ctx.height, quality: ctx.quality };
-  }
-
-  /** The output frame from the worker's frame (placed into the document's resolution if needed). */
-  private output(ctx: RenderContext, warped: RgbaImage): RgbaImage {
-    return ctx.compose
-      ? composeFrame(warped, ctx, ctx.prepared.character.placement)
-      : { width: warped.width, height: warped.height, data: warped.data };
   }
 
   /**
@@ -654,19 +590,19 @@ export class RenderService {
     signal: AbortSignal | undefined,
     onFrame: (plan: FramePlan, image: RgbaImage) => void,
   ): Promise<void> {
-    const byWarpKey = new Map<string, FramePlan[]>();
+    const byKey = new Map<string, FramePlan[]>();
     for (const p of plans) {
-      const list = byWarpKey.get(p.warpKey);
+      const list = byKey.get(p.request.key);
       if (list) list.push(p);
-      else byWarpKey.set(p.warpKey, [p]);
+      else byKey.set(p.request.key, [p]);
     }
-    const requests = [...byWarpKey.values()].map((list) => list[0]!.request);
+    const requests = [...byKey.values()].map((list) => list[0]!.request);
     throwIfAborted(signal);
     const handle = this.supervisor().render(
       {
         characterId: ctx.prepared.workerId,
+        output: ctx.output,
         frames: requests,
-        ...(ctx.quality === 'draft' ? { gridStep: DRAFT_GRID_STEP } : {}),
         ...(ctx.pack ? { packDir: ctx.pack.dir } : {}),
       },
       (e: RenderJobEvent) => {
@@ -678,12 +614,13 @@ export class RenderService {
         if (e.type !== 'frame') return;
         this.stats.framesRendered++;
         this.stats.workerRenderMs += e.renderMs;
-        const warped: RgbaImage = { width: e.width, height: e.height, data: e.rgba };
-        const image = this.output(ctx, warped);
-        for (const p of byWarpKey.get(e.key) ?? []) {
+        const image: RgbaImage = { width: e.width, height: e.height, data: e.rgba };
+        for (const p of byKey.get(e.key) ?? []) {
+          // Face pass (docs/face.md): mouth, eyes and brows drawn over the engine's frame.
+          const final = withFace(ctx, p.frameIndex, image);
           // The memory level is written synchronously, so the frame is servable when onFrame runs.
-          ctx.cache.put(p.key, image).catch(() => {});
-          onFrame(p, image);
+          ctx.cache.put(p.key, final).catch(() => {});
+          onFrame(p, final);
         }
       },
     );
@@ -692,7 +629,9 @@ export class RenderService {
     const workerId = ctx.prepared.workerId;
     this.inUse.set(workerId, (this.inUse.get(workerId) ?? 0) + 1);
     try {
-      const outcome = await handle.finished.catch((err: Error) => {
+      const outcome = await handle.finished.catch(async (err: Error) => {
+        // A rig that could not be built is the character's problem, not the worker's.
+        await this.loadedOrError(ctx.prepared);
         throw new ApiError({ code: 'worker-failed', message: `The frame worker failed: ${err.message}` });
       });
       if (outcome === 'cancelled') throwIfAborted(signal);
@@ -749,7 +688,7 @@ async function decodePartHints(
   document: ProjectDocument,
   hints: NonNullable<Character['partHints']>,
   art: RgbaImage,
-): Promise<NonNullable<ComputeWeights['partHints']>> {
+): Promise<NonNullable<CharacterInput['partHints']>> {
   const asset = document.assets[hints.ownerAssetId];
   const fail = (why: string) =>
     new ApiError({ code: 'invalid-project', message: `The part hints "${hints.ownerAssetId}" ${why}.` });

@@ -51,10 +51,15 @@ export interface SceneContext {
 export interface CharacterLayerPort {
   readonly jobs: JobManager;
   readonly stats: RenderServiceStats;
-  /** The prepared character when its weights are already known (claimed for rendering), else null. */
+  /** The prepared character when it is registered already (claimed for rendering), else null. */
   ready(document: ProjectDocument, character: Character): PreparedCharacter | null;
   prepare(document: ProjectDocument, character: Character, signal?: AbortSignal): Promise<PreparedCharacter>;
-  context(document: ProjectDocument, prepared: PreparedCharacter, quality: RenderQuality): RenderContext;
+  context(
+    document: ProjectDocument,
+    prepared: PreparedCharacter,
+    quality: RenderQuality,
+    scale?: number,
+  ): RenderContext;
   plan(ctx: RenderContext, frameIndex: number): FramePlan;
   renderPlans(
     ctx: RenderContext,
@@ -108,7 +113,7 @@ export class SceneRenderer {
       return { jobId: job.jobId, cached: refs };
     }
     const job = this.port.jobs.start('render', async (j) => {
-      j.progress(0, frames.length, 'weights');
+      j.progress(0, frames.length, 'rig');
       const prepared = await Promise.all(characters.map((c) => this.port.prepare(document, c, j.signal)));
       const sctx = this.context(document, prepared, quality);
       const missing: ScenePlan[] = [];
@@ -133,11 +138,12 @@ export class SceneRenderer {
     document: ProjectDocument,
     quality: RenderQuality,
     signal?: AbortSignal,
+    scale = 1,
   ): Promise<FrameSource<ScenePlan>> {
     const prepared = await Promise.all(
       sceneDepthOrder(document).map((c) => this.port.prepare(document, c, signal)),
     );
-    const sctx = this.context(document, prepared, quality);
+    const sctx = this.context(document, prepared, quality, scale);
     return {
       plan: (frameIndex) => this.plan(sctx, frameIndex),
       renderWindow: (plans, windowSignal, onImage) => this.renderWindow(sctx, plans, windowSignal, onImage),
@@ -148,8 +154,9 @@ export class SceneRenderer {
     document: ProjectDocument,
     prepared: readonly PreparedCharacter[],
     quality: RenderQuality,
+    scale = 1,
   ): SceneContext {
-    const layers = prepared.map((p) => this.port.context(document, p, quality));
+    const layers = prepared.map((p) => this.port.context(document, p, quality, scale));
     const first = layers[0];
     if (!first) throw new RangeError('a scene needs at least one character');
     return {
@@ -157,8 +164,8 @@ export class SceneRenderer {
       layers,
       cache: first.cache,
       quality,
-      width: document.resolution.width,
-      height: document.resolution.height,
+      width: first.width,
+      height: first.height,
     };
   }
 

@@ -12,7 +12,7 @@ import {
   type ToWorker,
 } from '../../core/contract/jobs.js';
 import { newId } from '../../core/ids.js';
-import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
+import type { RgbaImage } from '../../core/render/types.js';
 import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 
 /**
@@ -102,10 +102,39 @@ export function utilityProcessFactory(
   };
 }
 
+/** Where a job's frames go (core/render/parts/posed.ts OutputFrame). */
+export interface RenderOutput {
+  readonly width: number;
+  readonly height: number;
+  readonly scale: number;
+  readonly offsetX: number;
+  readonly offsetY: number;
+}
+
+/** What the worker builds a character's parts rig from (see core/contract/jobs.ts characterFiles). */
+export interface CharacterInput {
+  readonly art: RgbaImage;
+  /** Explicit figure mask, 1 byte per art pixel (non-zero = figure). */
+  readonly mask?: Uint8Array | undefined;
+  /** PSD part hints: 1 byte per art pixel (v > 0 = parts[v - 1]). */
+  readonly partHints?:
+    | { readonly owner: Uint8Array; readonly parts: readonly { name: string; jointIds: readonly string[] }[] }
+    | undefined;
+  readonly skeleton: CharacterFiles['skeleton'];
+}
+
+/** The worker's answer once a character's parts rig is built. */
+export interface CharacterLoaded {
+  readonly partJointIds: readonly string[];
+  /** Per art pixel, the index into partJointIds of the part owning it, or -1. */
+  readonly labels: Int16Array;
+  readonly buildMs: number;
+}
+
 export interface RenderRequest {
   readonly characterId: string;
+  readonly output: RenderOutput;
   readonly frames: readonly FrameRequest[];
-  readonly gridStep?: number;
   readonly transfer?: FrameTransfer;
   readonly packDir?: string;
 }
@@ -137,6 +166,15 @@ export interface SupervisorOptions {
   readonly maxRetries?: number;
 }
 
+interface RegisteredCharacter {
+  readonly files: CharacterFiles;
+  readonly dir: string;
+  readonly loaded: Promise<CharacterLoaded>;
+  resolve(v: CharacterLoaded): void;
+  reject(e: Error): void;
+  settled: boolean;
+}
+
 export interface WorkerWatcher {
   message?(msg: FromWorker): void;
   exit?(reason: string): void;
@@ -148,7 +186,7 @@ export class WorkerSupervisor {
   private readonly ownsWorkDir: boolean;
   private readonly maxRetries: number;
   private worker: WorkerHandle | null = null;
-  private readonly characters = new Map<string, CharacterFiles>();
+  private readonly characters = new Map<string, RegisteredCharacter>();
   private readonly queue: ActiveJob[] = [];
   private stopped = false;
   /** The execution provider the worker reported with its last frame. */
@@ -170,7 +208,7 @@ export class WorkerSupervisor {
 
   /**
    * Observes every valid worker message (provider reports, replies to side requests such as
-   * computeWeights) and worker exits. Returns an unsubscribe function.
+   * validatePack) and worker exits. Returns an unsubscribe function.
    */
   watch(watcher: WorkerWatcher): () => void {
     this.watchers.add(watcher);
@@ -179,35 +217,71 @@ export class WorkerSupervisor {
     };
   }
 
-  /** Sends a message outside the render queue (e.g. computeWeights), starting the worker if needed. */
+  /** Sends a message outside the render queue (e.g. validatePack), starting the worker if needed. */
   post(message: ToWorker): void {
     if (this.stopped) throw new Error('the worker supervisor is stopped');
     this.ensureWorker().send(message);
+  }
+
+  /** Starts the worker now (its engine session builds while the host does other work). */
+  start(): void {
+    if (!this.stopped) this.ensureWorker();
   }
 
   get workerPid(): number | undefined {
     return this.worker?.pid;
   }
 
-  /** Hands a character to the worker (as files, read once per worker process). */
-  registerCharacter(id: string, art: RgbaImage, weights: SkinWeights): void {
-    const artFile = join(this.workDir, `${id}.art.rgba`);
-    const weightsFile = join(this.workDir, `${id}.weights.f32`);
+  /**
+   * Hands a character to the worker (as files, read once per worker process); it builds the parts
+   * rig. Resolves when it is built (again after a worker restart: the same files are reloaded),
+   * rejects when it cannot be. Render jobs for the character may be sent at once: they wait.
+   */
+  registerCharacter(id: string, input: CharacterInput): Promise<CharacterLoaded> {
+    const existing = this.characters.get(id);
+    if (existing) return existing.loaded;
+    const dir = join(this.workDir, 'characters', id.replace(/[^0-9a-zA-Z_-]/g, '_'));
+    mkdirSync(dir, { recursive: true });
+    const { art } = input;
+    const artFile = join(dir, 'art.rgba');
     writeFileSync(artFile, art.data);
-    writeFileSync(
-      weightsFile,
-      new Uint8Array(weights.data.buffer, weights.data.byteOffset, weights.data.byteLength),
-    );
+    let maskFile: string | undefined;
+    if (input.mask) {
+      maskFile = join(dir, 'mask.u8');
+      writeFileSync(maskFile, input.mask);
+    }
+    let hintsFile: string | undefined;
+    if (input.partHints) {
+      hintsFile = join(dir, 'hints.u8');
+      writeFileSync(hintsFile, input.partHints.owner);
+    }
     const files: CharacterFiles = {
       id,
       width: art.width,
       height: art.height,
-      jointIds: [...weights.jointIds],
       artFile,
-      weightsFile,
+      ...(maskFile ? { maskFile } : {}),
+      ...(hintsFile && input.partHints
+        ? {
+            hintsFile,
+            hintParts: input.partHints.parts.map((p) => ({ name: p.name, jointIds: [...p.jointIds] })),
+          }
+        : {}),
+      skeleton: input.skeleton,
     };
-    this.characters.set(id, files);
-    this.worker?.send({ type: 'loadCharacter', character: files });
+    let resolve!: (v: CharacterLoaded) => void;
+    let reject!: (e: Error) => void;
+    const loaded = new Promise<CharacterLoaded>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Nobody may be waiting (a render job reports the failure itself).
+    loaded.catch(() => undefined);
+    this.characters.set(id, { files, dir, loaded, resolve, reject, settled: false });
+    // A worker being started gets every registered character; a running one gets this one now.
+    if (this.worker) this.worker.send({ type: 'loadCharacter', character: files });
+    else if (!this.stopped) this.ensureWorker();
+    return loaded;
   }
 
   /** The characters handed to the worker (loaded again after a restart). */
@@ -217,11 +291,11 @@ export class WorkerSupervisor {
 
   /** Forgets a character: its files go and the worker frees it (jobs that still need it fail). */
   unregisterCharacter(id: string): void {
-    const files = this.characters.get(id);
-    if (!files) return;
+    const entry = this.characters.get(id);
+    if (!entry) return;
     this.characters.delete(id);
-    rmSync(files.artFile, { force: true });
-    rmSync(files.weightsFile, { force: true });
+    if (!entry.settled) entry.reject(new Error(`character ${id} was unloaded before its rig was built`));
+    rmSync(entry.dir, { recursive: true, force: true });
     this.worker?.send({ type: 'unloadCharacter', characterId: id });
   }
 
@@ -274,7 +348,7 @@ export class WorkerSupervisor {
     this.worker = w;
     w.onMessage((data) => this.onWorkerMessage(w, data));
     w.onExit((code, signal) => this.onWorkerExit(w, code, signal));
-    for (const c of this.characters.values()) w.send({ type: 'loadCharacter', character: c });
+    for (const c of this.characters.values()) w.send({ type: 'loadCharacter', character: c.files });
     return w;
   }
 
@@ -291,9 +365,9 @@ export class WorkerSupervisor {
       job: {
         jobId: job.jobId,
         characterId: job.request.characterId,
-        frames,
+        output: { ...job.request.output },
+        frames: frames.map((f) => ({ ...f })),
         transfer: job.request.transfer ?? 'inline',
-        ...(job.request.gridStep ? { gridStep: job.request.gridStep } : {}),
         ...(job.request.transfer === 'file' ? { frameDir } : {}),
         ...(job.request.packDir ? { packDir: job.request.packDir } : {}),
       },
@@ -340,6 +414,23 @@ export class WorkerSupervisor {
           rgba,
           renderMs: msg.renderMs,
         });
+        return;
+      }
+      case 'characterLoaded': {
+        const entry = this.characters.get(msg.characterId);
+        if (!entry || entry.settled) return;
+        entry.settled = true;
+        const b = msg.labels;
+        // An aligned copy: IPC bytes may start at any offset.
+        const labels = new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+        entry.resolve({ partJointIds: msg.partJointIds, labels, buildMs: msg.buildMs });
+        return;
+      }
+      case 'characterFailed': {
+        const entry = this.characters.get(msg.characterId);
+        if (!entry || entry.settled) return;
+        entry.settled = true;
+        entry.reject(new Error(msg.message));
         return;
       }
       case 'provider':
@@ -396,6 +487,10 @@ export class WorkerSupervisor {
     const w = this.worker;
     this.worker = null;
     for (const job of [...this.queue]) this.finish(job, 'cancelled');
+    for (const c of this.characters.values()) {
+      if (!c.settled) c.reject(new Error('the worker supervisor is stopped'));
+      c.settled = true;
+    }
     if (w) {
       await new Promise<void>((res) => {
         const timer = setTimeout(() => {

@@ -41,6 +41,11 @@ export interface PartsEngineOptions {
 /** Texels per art pixel of the atlas at output scale 1 (see atlas.ts). */
 export const ATLAS_SCALE = 4;
 
+/** The atlas scale for an output scale: ATLAS_SCALE texels per output pixel, 1 to 8 per art pixel. */
+export function atlasScaleFor(outputScale: number): number {
+  return Math.max(1, Math.min(8, Math.round(ATLAS_SCALE * outputScale)));
+}
+
 export class PartsEngine {
   private session: Promise<ort.InferenceSession> | null = null;
   private choice: ProviderChoice | null = null;
@@ -53,7 +58,7 @@ export class PartsEngine {
 
   /** The atlas is made for one output scale: S texels per output pixel (ATLAS_SCALE at scale 1). */
   prepare(rig: PartsRig, outputScale = 1, atlas?: Atlas): PreparedParts {
-    const scale = Math.max(1, Math.min(8, Math.round(ATLAS_SCALE * outputScale)));
+    const scale = atlasScaleFor(outputScale);
     const built = atlas && atlas.scale === scale ? atlas : buildAtlas(rig, scale);
     const profiles = profileTables(rig);
     const rows = profileRows(profiles);

@@ -1,28 +1,19 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type CharacterFiles,
   type FromWorker,
   fromWorkerSchema,
   type renderJobSchema,
   toWorkerSchema,
 } from '../../core/contract/jobs.js';
-import { jointId } from '../../core/ids.js';
+import type { Pose } from '../../core/motion/types.js';
 import { drawPoseMap } from '../../core/render/poseMap.js';
-import type { BoneProjection } from '../../core/render/project.js';
-import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
-import { FrameEngine } from '../engine/engine.js';
+import { computeWorldTransforms } from '../../core/skeleton/kinematics.js';
+import { PartsEngine } from '../engine/partsEngine.js';
 import { loadModelPack, type ModelPack } from '../packs/pack.js';
-import {
-  holdsSameData,
-  prepareCharacter,
-  readCharacterFiles,
-  renderFrame,
-  type WorkerCharacter,
-} from './characters.js';
+import { loadCharacter, renderFrame, type WorkerCharacter } from './characters.js';
 import { handleValidatePack } from './packs.js';
 import { cancelRigJob, runRigJob } from './rig.js';
-import { handleComputeWeights } from './weights.js';
 
 /**
  * The frame worker: one code path for Electron's utilityProcess (messages on process.parentPort)
@@ -66,56 +57,48 @@ function onMessage(listener: (data: unknown) => void): void {
   else process.on('message', listener);
 }
 
-const engine = new FrameEngine({ ...(process.env.KEYPOSE_EP ? { provider: process.env.KEYPOSE_EP } : {}) });
-const characters = new Map<string, WorkerCharacter>();
+const engine = new PartsEngine({ ...(process.env.KEYPOSE_EP ? { provider: process.env.KEYPOSE_EP } : {}) });
+/** Characters by id: the loaded ones, and those still being built (a job for one waits for it). */
+const characters = new Map<string, Promise<WorkerCharacter>>();
 const packs = new Map<string, ModelPack>();
 const queue: ReturnType<typeof renderJobSchema.parse>[] = [];
 let running: { jobId: string; cancelled: boolean } | null = null;
 let providerReported = false;
 
-/**
- * Characters prepared from weights this worker just computed, before the host registers them:
- * the host's round trip (receiving, hashing and writing tens of MB of weights) overlaps with the
- * engine's preparation and session warm-up here. Two at most (several characters rigged in a row).
- */
-const preparedAhead: WorkerCharacter[] = [];
-
-function loadCharacter(c: CharacterFiles): void {
-  const { art, weights } = readCharacterFiles(c);
-  const i = preparedAhead.findIndex((ch) => holdsSameData(ch, art, weights));
-  const ahead = i >= 0 ? preparedAhead.splice(i, 1)[0] : undefined;
-  characters.set(c.id, ahead ?? prepareCharacter(engine, art, weights));
-}
-
-function prepareAhead(msg: { width: number; height: number; rgba: Uint8Array }, reply: FromWorker): void {
-  if (reply.type !== 'weights') return;
-  const data = reply.data;
-  const weights: SkinWeights = {
-    width: reply.width,
-    height: reply.height,
-    jointIds: reply.jointIds.map(jointId),
-    data: new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4),
-  };
-  const art: RgbaImage = { width: msg.width, height: msg.height, data: msg.rgba };
-  try {
-    preparedAhead.push(prepareCharacter(engine, art, weights));
-  } catch {
-    // Not fatal: the character is prepared again when the host registers it.
-    return;
-  }
-  while (preparedAhead.length > 2) preparedAhead.shift();
-  void pump();
+/** Posed joints in output pixels, for the pose map a model pack's refine stage receives. */
+function poseJoints(
+  ch: WorkerCharacter,
+  pose: Pose,
+  output: ReturnType<typeof renderJobSchema.parse>['output'],
+) {
+  const world = computeWorldTransforms(ch.skeleton, pose);
+  return ch.skeleton.joints.map((j) => {
+    const w = world.get(j.id)!;
+    return {
+      id: j.id as string,
+      parentId: j.parentId as string | null,
+      u: (w.position[0] + ch.rig.width / 2) * output.scale + output.offsetX,
+      v: (ch.rig.height / 2 - w.position[1]) * output.scale + output.offsetY,
+    };
+  });
 }
 
 async function runJob(job: ReturnType<typeof renderJobSchema.parse>): Promise<void> {
-  const ch = characters.get(job.characterId);
-  if (!ch) {
+  const pending = characters.get(job.characterId);
+  if (!pending) {
     send({
       type: 'error',
       jobId: job.jobId,
       code: 'unknown-character',
       message: `character ${job.characterId} is not loaded`,
     });
+    return;
+  }
+  let ch: WorkerCharacter;
+  try {
+    ch = await pending;
+  } catch (err) {
+    send({ type: 'error', jobId: job.jobId, code: 'rig-failed', message: (err as Error).message });
     return;
   }
   let pack: ModelPack | null = null;
@@ -135,10 +118,12 @@ async function runJob(job: ReturnType<typeof renderJobSchema.parse>): Promise<vo
   for (const frame of job.frames) {
     if (state.cancelled) break;
     const t0 = performance.now();
-    const bones = frame.bones.map((b) => ({ ...b, jointId: jointId(b.jointId) })) as BoneProjection[];
-    let image = await renderFrame(engine, ch, bones, job.gridStep);
+    let image = await renderFrame(engine, ch, frame.pose, job.output);
     if (pack?.refine) {
-      const poseMap = drawPoseMap(frame.poseJoints ?? [], { width: image.width, height: image.height });
+      const poseMap = drawPoseMap(poseJoints(ch, frame.pose, job.output), {
+        width: image.width,
+        height: image.height,
+      });
       image = await pack.refine.run({ warped: image, poseMap, reference: ch.art });
     }
     const renderMs = performance.now() - t0;
@@ -190,18 +175,7 @@ async function pump(): Promise<void> {
         }
         continue;
       }
-      // Idle: build the next ONNX session a character will need (one step at a time, so a job
-      // that arrives meanwhile waits for one step at most), so the first final frame and the
-      // first draft of a drag do not pay for session creation.
-      const warm = [...characters.values(), ...preparedAhead]
-        .find((c) => c.warmUp.length > 0)
-        ?.warmUp.shift();
-      if (!warm) break;
-      try {
-        await warm();
-      } catch {
-        // A failing session shows up, with its message, in the first job that needs it.
-      }
+      break;
     }
   } finally {
     pumping = false;
@@ -216,15 +190,37 @@ onMessage((data) => {
   }
   const msg = parsed.data;
   switch (msg.type) {
-    case 'loadCharacter':
-      try {
-        loadCharacter(msg.character);
-        send({ type: 'characterLoaded', characterId: msg.character.id });
-        void pump();
-      } catch (err) {
-        send({ type: 'error', jobId: null, code: 'unknown-character', message: (err as Error).message });
-      }
+    case 'loadCharacter': {
+      const files = msg.character;
+      // Built on the next turn, so the 'render' that usually follows is queued (and waits for it).
+      const built = new Promise<WorkerCharacter>((resolve, reject) => {
+        setImmediate(() => {
+          try {
+            resolve(loadCharacter(files));
+          } catch (err) {
+            reject(err as Error);
+          }
+        });
+      });
+      characters.set(files.id, built);
+      built.then(
+        (ch) => {
+          const labels = ch.rig.labels;
+          send({
+            type: 'characterLoaded',
+            characterId: files.id,
+            partJointIds: ch.rig.parts.map((p) => p.jointId as string),
+            labels: new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength),
+            buildMs: ch.buildMs,
+            fromCache: false,
+          });
+        },
+        (err: Error) => {
+          send({ type: 'characterFailed', characterId: files.id, message: err.message });
+        },
+      );
       return;
+    }
     case 'unloadCharacter':
       // A job already running keeps its own reference to the character; later ones would fail.
       characters.delete(msg.characterId);
@@ -247,17 +243,11 @@ onMessage((data) => {
       return;
     }
     case 'shutdown':
-      void engine.dispose().finally(() => process.exit(0));
+      process.exit(0);
       return;
     case 'validatePack':
       void handleValidatePack(msg).then(send);
       return;
-    case 'computeWeights': {
-      const reply = handleComputeWeights(msg);
-      // Prepared once the reply is on its way, so the host receives it without waiting for this.
-      void sendFlushed(reply).then(() => prepareAhead(msg, reply));
-      return;
-    }
   }
 });
 
@@ -266,6 +256,11 @@ process.on('disconnect', () => process.exit(0));
 // Ctrl+C in a terminal reaches the whole process group: the host cancels its jobs and stops this
 // worker itself, so the signal must not kill it mid-job (which the host would take for a crash).
 process.on('SIGINT', () => {});
+
+// The engine's session is built now, while the host reads the project, not on the first frame.
+void engine.warmUp().catch(() => {
+  // A failing session shows up, with its message, in the first job that needs it.
+});
 
 // Validate our own first message too: the schema is the contract both sides build against.
 send(fromWorkerSchema.parse({ type: 'ready', pid: process.pid, provider: null }) as FromWorker);

@@ -135,8 +135,13 @@ describe('Electron render path', () => {
     expect(entry).toBe('/opt/keypose/build/worker/main.js');
     const supervisor = new WorkerSupervisor({ factory: utilityWorkerFactory(utilityProcess, entry) });
     const events: RenderJobEvent[] = [];
-    const frames = [0, 1, 2].map((i) => ({ frameIndex: i, key: `key${i}xxxxxxxx`, bones: [] }));
-    const job = supervisor.render({ characterId: 'c', frames }, (e) => events.push(e));
+    const frames = [0, 1, 2].map((i) => ({
+      frameIndex: i,
+      key: `key${i}xxxxxxxx`,
+      pose: { rotations: {}, rootTranslation: [0, 0, 0] as [number, number, number] },
+    }));
+    const output = { width: 4, height: 4, scale: 1, offsetX: 0, offsetY: 0 };
+    const job = supervisor.render({ characterId: 'c', output, frames }, (e) => events.push(e));
     expect(await job.finished).toBe('done');
     expect(forks.map((f) => f.entry)).toEqual([entry, entry]);
     expect(events.filter((e) => e.type === 'retry')).toHaveLength(1);

@@ -7,9 +7,10 @@ import { setKey } from '../../core/motion/edit.js';
 import { evaluateMotion } from '../../core/motion/evaluate.js';
 import type { Motion } from '../../core/motion/types.js';
 import { frameKey } from '../../core/render/frameKey.js';
-import { projectPose } from '../../core/render/project.js';
+import { artFrame } from '../../core/render/parts/posed.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import { createDefaultHumanoid } from '../../core/skeleton/humanoid.js';
+import { computeWorldTransforms } from '../../core/skeleton/kinematics.js';
 import { FrameCache, framesToRender } from '../../host/cache/frameCache.js';
 
 const dirs: string[] = [];
@@ -80,12 +81,9 @@ describe('FrameCache', () => {
       Array.from({ length: 37 }, (_, i) => ({
         frameIndex: i,
         key: frameKey({
-          artAssetId: 'a',
-          weightsHash: 'w',
-          width: size.width,
-          height: size.height,
-          engineVersion: 'e',
-          bones: projectPose(sk, evaluateMotion(m, i), size),
+          rigKey: 'rig_a',
+          world: computeWorldTransforms(sk, evaluateMotion(m, i)),
+          output: artFrame(size),
         }),
       }));
     const cache = new FrameCache({ maxMemoryBytes: 1 << 20, diskDir: tempDir() });

@@ -1,41 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameRequest, RenderJobEvent } from '../../core/contract/jobs.js';
-import { quatFromAxisAngle } from '../../core/math/quat.js';
-import { poseJoints2D } from '../../core/render/poseMap.js';
-import { projectPose } from '../../core/render/project.js';
+import type { RenderJobEvent } from '../../core/contract/jobs.js';
+import { artFrame } from '../../core/render/parts/posed.js';
 import { WorkerSupervisor } from '../../host/worker/supervisor.js';
-import { createSyntheticCharacter } from '../../inference/engine/synthetic.js';
 import {
   blendRefineModel,
   refineManifest,
   unsupportedOpModel,
   writePack,
 } from '../inference/packFixtures.js';
+import { frameRequests, workerCharacter } from './workerFrames.js';
 
 /** A model pack's refine stage end to end through the real worker process. */
-const ch = createSyntheticCharacter({ width: 64, height: 80 });
-const pose = {
-  rotations: { LeftArm: quatFromAxisAngle([0, 0, 1], -0.5) },
-  rootTranslation: [0, 0, 0] as const,
-};
-const frame: FrameRequest = {
-  frameIndex: 0,
-  key: 'k0000000000000000',
-  bones: projectPose(ch.skeleton, pose, ch.art) as never,
-  poseJoints: poseJoints2D(ch.skeleton, pose, ch.art),
-};
+const ch = workerCharacter(64, 80);
+const output = artFrame(ch.art);
+const frame = frameRequests(ch, 2, 'rig_c', output, 0.5)[1]!;
 
 let sup: WorkerSupervisor;
-beforeAll(() => {
+beforeAll(async () => {
   sup = new WorkerSupervisor();
-  sup.registerCharacter('c', ch.art, ch.weights);
+  await sup.registerCharacter('c', ch.input);
 });
 afterAll(() => sup.stop());
 
 async function renderOne(packDir?: string) {
   const events: RenderJobEvent[] = [];
-  const job = sup.render({ characterId: 'c', frames: [frame], ...(packDir ? { packDir } : {}) }, (e) =>
-    events.push(e),
+  const job = sup.render(
+    { characterId: 'c', output, frames: [frame], ...(packDir ? { packDir } : {}) },
+    (e) => events.push(e),
   );
   expect(await job.finished).toBe('done');
   const f = events.find((e) => e.type === 'frame');

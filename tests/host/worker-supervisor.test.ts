@@ -1,49 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameRequest, RenderJobEvent } from '../../core/contract/jobs.js';
-import { quatFromAxisAngle } from '../../core/math/quat.js';
-import { frameKey, hashFloat32 } from '../../core/render/frameKey.js';
-import { projectPose } from '../../core/render/project.js';
-import { renderReference } from '../../core/render/reference.js';
+import type { RenderJobEvent } from '../../core/contract/jobs.js';
+import { artFrame, poseFrame } from '../../core/render/parts/posed.js';
+import { renderReference } from '../../core/render/parts/reference.js';
 import { WorkerSupervisor } from '../../host/worker/supervisor.js';
-import { createSyntheticCharacter } from '../../inference/engine/synthetic.js';
+import { PartsEngine } from '../../inference/engine/partsEngine.js';
+import { buildPartsRig } from '../../inference/rigging/parts/build.js';
+import { frameRequests, motionPose, workerCharacter } from './workerFrames.js';
 
 /**
- * Integration: the real worker process (child_process.fork + tsx) running the real
- * onnxruntime-node on the CPU. No mocks.
+ * Integration: the real worker process (child_process.fork + tsx) building the parts rig and
+ * running the real onnxruntime-node on the CPU. No mocks.
  */
-const ch = createSyntheticCharacter({ width: 160, height: 192 });
-const weightsHash = hashFloat32(ch.weights.data);
-
-function frames(count: number): FrameRequest[] {
-  return Array.from({ length: count }, (_, i) => {
-    const pose = {
-      rotations: {
-        LeftArm: quatFromAxisAngle([0, 0, 1], -0.05 * i),
-        RightForeArm: quatFromAxisAngle([0, 1, 0], 0.04 * i),
-      },
-      rootTranslation: [i * 0.5, 0, 0] as const,
-    };
-    const bones = projectPose(ch.skeleton, pose, ch.art);
-    const key = frameKey({
-      artAssetId: 'synthetic',
-      weightsHash,
-      bones,
-      width: 160,
-      height: 192,
-      engineVersion: 'test',
-    });
-    return {
-      frameIndex: i,
-      key,
-      bones: bones.map((b) => ({ ...b, affine: [...b.affine], depth: [...b.depth] })),
-    } as FrameRequest;
-  });
-}
+const ch = workerCharacter(160, 192);
+const output = artFrame(ch.art);
+const frames = (count: number) => frameRequests(ch, count);
 
 let sup: WorkerSupervisor;
-beforeAll(() => {
+let loaded: Awaited<ReturnType<WorkerSupervisor['registerCharacter']>>;
+beforeAll(async () => {
   sup = new WorkerSupervisor();
-  sup.registerCharacter('c1', ch.art, ch.weights);
+  loaded = await sup.registerCharacter('c1', ch.input);
 });
 afterAll(() => sup.stop());
 
@@ -53,9 +29,16 @@ function collect() {
 }
 
 describe('worker supervisor + real worker process', () => {
+  it('builds the parts rig in the worker and reports its parts', () => {
+    expect(loaded.partJointIds).toContain('LeftForeArm');
+    expect(loaded.labels.length).toBe(160 * 192);
+    const owned = new Set(loaded.labels);
+    expect(owned.size).toBeGreaterThan(12);
+  });
+
   it('streams all 24 frames of a job, with progress, matching the reference', async () => {
     const { events, on } = collect();
-    const job = sup.render({ characterId: 'c1', frames: frames(24), gridStep: 1 }, on);
+    const job = sup.render({ characterId: 'c1', output, frames: frames(24) }, on);
     expect(await job.finished).toBe('done');
     const got = events.filter((e) => e.type === 'frame');
     expect(got.map((f) => f.frameIndex)).toEqual(Array.from({ length: 24 }, (_, i) => i));
@@ -64,17 +47,27 @@ describe('worker supervisor + real worker process', () => {
     // Frames arrive while the job runs: the first frame comes before the last progress event.
     expect(events.findIndex((e) => e.type === 'frame')).toBeLessThan(events.length - 2);
     expect(sup.provider).toBe('cpu');
+    // The same rig built here, rendered by the reference renderer, is the same picture.
+    const mask = new Uint8Array(160 * 192).map((_, p) => (ch.art.data[p * 4 + 3]! > 0 ? 1 : 0));
+    const rig = buildPartsRig({ art: ch.art, mask, skeleton: ch.skeleton });
+    const prepared = new PartsEngine().prepare(rig, 1);
+    const frame = poseFrame({
+      rig,
+      atlas: prepared.atlas,
+      skeleton: ch.skeleton,
+      pose: motionPose(5),
+      output,
+    });
+    const ref = renderReference(frame, prepared.atlas, prepared.profiles);
     const f5 = got[5]!;
-    const ref = renderReference(ch.art, ch.weights, frames(24)[5]!.bones as never);
-    let maxDiff = 0;
-    for (let i = 0; i < ref.image.data.length; i++)
-      maxDiff = Math.max(maxDiff, Math.abs(ref.image.data[i]! - f5.rgba[i]!));
-    expect(maxDiff).toBeLessThanOrEqual(1);
+    let differing = 0;
+    for (let i = 0; i < ref.data.length; i++) if (Math.abs(ref.data[i]! - f5.rgba[i]!) > 2) differing++;
+    expect(differing / ref.data.length).toBeLessThan(0.002);
   });
 
   it('transfers frames through shared files as well', async () => {
     const { events, on } = collect();
-    const job = sup.render({ characterId: 'c1', frames: frames(3), transfer: 'file' }, on);
+    const job = sup.render({ characterId: 'c1', output, frames: frames(3), transfer: 'file' }, on);
     expect(await job.finished).toBe('done');
     const got = events.filter((e) => e.type === 'frame');
     expect(got).toHaveLength(3);
@@ -83,7 +76,7 @@ describe('worker supervisor + real worker process', () => {
 
   it('cancel stops a running job', async () => {
     const { events, on } = collect();
-    const job = sup.render({ characterId: 'c1', frames: frames(24), gridStep: 1 }, (e) => {
+    const job = sup.render({ characterId: 'c1', output, frames: frames(24) }, (e) => {
       on(e);
       if (e.type === 'frame' && e.frameIndex === 1) job.cancel();
     });
@@ -92,7 +85,7 @@ describe('worker supervisor + real worker process', () => {
     expect(n).toBeLessThan(24);
     expect(events.at(-1)).toEqual({ type: 'cancelled' });
     // The worker is still usable afterwards.
-    const next = sup.render({ characterId: 'c1', frames: frames(2) });
+    const next = sup.render({ characterId: 'c1', output, frames: frames(2) });
     expect(await next.finished).toBe('done');
   });
 
@@ -100,7 +93,7 @@ describe('worker supervisor + real worker process', () => {
     const { events, on } = collect();
     const startsBefore = sup.starts;
     let killed = false;
-    const job = sup.render({ characterId: 'c1', frames: frames(24), gridStep: 1 }, (e) => {
+    const job = sup.render({ characterId: 'c1', output, frames: frames(24) }, (e) => {
       on(e);
       if (e.type === 'frame' && e.frameIndex === 2 && !killed) {
         killed = true;
@@ -122,7 +115,7 @@ describe('worker supervisor + real worker process', () => {
   it('a worker that dies again during the retry fails the job with a clear message', async () => {
     const { on } = collect();
     let kills = 0;
-    const job = sup.render({ characterId: 'c1', frames: frames(24), gridStep: 1 }, (e) => {
+    const job = sup.render({ characterId: 'c1', output, frames: frames(24) }, (e) => {
       on(e);
       if (e.type === 'frame' && kills < 2) {
         kills++;
@@ -131,6 +124,20 @@ describe('worker supervisor + real worker process', () => {
     });
     await expect(job.finished).rejects.toThrow(/frame worker exited .* again/);
     // The next job gets a fresh worker.
-    expect(await sup.render({ characterId: 'c1', frames: frames(2) }).finished).toBe('done');
+    expect(await sup.render({ characterId: 'c1', output, frames: frames(2) }).finished).toBe('done');
+  });
+});
+
+describe('a character whose rig cannot be built', () => {
+  it('rejects its registration and fails its jobs with the reason', async () => {
+    const other = new WorkerSupervisor();
+    try {
+      const blank = { ...ch.input, art: { width: 64, height: 64, data: new Uint8Array(64 * 64 * 4) } };
+      await expect(other.registerCharacter('blank', blank)).rejects.toThrow(/no figure|transparent/);
+      const job = other.render({ characterId: 'blank', output: artFrame(blank.art), frames: [] });
+      await expect(job.finished).rejects.toThrow(/no figure|transparent/);
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { buildPartsGraph } from '../../inference/engine/graph/partsGraph.js';
 import {
   createSessionWithFallback,
   parseProvider,
   preferredProviders,
   providerOrder,
 } from '../../inference/engine/providers.js';
-import { buildWarpGraph } from '../../inference/engine/warpGraph.js';
 
 describe('execution providers', () => {
   it('prefers the platform accelerators, CPU last', () => {
@@ -23,7 +23,7 @@ describe('execution providers', () => {
   });
 
   it('falls back to CPU with a message when the preferred provider cannot load (real onnxruntime)', async () => {
-    const model = buildWarpGraph({ width: 8, height: 8, bones: 2, gridStep: 1 });
+    const model = buildPartsGraph();
     const { session, choice } = await createSessionWithFallback(model, { override: 'coreml' });
     // onnxruntime-node ships CoreML only in its macOS build.
     if (process.platform !== 'darwin') {

@@ -1,10 +1,8 @@
 import { quatFromAxisAngle } from '../../core/math/quat.js';
 import type { Pose } from '../../core/motion/types.js';
-import type { BoneProjection } from '../../core/render/project.js';
-import { projectPose } from '../../core/render/project.js';
-import { createSyntheticCharacter, type SyntheticCharacter } from '../../inference/engine/synthetic.js';
+import { createSyntheticCharacter, type SyntheticCharacter } from '../fixtures/syntheticFigure.js';
 
-/** Shared test scenes: the synthetic character (textured capsules, softened weights). */
+/** Shared test scenes: the synthetic character (textured capsules). */
 export function character(width = 96, height = 128): SyntheticCharacter {
   return createSyntheticCharacter({ width, height });
 }
@@ -32,10 +30,6 @@ export const POSES: Record<string, Pose> = {
     Chest: y(0.3),
   } as never),
 };
-
-export function bonesFor(ch: SyntheticCharacter, p: Pose): BoneProjection[] {
-  return projectPose(ch.skeleton, p, ch.art);
-}
 
 /** Left arm swung across the chest, in front of it (angle < 0) or behind it (angle > 0). */
 export function armAcross(front: boolean): Pose {

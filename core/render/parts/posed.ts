@@ -11,8 +11,8 @@ import type { PartsRig } from './types.js';
  * renderer evaluate per output pixel. Pure, and the whole of what a frame depends on besides the
  * rig: the frame key hashes it (rounded).
  *
- * Spaces. Output pixels (x, y) are imagePx times `scale` (a frame rendered at half size has
- * scale 0.5). Depth z is in image pixels, towards the camera. A part's local coordinates are
+ * Spaces. Output pixels (x, y) are imagePx times `scale` plus the output frame's offset (a
+ * frame rendered at half size has scale 0.5; a character placed in a scene is offset). Depth z is in image pixels, towards the camera. A part's local coordinates are
  * (t, l, d): along its axis, along its lateral, and towards the camera at rest; the view ray
  * through an output pixel is local = M (x, y, 1) + z w, where w is the camera's direction in the
  * part's frame. A part is flat when its rotation keeps the picture plane (w = (0, 0, +-1)): its
@@ -66,11 +66,36 @@ export interface PosedSphere {
   readonly bounds: readonly [number, number, number, number];
 }
 
+/**
+ * Where a frame's pixels go: output (x, y) = imagePx * scale + (offsetX, offsetY), on a
+ * width x height canvas (the character's own size, or the document's frame with its placement).
+ */
+export interface OutputFrame {
+  readonly width: number;
+  readonly height: number;
+  readonly scale: number;
+  readonly offsetX: number;
+  readonly offsetY: number;
+}
+
+/** The frame of the art itself, scaled: the whole picture, no offset. */
+export function artFrame(art: { width: number; height: number }, scale = 1): OutputFrame {
+  return {
+    width: Math.max(1, Math.round(art.width * scale)),
+    height: Math.max(1, Math.round(art.height * scale)),
+    scale,
+    offsetX: 0,
+    offsetY: 0,
+  };
+}
+
 export interface PosedFrame {
   /** Output size in pixels. */
   readonly width: number;
   readonly height: number;
   readonly scale: number;
+  readonly offsetX: number;
+  readonly offsetY: number;
   readonly parts: readonly PosedPart[];
   readonly spheres: readonly PosedSphere[];
 }
@@ -132,13 +157,14 @@ export interface PoseFrameInput {
   readonly atlas: Pick<Atlas, 'scale' | 'placements'>;
   readonly skeleton: Skeleton;
   readonly pose: Pose;
-  /** Output pixels per image pixel (default 1). */
-  readonly scale?: number;
+  /** Where the pixels go (default: the art's own frame at scale 1). */
+  readonly output?: OutputFrame;
 }
 
 export function poseFrame(input: PoseFrameInput): PosedFrame {
   const { rig, atlas, skeleton } = input;
-  const scale = input.scale ?? 1;
+  const output = input.output ?? artFrame(rig);
+  const { scale, offsetX: ox, offsetY: oy } = output;
   const world = computeWorldTransforms(skeleton, input.pose);
   const restOf = new Map(skeleton.joints.map((j) => [j.id as string, j.restPosition]));
   const transform = (id: JointId): ImageTransform => {
@@ -147,8 +173,7 @@ export function poseFrame(input: PoseFrameInput): PosedFrame {
     if (!w || !rest) throw new Error(`the parts rig names joint ${id}, which the skeleton lacks`);
     return toImage(w, rest, rig.width, rig.height);
   };
-  const width = Math.max(1, Math.round(rig.width * scale));
-  const height = Math.max(1, Math.round(rig.height * scale));
+  const { width, height } = output;
   const S = atlas.scale;
 
   const parts: PosedPart[] = rig.parts.map((part, index) => {
@@ -163,11 +188,11 @@ export function poseFrame(input: PoseFrameInput): PosedFrame {
     const rel: Vec3 = [part.originU - tr.rest[0], part.originV - tr.rest[1], -tr.rest[2]];
     const Rr = mulMat3Vec(R, rel);
     const O: Vec3 = [tr.position[0] + Rr[0], tr.position[1] + Rr[1], tr.position[2] + Rr[2]];
-    // local_k = axis_k . (image - O) with image = (x / scale, y / scale, z).
+    // local_k = axis_k . (image - O) with image = ((x - ox) / scale, (y - oy) / scale, z).
     const row = (e: Vec3): [number, number, number, number] => [
       e[0] / scale,
       e[1] / scale,
-      -(e[0] * O[0] + e[1] * O[1] + e[2] * O[2]),
+      -(e[0] * O[0] + e[1] * O[1] + e[2] * O[2]) - (e[0] * ox + e[1] * oy) / scale,
       e[2],
     ];
     const t = row(A);
@@ -215,7 +240,7 @@ export function poseFrame(input: PoseFrameInput): PosedFrame {
       flatV,
       clampU: [place.atlasX - 1, place.atlasX + place.texelsX],
       clampV: [place.atlasY - 1, place.atlasY + place.texelsY],
-      bounds: partBounds(part, A, B, N, O, scale, width, height),
+      bounds: partBounds(part, A, B, N, O, output),
     };
   });
 
@@ -227,7 +252,7 @@ export function poseFrame(input: PoseFrameInput): PosedFrame {
     const Rr = mulMat3Vec(R, rel);
     const C: Vec3 = [tr.position[0] + Rr[0], tr.position[1] + Rr[1], tr.position[2] + Rr[2]];
     const place = atlas.placements[index]!;
-    // Rest point of a hit: rest + R^T (image - position); image = (x / scale, y / scale, z).
+    // Rest point of a hit: rest + R^T (image - position); image = ((x - ox) / scale, (y - oy) / scale, z).
     // Row k of R^T is column k of R.
     const col = (k: number): Vec3 => [R[k]!, R[3 + k]!, R[6 + k]!];
     const restRow = (k: number, rectStart: number, atlasStart: number) => {
@@ -237,12 +262,12 @@ export function poseFrame(input: PoseFrameInput): PosedFrame {
         (S * c[0]) / scale,
         (S * c[1]) / scale,
         S * c[2],
-        S * (offset - rectStart) + 0.5 + atlasStart,
+        S * (offset - rectStart) + 0.5 + atlasStart - (S * (c[0] * ox + c[1] * oy)) / scale,
       ] as const;
     };
     const radius = sphere.radius * scale;
-    const cx = C[0] * scale;
-    const cy = C[1] * scale;
+    const cx = C[0] * scale + ox;
+    const cy = C[1] * scale + oy;
     return {
       index,
       cx,
@@ -262,7 +287,7 @@ export function poseFrame(input: PoseFrameInput): PosedFrame {
       ),
     };
   });
-  return { width, height, scale, parts, spheres };
+  return { width, height, scale, offsetX: ox, offsetY: oy, parts, spheres };
 }
 
 function clampBounds(b: readonly number[], width: number, height: number): [number, number, number, number] {
@@ -284,10 +309,9 @@ function partBounds(
   B: Vec3,
   N: Vec3,
   O: Vec3,
-  scale: number,
-  width: number,
-  height: number,
+  output: OutputFrame,
 ): [number, number, number, number] {
+  const { scale, offsetX: ox, offsetY: oy, width, height } = output;
   const n = part.radius.length;
   let lMin = Number.POSITIVE_INFINITY;
   let lMax = Number.NEGATIVE_INFINITY;
@@ -317,5 +341,9 @@ function partBounds(
       }
     }
   }
-  return clampBounds([x0 * scale - 1, y0 * scale - 1, x1 * scale + 1, y1 * scale + 1], width, height);
+  return clampBounds(
+    [x0 * scale + ox - 1, y0 * scale + oy - 1, x1 * scale + ox + 1, y1 * scale + oy + 1],
+    width,
+    height,
+  );
 }

@@ -70,6 +70,8 @@ export function planTiles(frame: PosedFrame, blocks: PartBlocks): TilePlan {
   const tilted: number[] = [];
   const spheres: number[] = [];
   const s = frame.scale;
+  const ox = frame.offsetX;
+  const oy = frame.offsetY;
   let stamp = 0;
   const markBox = (x0: number, y0: number, x1: number, y1: number, index: number, list: number[]) => {
     const tx0 = Math.max(0, Math.floor(x0 / TILE_PX));
@@ -104,8 +106,8 @@ export function planTiles(frame: PosedFrame, blocks: PartBlocks): TilePlan {
         const t = u * a0[2] + v * a0[3];
         const l = -u * a0[3] + v * a0[2];
         for (const d of reach === 0 ? [0] : [-reach, reach]) {
-          const x = (O[0] + t * A[0] + l * B[0] + d * N[0]) * s;
-          const y = (O[1] + t * A[1] + l * B[1] + d * N[1]) * s;
+          const x = (O[0] + t * A[0] + l * B[0] + d * N[0]) * s + ox;
+          const y = (O[1] + t * A[1] + l * B[1] + d * N[1]) * s + oy;
           if (x < x0) x0 = x;
           if (x > x1) x1 = x;
           if (y < y0) y0 = y;

@@ -21,6 +21,13 @@ import type { RgbaImage } from '../types.js';
  */
 export const PARTS_FORMAT = 'parts-1';
 
+/**
+ * Version of the algorithm that cuts a picture into parts (inference/rigging/parts/): part of every
+ * rig key (host/render/rigInputs.ts), so frames cached from an older cut are not reused. Bump it
+ * whenever that code changes what it builds.
+ */
+export const PARTS_ALGORITHM_VERSION = 'cut-1';
+
 /** An integer rectangle of art pixels. */
 export interface PixelRect {
   readonly x: number;
