@@ -32,32 +32,29 @@ function shapeValue(shape: MouthShape, channel: FaceChannel): number {
 }
 
 /**
- * The mouth channels at a (fractional) frame: each key's shape is reached over `blendFrames`
- * with a smoothstep, starting from wherever the mouth was when the key began (so a short hold
- * interrupted mid-blend carries on from there: no popping). Depth is bounded: keys further back
- * than a few blends no longer matter.
+ * The mouth channels at a (fractional) frame. A key's shape is fully there AT its frame: the mouth
+ * moves towards it over the `blendFrames` before (lips anticipate the sound a little; the key is
+ * where the animator sees the shape), with a smoothstep, starting from wherever the mouth was
+ * then, so a short hold interrupted mid-blend carries on from there (no popping). Depth is
+ * bounded: keys further back than a few blends no longer matter.
  */
 function mouthValues(keys: readonly MouthKey[], frame: number, blendFrames: number, depth = 0): number[] {
-  const i = mouthKeyIndexAt(keys, frame);
+  const blend = Math.max(0, blendFrames);
+  // The key being held, or the one the mouth is moving towards.
+  const i = mouthKeyIndexAt(keys, frame + blend);
   const shape: MouthShape = i < 0 ? 'X' : (keys[i] as MouthKey).shape;
   const target = MOUTH_CHANNELS.map((c) => shapeValue(shape, c));
-  if (i < 0 || blendFrames <= 0 || depth >= 6) return target;
-  const startFrame = (keys[i] as MouthKey).frame;
-  const u = (frame - startFrame) / blendFrames;
-  if (u >= 1) return target;
-  const before = i === 0 ? MOUTH_CHANNELS.map(() => 0) : mouthValuesBefore(keys, i, blendFrames, depth + 1);
+  if (i < 0 || blend <= 0 || depth >= 6) return target;
+  const keyFrame = (keys[i] as MouthKey).frame;
+  if (frame >= keyFrame) return target;
+  const startFrame = keyFrame - blend;
+  const before =
+    i === 0
+      ? MOUTH_CHANNELS.map(() => 0)
+      : mouthValues(keys.slice(Math.max(0, i - 8), i), startFrame, blend, depth + 1);
+  const u = Math.min(1, Math.max(0, (frame - startFrame) / blend));
   const t = u * u * (3 - 2 * u);
   return target.map((v, k) => (before[k] as number) + (v - (before[k] as number)) * t);
-}
-
-/** The mouth as it was just as key i began (evaluated with the keys before it). */
-function mouthValuesBefore(
-  keys: readonly MouthKey[],
-  i: number,
-  blendFrames: number,
-  depth: number,
-): number[] {
-  return mouthValues(keys.slice(Math.max(0, i - 8), i), (keys[i] as MouthKey).frame, blendFrames, depth);
 }
 
 function addTracks(

@@ -11,6 +11,7 @@ import { type FromWorker, type ToWorker, toWorkerSchema } from '../../core/contr
 import { hashAssetId } from '../../core/document/factory.js';
 import type { Asset, ProjectDocument } from '../../core/document/schema.js';
 import { newId } from '../../core/ids.js';
+import { HEAT_COLD, HEAT_HOT, HEAT_OVERLAY_ALPHA } from '../../core/render/heatRamp.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import { writeFailure } from '../export/atomicWrite.js';
 import { ImportError } from '../import/errors.js';
@@ -344,20 +345,10 @@ export async function importAndRigCharacter(
   }
 }
 
-/** Blue (0) -> cyan -> green -> yellow -> red (1). */
-const HEAT_STOPS: readonly (readonly [number, number, number])[] = [
-  [20, 40, 160],
-  [0, 170, 220],
-  [40, 200, 80],
-  [250, 220, 40],
-  [230, 40, 30],
-];
-/** Overlay opacity: the art stays visible under the heat map. */
-const OVERLAY_ALPHA = 180;
-
 /**
  * Which pixels move with a joint, as straight RGBA: the joint's part of the layered parts rig
- * (inference/rigging/parts/) in the heat map's hot colour, the rest of the figure in its cold one,
+ * (inference/rigging/parts/) in the heat map's hot colour, the rest of the figure in its cold one
+ * (core/render/heatRamp.ts),
  * transparent outside the figure. Parts are rigid: a pixel follows exactly one joint.
  */
 export function partHeatMap(
@@ -366,16 +357,14 @@ export function partHeatMap(
 ): RgbaImage {
   const plane = part.width * part.height;
   const out = new Uint8Array(plane * 4);
-  const hot = HEAT_STOPS[HEAT_STOPS.length - 1]!;
-  const cold = HEAT_STOPS[0]!;
   for (let p = 0; p < plane; p++) {
     const label = part.labels[p]!;
     if (label < 0) continue;
-    const c = label === partIndex ? hot : cold;
+    const c = label === partIndex ? HEAT_HOT : HEAT_COLD;
     out[p * 4] = c[0];
     out[p * 4 + 1] = c[1];
     out[p * 4 + 2] = c[2];
-    out[p * 4 + 3] = OVERLAY_ALPHA;
+    out[p * 4 + 3] = HEAT_OVERLAY_ALPHA;
   }
   return { width: part.width, height: part.height, data: out };
 }

@@ -193,6 +193,7 @@ const EXPORT_ERROR_CODES: Record<ExportError['code'], ApiErrorData['code']> = {
   'ffmpeg-missing': 'unsupported',
   'encoder-missing': 'unsupported',
   'too-large': 'invalid-argument',
+  'bad-option': 'invalid-argument',
   'bad-input': 'corrupt-file',
   // ffmpeg stopped, crashed or made no progress: a helper process failed, as when the worker does.
   'ffmpeg-failed': 'worker-failed',

@@ -11,6 +11,7 @@ import { computeWorldTransforms } from '../../core/skeleton/kinematics.js';
 import { FrameCache } from '../cache/frameCache.js';
 import type { JobContext, JobManager } from '../jobs/jobManager.js';
 import type { CharacterInput, CharacterLoaded, PartLayer, WorkerSupervisor } from '../worker/supervisor.js';
+import { facePassKey, withFace } from './facePass.js';
 import { outputFrameFor, rigKeyOf } from './rigInputs.js';
 import { type CharacterLayerPort, SceneRenderer } from './scene.js';
 
@@ -597,7 +598,8 @@ export class RenderService {
         rootTranslation: [pose.rootTranslation[0], pose.rootTranslation[1], pose.rootTranslation[2]],
       },
     };
-    return { frameIndex, key, request };
+    // Face pass (docs/face.md): the plan's key carries the face; the worker's request keeps the pose key.
+    return { frameIndex, key: facePassKey(ctx, frameIndex, key), request };
   }
 
   private frameRef(ctx: RenderContext, frameIndex: number, key: string): FrameRef {
@@ -616,9 +618,9 @@ export class RenderService {
   ): Promise<void> {
     const byKey = new Map<string, FramePlan[]>();
     for (const p of plans) {
-      const list = byKey.get(p.key);
+      const list = byKey.get(p.request.key);
       if (list) list.push(p);
-      else byKey.set(p.key, [p]);
+      else byKey.set(p.request.key, [p]);
     }
     const requests = [...byKey.values()].map((list) => list[0]!.request);
     throwIfAborted(signal);
@@ -640,9 +642,11 @@ export class RenderService {
         this.stats.workerRenderMs += e.renderMs;
         const image: RgbaImage = { width: e.width, height: e.height, data: e.rgba };
         for (const p of byKey.get(e.key) ?? []) {
+          // Face pass (docs/face.md): mouth, eyes and brows drawn over the engine's frame.
+          const final = withFace(ctx, p.frameIndex, image);
           // The memory level is written synchronously, so the frame is servable when onFrame runs.
-          ctx.cache.put(p.key, image).catch(() => {});
-          onFrame(p, image);
+          ctx.cache.put(p.key, final).catch(() => {});
+          onFrame(p, final);
         }
       },
     );

@@ -50,7 +50,6 @@ function useLayers(character: Character | null): { rigKey: string; parts: Previe
   const inputs = character ? rigInputsKey(character) : null;
   const characterId = character?.id ?? null;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the layers depend on the rig inputs, not on the rest of the character
   useEffect(() => {
     if (!characterId || inputs === null) return;
     let live = true;
