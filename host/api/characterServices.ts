@@ -19,8 +19,8 @@ import { importCharacter as decodeCharacterSource } from '../import/importCharac
 import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import type { PathAccess } from '../paths.js';
 import type { WorkerSupervisor } from '../worker/supervisor.js';
+import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
-import type { ApiImplementation } from './services.js';
 
 /**
  * Character import as a job: the host decodes the source (host/import: PNG/JPEG/WebP/PSD or an
