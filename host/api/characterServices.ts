@@ -320,8 +320,15 @@ export async function importAndRigCharacter(
       assets[ownerAssetId] = asset;
       partHints = { ownerAssetId, parts: rig.partHints.parts };
     }
-    const name = basename(displayName, extname(displayName)) || 'Character';
+    // A temporary copy's name is the one the user gave; a folder's character is named after it.
+    const name =
+      decoded.kind === 'animated-drawings' || tempDir === null
+        ? decoded.name
+        : basename(displayName, extname(displayName)) || 'Character';
     const warnings = [...rig.warnings];
+    if (decoded.flattenedPage) {
+      warnings.push('A photo of a page: the page was found, flattened and evenly lit; it is the art now.');
+    }
     if (rig.templatedJoints.length > 0) {
       warnings.push(`Placed by proportion, check by hand in Fit mode: ${rig.templatedJoints.join(', ')}.`);
     }
