@@ -19,8 +19,8 @@ import { importCharacter as decodeCharacterSource } from '../import/importCharac
 import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import type { PathAccess } from '../paths.js';
 import type { WorkerSupervisor } from '../worker/supervisor.js';
+import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
-import type { ApiImplementation } from './services.js';
 
 /**
  * Character import as a job: the host decodes the source (host/import: PNG/JPEG/WebP/PSD or an
@@ -320,8 +320,15 @@ export async function importAndRigCharacter(
       assets[ownerAssetId] = asset;
       partHints = { ownerAssetId, parts: rig.partHints.parts };
     }
-    const name = basename(displayName, extname(displayName)) || 'Character';
+    // A temporary copy's name is the one the user gave; a folder's character is named after it.
+    const name =
+      decoded.kind === 'animated-drawings' || tempDir === null
+        ? decoded.name
+        : basename(displayName, extname(displayName)) || 'Character';
     const warnings = [...rig.warnings];
+    if (decoded.flattenedPage) {
+      warnings.push('A photo of a page: the page was found, flattened and evenly lit; it is the art now.');
+    }
     if (rig.templatedJoints.length > 0) {
       warnings.push(`Placed by proportion, check by hand in Fit mode: ${rig.templatedJoints.join(', ')}.`);
     }
