@@ -24,8 +24,8 @@ import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import type { PathAccess } from '../paths.js';
 import { projectFileName } from '../project/store.js';
 import type { RenderService } from '../render/renderService.js';
+import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
-import type { ApiImplementation } from './services.js';
 
 /**
  * Export presets and export jobs: video and image sequences stream the render service's frames
