@@ -16,6 +16,7 @@ import { useEditor, useServices } from '../context.js';
 import { HOVER_COLOUR, jointSide, SELECTED_COLOUR, SIDE_COLOURS } from '../panels/jointStyle.js';
 import { FrameLayer } from '../render/FrameLayer.js';
 import { FramesToggle } from '../render/FramesToggle.js';
+import { PartsPreview } from '../render/PartsPreview.js';
 import { activeCharacter, type Editor } from '../state/editorStore.js';
 import { createBoneGeometry, createBoneOutlineGeometry } from './boneGeometry.js';
 import { IkDragHint } from './IkDragHint.js';
@@ -461,6 +462,7 @@ function Scene(): ReactElement {
         scale={placement?.scale ?? 1}
       >
         {asset ? <ArtPlane asset={asset} pictureRef={artPicture} alphaMap={sceneMask} /> : null}
+        {asset ? <PartsPreview artRef={artPicture} /> : null}
         <ActiveCharacterOverlays />
         <SkeletonView refs={refs} />
         <PoseGizmo refs={refs} />
