@@ -25,6 +25,7 @@ import {
 import { createCharacterServices } from './characterServices.js';
 import { createServiceContext, type ServiceContext, type ServicesOptions } from './context.js';
 import { createExportServices } from './exportServices.js';
+import { createFaceServices } from './faceServices.js';
 import { createRenderServices } from './renderServices.js';
 
 /**
@@ -87,6 +88,7 @@ export function createServices(
     ...createRenderServices(context),
     ...createCharacterServices(context),
     ...createExportServices(context),
+    ...createFaceServices(context),
     async getShellInfo() {
       return { shell: options.shell, version, projectsDir };
     },
