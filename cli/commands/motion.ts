@@ -6,13 +6,20 @@ import { writeBvh } from '../../core/io/bvh.js';
 import { parseFrameRate } from '../../core/io/frameRate.js';
 import { writePoseSequence } from '../../core/io/poseSequence.js';
 import { lastKeyedFrame } from '../../core/motion/edit.js';
-import { type ImportResult, importClip, prepareImport } from '../../core/motion/importMotion.js';
+import {
+  type ImportResult,
+  importClip,
+  prepareImport,
+  type SourceMotion,
+} from '../../core/motion/importMotion.js';
 import { MOTION_LIBRARY } from '../../core/motion/library.js';
 import { writeFileAtomic } from '../../host/export/atomicWrite.js';
 import { parseFrameRange } from '../../host/export/formats.js';
 import { readMotionFile } from '../../host/motion/motionFiles.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
 import { type CliCommand, type CliContext, EXIT, UsageError } from '../command.js';
+import { type MotionOntoProject, sourceOntoCharacter } from './motionApply.js';
+import { FROM_VIDEO_USAGE, fromVideoCommand } from './motionFromVideo.js';
 import {
   characterNamed,
   importOptionsFrom,
@@ -31,13 +38,7 @@ import { reportFailure } from './rig.js';
  * motion as a JSON pose sequence or a BVH.
  */
 
-export interface MotionOntoProject {
-  readonly document: ProjectDocument;
-  readonly result: ImportResult;
-  readonly mapped: number;
-  readonly joints: number;
-  readonly source: string;
-}
+export type { MotionOntoProject } from './motionApply.js';
 
 /** Reads `motionArg` and puts it onto a character of `document` (shared with render --motion). */
 export async function motionOntoProject(
@@ -48,7 +49,8 @@ export async function motionOntoProject(
 ): Promise<MotionOntoProject> {
   const character = characterNamed(document, values.get('character'));
   if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
-  const options = importOptionsFrom(values, document.fps);
+  // Bad options are refused before the file is read.
+  importOptionsFrom(values, document.fps);
   const progress = createProgressReporter(context.stderr, context.stderrIsTTY ?? false);
   const started = performance.now();
   const source = await readMotionFile(resolve(context.cwd, motionArg), character.skeleton, (fraction) => {
@@ -66,21 +68,7 @@ export async function motionOntoProject(
     throw error;
   });
   progress.finish();
-  const prepared = prepareImport(source, character.skeleton);
-  const mapping = mappingWith(
-    prepared.mapping,
-    values.get('map'),
-    character,
-    source.skeleton.joints.map((j) => j.id),
-  );
-  const result = importClip(prepared, character.skeleton, character.motion, { ...options, mapping });
-  return {
-    document: applyImportedMotion(document, character.id, result),
-    result,
-    mapped: Object.keys(mapping.pairs).length,
-    joints: character.skeleton.joints.length,
-    source: source.path,
-  };
+  return { ...sourceOntoCharacter(document, character.id, source, values), source: source.path };
 }
 
 async function importCommand(args: readonly string[], context: CliContext): Promise<number> {
@@ -204,12 +192,14 @@ export const motionCommand: CliCommand = {
   usage:
     `keypose motion import <project.keypose> <motion.bvh|poses.json|walk> [-o out.keypose] [--character NAME] ${MOTION_IMPORT_USAGE} [--json]\n` +
     '       keypose motion export <project.keypose> -o <poses.json|motion.bvh> [--character NAME] [--range 0-47] [--fps 24] [--json]\n' +
-    '       keypose motion list [--json]',
+    '       keypose motion list [--json]\n' +
+    `       ${FROM_VIDEO_USAGE}`,
   async run(args, context) {
     const [sub, ...rest] = args;
     if (sub === 'import') return importCommand(rest, context);
     if (sub === 'export') return exportCommand(rest, context);
     if (sub === 'list') return listCommand(context);
-    throw new UsageError(`motion needs import, export or list${sub ? `, not "${sub}"` : ''}.`);
+    if (sub === 'from-video') return fromVideoCommand(rest, context);
+    throw new UsageError(`motion needs import, export, list or from-video${sub ? `, not "${sub}"` : ''}.`);
   },
 };

@@ -310,6 +310,29 @@ export const apiMethods = {
     args: z.tuple([weightOverlayRequestSchema]),
     result: z.object({ width: z.number().int(), height: z.number().int(), pngBase64: z.string() }),
   },
+  /**
+   * The layers of a character's parts rig (each part's picture, own and completed hidden pieces, as
+   * a PNG, and where it lies in the art), for the viewport's live preview while posing.
+   */
+  getPartLayers: {
+    args: z.tuple([z.object({ document: projectDocumentSchema, characterId: z.string() })]),
+    result: z.object({
+      rigKey: z.string(),
+      width: z.number().int(),
+      height: z.number().int(),
+      parts: z.array(
+        z.object({
+          jointId: z.string(),
+          x: z.number().int(),
+          y: z.number().int(),
+          width: z.number().int(),
+          height: z.number().int(),
+          depthBias: z.number(),
+          pngBase64: z.string(),
+        }),
+      ),
+    }),
+  },
   listExportPresets: { args: z.tuple([]), result: z.array(exportPresetInfoSchema) },
   /** The model packs in the user's models folder, each validated (invalid ones with their error). */
   listModelPacks: { args: z.tuple([]), result: z.array(modelPackInfoSchema) },

@@ -24,8 +24,8 @@ import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import type { PathAccess } from '../paths.js';
 import { projectFileName } from '../project/store.js';
 import type { RenderService } from '../render/renderService.js';
+import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
-import type { ApiImplementation } from './services.js';
 
 /**
  * Export presets and export jobs: video and image sequences stream the render service's frames
@@ -193,6 +193,7 @@ const EXPORT_ERROR_CODES: Record<ExportError['code'], ApiErrorData['code']> = {
   'ffmpeg-missing': 'unsupported',
   'encoder-missing': 'unsupported',
   'too-large': 'invalid-argument',
+  'bad-option': 'invalid-argument',
   'bad-input': 'corrupt-file',
   // ffmpeg stopped, crashed or made no progress: a helper process failed, as when the worker does.
   'ffmpeg-failed': 'worker-failed',

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -375,4 +375,153 @@ export function runFfmpeg(job: FfmpegJobSpec, options: RunFfmpegOptions): Promis
     options.signal?.addEventListener('abort', onAbort, { once: true });
     command.run();
   });
+}
+
+// ---- Decoding a video to frames (motion from video, issue 11) --------------------------------
+
+export interface VideoInfo {
+  readonly width: number;
+  readonly height: number;
+  /** Seconds; null when the container does not say. */
+  readonly durationSec: number | null;
+  /** The stream's frame rate; null when ffmpeg does not report one. */
+  readonly fps: number | null;
+}
+
+/**
+ * Size, duration and rate of the first video stream of `file`, read from `ffmpeg -i`'s report
+ * (the bundled ffmpeg comes without ffprobe). 'bad-input' when ffmpeg finds no video stream.
+ */
+export async function probeVideo(ffmpegPath: string, file: string, timeoutMs = 30_000): Promise<VideoInfo> {
+  const stderr = await new Promise<string>((resolvePromise, reject) => {
+    execFile(
+      ffmpegPath,
+      ['-hide_banner', '-nostdin', '-i', file],
+      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 },
+      (err, _stdout, text) => {
+        // Without an output ffmpeg always exits 1 after its report; a start failure has no report.
+        if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+          reject(new FfmpegError('ffmpeg-missing', `could not start ffmpeg at ${ffmpegPath}`));
+          return;
+        }
+        resolvePromise(String(text));
+      },
+    );
+  });
+  const video = /Stream #\S+.*?: Video: .*/.exec(stderr)?.[0];
+  const size = video ? /, (\d{2,5})x(\d{2,5})/.exec(video) : null;
+  if (!video || !size) {
+    throw new FfmpegError(
+      'bad-input',
+      `${file}: no video in it that ffmpeg can read`,
+      stderrTail(stderr.split('\n')),
+      null,
+      file,
+    );
+  }
+  const d = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
+  const fps = /, (\d+(?:\.\d+)?) fps/.exec(video);
+  return {
+    width: Number(size[1]),
+    height: Number(size[2]),
+    durationSec: d ? Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]) : null,
+    fps: fps ? Number(fps[1]) : null,
+  };
+}
+
+export interface DecodedFrame {
+  readonly index: number;
+  readonly width: number;
+  readonly height: number;
+  /** RGB bytes, width * height * 3. */
+  readonly data: Uint8Array;
+}
+
+export interface DecodeVideoOptions {
+  /** Frames per second to sample the video at (ffmpeg's fps filter: frames dropped or repeated). */
+  readonly fps: number;
+  /** The frames' size (the caller picks it, e.g. from probeVideo, shrunk to a height limit). */
+  readonly width: number;
+  readonly height: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The frames of `file` at `fps`, one at a time, as raw RGB (ffmpeg's rgb24 on a pipe). Memory is
+ * flat in the video's length: ffmpeg waits while the caller works on a frame (the pipe's
+ * back-pressure). Aborting kills ffmpeg and rejects with 'cancelled'; a failed decode rejects with
+ * 'bad-input' and ffmpeg's explanation.
+ */
+export async function* decodeVideoFrames(
+  ffmpegPath: string,
+  file: string,
+  opts: DecodeVideoOptions,
+): AsyncGenerator<DecodedFrame> {
+  if (opts.signal?.aborted) throw new FfmpegError('cancelled', 'decoding cancelled');
+  const { width, height } = opts;
+  const frameBytes = width * height * 3;
+  const proc = spawn(
+    ffmpegPath,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-an',
+      '-vf',
+      `fps=${opts.fps},scale=${width}:${height}:flags=area`,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const stderrLines: string[] = [];
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (chunk: string) => {
+    stderrLines.push(...chunk.split('\n'));
+    if (stderrLines.length > 400) stderrLines.splice(0, 200);
+  });
+  const exited = new Promise<number | null>((resolvePromise) => {
+    proc.on('close', (code) => resolvePromise(code));
+    proc.on('error', () => resolvePromise(-1));
+  });
+  const onAbort = () => proc.kill('SIGKILL');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let index = 0;
+  try {
+    for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      while (pendingBytes >= frameBytes) {
+        const all = Buffer.concat(pending, pendingBytes);
+        // A copy of its own: the frame outlives this chunk and crosses to the pose worker alone.
+        const frame = new Uint8Array(all.subarray(0, frameBytes));
+        pending = pendingBytes > frameBytes ? [all.subarray(frameBytes)] : [];
+        pendingBytes -= frameBytes;
+        yield { index: index++, width, height, data: frame };
+      }
+    }
+    const code = await exited;
+    if (opts.signal?.aborted) throw new FfmpegError('cancelled', 'decoding cancelled');
+    if (code !== 0) {
+      throw new FfmpegError(
+        code === -1 ? 'ffmpeg-missing' : 'bad-input',
+        code === -1 ? `could not start ffmpeg at ${ffmpegPath}` : `${file}: ffmpeg could not decode it`,
+        stderrTail(stderrLines),
+        null,
+        file,
+      );
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    // The caller stopped early (an error in its loop, a break): ffmpeg must not linger.
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  }
 }

@@ -44,6 +44,8 @@ export type ExportErrorCode =
   | 'bad-frame'
   | 'destination'
   | 'too-large'
+  /** An option the export cannot use (a scale that is not a positive number). */
+  | 'bad-option'
   /** The destination exists and replacing it was not confirmed. */
   | 'exists'
   /** ffmpeg made no progress for the watchdog's time and was killed. */
@@ -140,6 +142,9 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
   if (!Number.isInteger(req.frameCount) || req.frameCount < 1) {
     throw new ExportError('bad-frame', `frameCount must be a positive integer, got ${req.frameCount}`);
   }
+  if (req.scale !== undefined && !(req.scale > 0 && Number.isFinite(req.scale))) {
+    throw new ExportError('bad-option', `the scale must be a positive number, got ${req.scale}`);
+  }
   if (preset.id === 'gif') {
     const size = scaledSize(req.width, req.height, req.scale ?? 1);
     const bufferedBytes = req.frameCount * size.widthPx * size.heightPx * 4;
@@ -175,31 +180,29 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
   // Files left by a run that was killed (kill -9, power loss) go before a new one starts.
   await sweepStaleTemps(folder);
   const tempPath = tempPathFor(outPath);
-  let ffmpegOutput = tempPath;
   const stem = path.basename(outPath, path.extname(outPath));
-  if (preset.imageSequence) {
-    try {
-      await mkdir(tempPath);
-    } catch (err) {
-      throw toExportError(writeFailure(err, outPath), outPath);
-    }
-    ffmpegOutput = path.join(tempPath, `${stem}_%05d.png`);
-  }
+  const ffmpegOutput = preset.imageSequence ? path.join(tempPath, `${stem}_%05d.png`) : tempPath;
 
-  const job = buildFfmpegJob({
-    preset,
-    inputWidthPx: req.width,
-    inputHeightPx: req.height,
-    fps: req.fps,
-    frameCount: req.frameCount,
-    scale: req.scale,
-    background: req.background,
-    startTimecode: req.startTimecode,
-    audioPath: req.audioPath,
-    audioOffsetSec: req.audioOffsetSec,
-    firstFileNumber: req.firstFrameNumber,
-    outputPath: ffmpegOutput,
-  });
+  // A bad scale or background colour is refused here, before anything is written.
+  let job: ReturnType<typeof buildFfmpegJob>;
+  try {
+    job = buildFfmpegJob({
+      preset,
+      inputWidthPx: req.width,
+      inputHeightPx: req.height,
+      fps: req.fps,
+      frameCount: req.frameCount,
+      scale: req.scale,
+      background: req.background,
+      startTimecode: req.startTimecode,
+      audioPath: req.audioPath,
+      audioOffsetSec: req.audioOffsetSec,
+      firstFileNumber: req.firstFrameNumber,
+      outputPath: ffmpegOutput,
+    });
+  } catch (err) {
+    throw err instanceof RangeError ? new ExportError('bad-option', err.message, '', { cause: err }) : err;
+  }
 
   const startMs = performance.now();
   const frameBytes = req.width * req.height * 4;
@@ -265,6 +268,14 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
   const stdin = Readable.from(rawFrames(), { objectMode: false, highWaterMark: 1 });
 
   try {
+    // Inside the try, so the catch removes the folder whatever fails after it exists.
+    if (preset.imageSequence) {
+      try {
+        await mkdir(tempPath);
+      } catch (err) {
+        throw writeFailure(err, outPath);
+      }
+    }
     watchdog.busy();
     try {
       await runFfmpeg(job, {

@@ -486,6 +486,49 @@ describe('progress, cancel and failures leave nothing at the destination', () =>
     expect((error as Error).message).toMatch(/1000-frame 1920x1080 GIF needs 7910 MB/);
   });
 
+  test.each([
+    ['png-sequence', { scale: 0 }],
+    ['png-sequence', { scale: Number.NaN }],
+    ['mp4-h264', { background: { kind: 'color', color: 'red' } }],
+    ['prores4444', { scale: -1 }],
+  ] as const)('a bad option (%s, %o) is refused before anything is written', async (preset, option) => {
+    const folder = await mkdtemp(path.join(dir, 'bad-option-'));
+    const error = await exportVideo({
+      frames: figureFrames(W, H, 2),
+      frameCount: 2,
+      width: W,
+      height: H,
+      preset,
+      fps: NTSC_FILM,
+      outPath: path.join(folder, preset === 'png-sequence' ? 'shot' : 'clip.mov'),
+      ...option,
+    }).catch((e: unknown) => e);
+    // Not even a hidden temporary folder (.shot.keypose-<pid>-<hex>.partial).
+    expect(await readdir(folder)).toEqual([]);
+    expect(error).toBeInstanceOf(ExportError);
+    expect((error as ExportError).code).toBe('bad-option');
+    expect((error as Error).message).toMatch(/scale must be|background colour "red"/);
+  });
+
+  test('a PNG sequence failing after its temporary folder exists leaves nothing', async () => {
+    const folder = await mkdtemp(path.join(dir, 'seq-fails-'));
+    async function* wrong() {
+      yield figureFrame(W, H, 0);
+      yield figureFrame(W, H / 2, 1);
+    }
+    const error = await exportVideo({
+      frames: wrong(),
+      frameCount: 2,
+      width: W,
+      height: H,
+      preset: 'png-sequence',
+      fps: NTSC_FILM,
+      outPath: path.join(folder, 'shot'),
+    }).catch((e: unknown) => e);
+    expect((error as ExportError).code).toBe('bad-frame');
+    expect(await readdir(folder)).toEqual([]);
+  });
+
   test('a frame of the wrong size: bad-frame error, no file', async () => {
     async function* wrong() {
       yield figureFrame(W, H, 0);

@@ -1,0 +1,254 @@
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { ApiError } from '../../core/contract/api.js';
+import type { ProjectDocument } from '../../core/document/schema.js';
+import { jointId } from '../../core/ids.js';
+import { writeBvh } from '../../core/io/bvh.js';
+import { parseFrameRate } from '../../core/io/frameRate.js';
+import { type PoseSequence, readPoseSequence } from '../../core/io/poseSequence.js';
+import { EMPTY_MOTION } from '../../core/motion/edit.js';
+import { importClip, prepareImport } from '../../core/motion/importMotion.js';
+import type { Skeleton } from '../../core/skeleton/types.js';
+import { DEFAULT_ONE_EURO, type OneEuroParams } from '../../core/video/oneEuro.js';
+import { writeFileAtomic } from '../../host/export/atomicWrite.js';
+import { extractVideoMotion, type VideoPerson } from '../../host/motion/videoMotion.js';
+import { loadProject, saveProject } from '../../host/project/store.js';
+import { type CliContext, EXIT, UsageError } from '../command.js';
+import { sourceOntoCharacter } from './motionApply.js';
+import { characterNamed, MOTION_IMPORT_FLAGS, MOTION_IMPORT_USAGE } from './motionOptions.js';
+import { parseOptions } from './options.js';
+import { createProgressReporter } from './progress.js';
+import { reportFailure } from './rig.js';
+
+/**
+ * `keypose motion from-video <video>`: the people in a video as motion (issue 11, docs/motion.md).
+ * Writes each chosen person as a JSON pose sequence or a BVH, or puts them onto characters of a
+ * project through the ordinary motion import (retargeting, feet, key reduction, keys or a layer).
+ */
+
+export const FROM_VIDEO_USAGE =
+  'keypose motion from-video <video> (-o <poses.json|motion.bvh> | --project <p.keypose> [-o out.keypose] ' +
+  '[--assign PERSON=CHARACTER,...]) [--fps 24] [--person ID|all] [--filter on|off] [--min-cutoff 1] [--beta 8] ' +
+  `[--fov 40] ${MOTION_IMPORT_USAGE} [--json]`;
+
+function positiveNumber(values: ReadonlyMap<string, string>, key: string, flag: string): number | undefined {
+  const text = values.get(key);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number > 0, got "${text}".`);
+  return n;
+}
+
+/** The pose sequence's own skeleton as a Keypose skeleton (for the BVH writer). */
+function skeletonOf(sequence: PoseSequence): Skeleton {
+  return {
+    joints: sequence.skeleton!.joints.map((j) => ({
+      id: jointId(j.id),
+      name: j.name ?? j.id,
+      parentId: j.parent === null ? null : jointId(j.parent),
+      restPosition: j.restPosition,
+    })),
+  };
+}
+
+/** A BVH of the person on their own skeleton: the sequence imported as keys at full detail. */
+function bvhOf(person: VideoPerson, fpsText: string): string {
+  const skeleton = skeletonOf(person.sequence);
+  const source = readPoseSequence(JSON.stringify(person.sequence), `person ${person.trackId}`, skeleton);
+  const fps = parseFrameRate(fpsText);
+  const result = importClip(prepareImport(source, skeleton), skeleton, EMPTY_MOTION, {
+    fps: fps.numerator / fps.denominator,
+    startFrame: 0,
+    as: 'keys',
+    fixFeet: false,
+    tolerance: { rotationDeg: 0.05, translationPx: 0.05 },
+  });
+  return writeBvh(skeleton, result.motion, {
+    fps,
+    frameRange: { startFrame: 0, endFrame: person.sequence.frames.length - 1 },
+  });
+}
+
+/** "1=Hero,2=Villain" -> person id -> character name. */
+function parseAssign(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const pair of text.split(',')) {
+    const [id, name] = pair.split('=').map((s) => s.trim());
+    if (!id || !name || !/^\d+$/.test(id)) {
+      throw new UsageError(`--assign takes PERSON=CHARACTER pairs ("1=Hero,2=Villain"), not "${pair}".`);
+    }
+    out.set(Number(id), name);
+  }
+  return out;
+}
+
+export async function fromVideoCommand(args: readonly string[], context: CliContext): Promise<number> {
+  const { positionals, values } = parseOptions(args, {
+    '-o': 'out',
+    '--out': 'out',
+    '--project': 'project',
+    '--assign': 'assign',
+    '--character': 'character',
+    '--fps': 'fps',
+    '--person': 'person',
+    '--min-cutoff': 'minCutoff',
+    '--beta': 'beta',
+    '--filter': 'filter',
+    '--fov': 'fov',
+    ...MOTION_IMPORT_FLAGS,
+  });
+  if (positionals.length !== 1) throw new UsageError('motion from-video takes exactly one video file.');
+  const projectArg = values.get('project');
+  const out = values.get('out');
+  if (!projectArg && !out)
+    throw new UsageError('motion from-video needs -o <poses.json|motion.bvh> or --project.');
+  const ext = out ? extname(out).toLowerCase() : '';
+  if (!projectArg && ext !== '.json' && ext !== '.bvh') {
+    throw new UsageError(`motion from-video writes .json (pose sequence) or .bvh, not "${ext || out}".`);
+  }
+  const videoPath = resolve(context.cwd, positionals[0]!);
+  const personArg = values.get('person');
+  if (personArg !== undefined && personArg !== 'all' && !/^\d+$/.test(personArg)) {
+    throw new UsageError(`--person takes a person id or "all", not "${personArg}".`);
+  }
+  const filterArg = values.get('filter') ?? 'on';
+  if (filterArg !== 'on' && filterArg !== 'off')
+    throw new UsageError(`--filter takes on or off, not "${filterArg}".`);
+  const filter: OneEuroParams | null =
+    filterArg === 'off'
+      ? null
+      : {
+          ...DEFAULT_ONE_EURO,
+          minCutoffHz: positiveNumber(values, 'minCutoff', '--min-cutoff') ?? DEFAULT_ONE_EURO.minCutoffHz,
+          beta: Number(values.get('beta') ?? DEFAULT_ONE_EURO.beta),
+        };
+  if (filter && !(filter.beta >= 0))
+    throw new UsageError(`--beta must be a number >= 0, got "${values.get('beta')}".`);
+  const fov = positiveNumber(values, 'fov', '--fov');
+  try {
+    let document: ProjectDocument | null = null;
+    if (projectArg) document = await loadProject(resolve(context.cwd, projectArg));
+    const fpsText = values.get('fps') ?? String(document?.fps ?? 24);
+    const fpsRate = parseFrameRate(fpsText);
+    const fps = fpsRate.numerator / fpsRate.denominator;
+    const progress = createProgressReporter(context.stderr, context.stderrIsTTY ?? false);
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    let result: Awaited<ReturnType<typeof extractVideoMotion>>;
+    try {
+      result = await extractVideoMotion(videoPath, {
+        fps,
+        signal: abort.signal,
+        filter,
+        ...(fov ? { verticalFovDeg: fov } : {}),
+        onProgress: ({ done, total, etaSec }) =>
+          progress.update({
+            fraction: total > 0 ? Math.min(1, done / total) : 0,
+            stage: 'analysing',
+            etaSec,
+          }),
+      });
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      progress.finish();
+    }
+    if (result.people.length === 0) {
+      throw new ApiError({
+        code: 'invalid-argument',
+        message: `${basename(videoPath)}: no person was found in it (the body model needs people seen whole, at least a sixth of the picture's height).`,
+        file: videoPath,
+      });
+    }
+    const byId = new Map(result.people.map((p) => [p.trackId, p]));
+    const pick = (id: number): VideoPerson => {
+      const person = byId.get(id);
+      if (!person) {
+        throw new UsageError(
+          `no person ${id} in ${basename(videoPath)}; found: ${result.people.map((p) => p.trackId).join(', ')}.`,
+        );
+      }
+      return person;
+    };
+    const written: { person: number; path?: string; character?: string; keys?: number }[] = [];
+    if (document) {
+      const assign = values.has('assign')
+        ? parseAssign(values.get('assign')!)
+        : new Map([
+            [
+              personArg && personArg !== 'all' ? Number(personArg) : result.people[0]!.trackId,
+              characterNamed(document, values.get('character'))?.name ?? '',
+            ],
+          ]);
+      for (const [id, name] of assign) {
+        const character = characterNamed(document, name || undefined);
+        if (!character) throw new UsageError(`the project has no character "${name}".`);
+        const person = pick(id);
+        const source = readPoseSequence(
+          JSON.stringify(person.sequence),
+          `${basename(videoPath)} person ${id}`,
+          character.skeleton,
+        );
+        const done = sourceOntoCharacter(document, character.id, source, values);
+        document = done.document;
+        written.push({ person: id, character: character.name, keys: done.result.keyCount });
+      }
+      const outPath = resolve(context.cwd, out ?? projectArg!);
+      await saveProject(outPath, document);
+      written.forEach((w) => {
+        w.path = outPath;
+      });
+    } else {
+      const people =
+        personArg === 'all'
+          ? result.people
+          : [pick(personArg ? Number(personArg) : result.people[0]!.trackId)];
+      const outPath = resolve(context.cwd, out!);
+      for (const person of people) {
+        const path =
+          people.length === 1
+            ? outPath
+            : join(dirname(outPath), `${basename(outPath, ext)}.person${person.trackId}${ext}`);
+        const text = ext === '.bvh' ? bvhOf(person, fpsText) : `${JSON.stringify(person.sequence)}\n`;
+        await writeFileAtomic(path, text);
+        written.push({ person: person.trackId, path });
+      }
+    }
+    const summary = {
+      ok: true,
+      video: videoPath,
+      frames: result.frameCount,
+      fps,
+      size: [result.width, result.height],
+      elapsedSec: Math.round(result.elapsedSec * 100) / 100,
+      people: result.people.map((p) => ({
+        id: p.trackId,
+        frames: [p.firstFrame, p.lastFrame],
+        seenFrames: p.seenFrames,
+        score: Math.round(p.meanScore * 100) / 100,
+      })),
+      written,
+    };
+    if (context.json) context.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    else {
+      context.stdout(
+        `Analysed ${basename(videoPath)}: ${result.frameCount} frames at ${fps} fps in ${result.elapsedSec.toFixed(1)} s, ` +
+          `${result.people.length} ${result.people.length === 1 ? 'person' : 'people'} (${result.people.map((p) => `${p.trackId}: ${p.seenFrames} frames`).join(', ')})\n`,
+      );
+      for (const w of written) {
+        context.stdout(
+          w.character
+            ? `  person ${w.person} -> ${w.character} (${w.keys} keys) in ${w.path}\n`
+            : `  person ${w.person} -> ${w.path}\n`,
+        );
+      }
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ApiError) return reportFailure(context, 'motion from-video', error.toData());
+    if (error instanceof UsageError) throw error;
+    return reportFailure(context, 'motion from-video', {
+      code: 'invalid-argument',
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+}

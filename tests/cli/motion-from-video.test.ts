@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBvh } from '../../core/io/bvh.js';
+import { poseSequenceSchema } from '../../core/io/poseSequence.js';
+import { lastKeyedFrame } from '../../core/motion/edit.js';
+import { loadProject } from '../../host/project/store.js';
+
+/**
+ * `keypose motion from-video` through the bin launcher, on the rendered test videos (real ffmpeg,
+ * real pose worker with MoveNet): pose sequences and BVH out, people onto a project's
+ * characters, and clear errors for what is not a video.
+ */
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'cli', 'bin', 'keypose.js');
+const SAMPLE = join(ROOT, 'assets', 'sample', 'sample.keypose');
+const VIDEOS = join(ROOT, 'tests', 'fixtures', 'video');
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+function keypose(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'keypose-cli-video-'));
+  env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('keypose motion from-video', () => {
+  it('writes both people of the crossing video as pose sequences, one file each', async () => {
+    const result = await keypose([
+      'motion',
+      'from-video',
+      join(VIDEOS, 'two-crossing.mp4'),
+      '-o',
+      'cross.json',
+      '--person',
+      'all',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.frames).toBe(72);
+    expect(summary.people).toHaveLength(2);
+    for (const w of summary.written) {
+      const seq = poseSequenceSchema.parse(JSON.parse(await readFile(w.path, 'utf8')));
+      expect(seq.fps).toBe(24);
+      expect(seq.frames.length).toBeGreaterThan(50);
+      expect(seq.skeleton?.joints.map((j) => j.id)).toEqual(
+        expect.arrayContaining(['Hips', 'LeftForeArm', 'RightLeg']),
+      );
+      // The walker travels across the picture: its root moves sideways by more than a body width.
+      const xs = seq.frames.map((f) => f.rootTranslation[0]);
+      expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(100);
+    }
+  });
+
+  it('writes a BVH and puts a person onto the sample character as keys at the project rate', async () => {
+    const bvh = await keypose([
+      'motion',
+      'from-video',
+      join(VIDEOS, 'one-jump.mp4'),
+      '-o',
+      'jump.bvh',
+      '--fps',
+      '12',
+    ]);
+    expect(bvh.code, bvh.stderr).toBe(0);
+    const clip = parseBvh(await readFile(join(dir, 'jump.bvh'), 'utf8'));
+    expect(clip.clip.frameCount).toBe(30);
+    const before = await readFile(SAMPLE, 'utf8');
+    const applied = await keypose([
+      'motion',
+      'from-video',
+      join(VIDEOS, 'one-jump.mp4'),
+      '--project',
+      SAMPLE,
+      '-o',
+      'jumped.keypose',
+      '--assign',
+      '1=Hero',
+      '--json',
+    ]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await readFile(SAMPLE, 'utf8')).toBe(before);
+    const doc = await loadProject(join(dir, 'jumped.keypose'));
+    const hero = doc.characters.find((c) => c.name === 'Hero')!;
+    expect(lastKeyedFrame(hero.motion)).toBeGreaterThanOrEqual(50);
+    expect(Object.keys(hero.motion.rotations).length).toBeGreaterThan(8);
+  });
+
+  it('refuses what is not a video, and a person that is not there, with clear messages', async () => {
+    await writeFile(join(dir, 'not-a-video.mp4'), 'hello');
+    const bad = await keypose(['motion', 'from-video', 'not-a-video.mp4', '-o', 'x.json', '--json']);
+    expect(bad.code).not.toBe(0);
+    const error = JSON.parse(bad.stdout || bad.stderr);
+    expect(error.error.code).toBe('corrupt-file');
+    expect(error.error.message).toContain('not-a-video.mp4');
+    const missing = await keypose([
+      'motion',
+      'from-video',
+      join(VIDEOS, 'one-wave.mp4'),
+      '-o',
+      'x.json',
+      '--person',
+      '9',
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('no person 9');
+    const usage = await keypose(['motion', 'from-video', join(VIDEOS, 'one-wave.mp4'), '-o', 'x.txt']);
+    expect(usage.code).not.toBe(0);
+    expect(usage.stderr).toContain('.json');
+  });
+});
