@@ -3,8 +3,8 @@ import { ApiError } from '../../core/contract/api.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import { detectDrawnFace } from '../../core/face/detectDrawnFace.js';
 import { lipSyncSound } from '../lipsync/lipSync.js';
+import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
-import type { ApiImplementation } from './services.js';
 
 /**
  * detectFace and lipSync (a job): the face rig's automatic placement and lip sync from speech
