@@ -14,6 +14,7 @@ const ENTRIES: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = 
   render: async (o) => (await import('./render.bench.js')).runRenderBench(o),
   motion: async (o) => (await import('./motion.bench.js')).runMotionBench(o),
   fit: async (o) => (await import('./fit.bench.js')).runFitBench(o),
+  pose: async (o) => (await import('./pose.bench.js')).runPoseBench(o),
   groundTruth: async (o) => (await import('./groundTruth/bench.js')).runGroundTruthBench(o),
 };
 

@@ -19,8 +19,8 @@ import { importCharacter as decodeCharacterSource } from '../import/importCharac
 import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import type { PathAccess } from '../paths.js';
 import type { WorkerSupervisor } from '../worker/supervisor.js';
+import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
-import type { ApiImplementation } from './services.js';
 
 /**
  * Character import as a job: the host decodes the source (host/import: PNG/JPEG/WebP/PSD or an
@@ -404,10 +404,36 @@ export async function weightOverlayPng(
   return { width: heat.width, height: heat.height, pngBase64: png.toString('base64') };
 }
 
-/** importCharacter (a job) and getWeightOverlay. */
+/** The parts rig's layers as PNGs (empty layers are left out: nothing to draw). */
+export async function partLayersPng(ctx: ServiceContext, document: ProjectDocument, characterId: string) {
+  const { rigKey, width, height, layers } = await ctx.render.partLayers(document, characterId);
+  const parts = await Promise.all(
+    layers
+      .filter((l) => l.width > 0 && l.height > 0)
+      .map(async (l) => {
+        const png = await sharp(Buffer.from(l.rgba.buffer, l.rgba.byteOffset, l.rgba.byteLength), {
+          raw: { width: l.width, height: l.height, channels: 4 },
+        })
+          .png({ compressionLevel: 1 })
+          .toBuffer();
+        return {
+          jointId: l.jointId,
+          x: l.x,
+          y: l.y,
+          width: l.width,
+          height: l.height,
+          depthBias: l.depthBias,
+          pngBase64: png.toString('base64'),
+        };
+      }),
+  );
+  return { rigKey, width, height, parts };
+}
+
+/** importCharacter (a job), getWeightOverlay and getPartLayers. */
 export function createCharacterServices(
   ctx: ServiceContext,
-): Pick<ApiImplementation, 'importCharacter' | 'getWeightOverlay'> {
+): Pick<ApiImplementation, 'importCharacter' | 'getWeightOverlay' | 'getPartLayers'> {
   return {
     async importCharacter(source) {
       const started = ctx.jobs.start('import', (job) =>
@@ -422,6 +448,9 @@ export function createCharacterServices(
     },
     async getWeightOverlay(request) {
       return weightOverlayPng(ctx, request.document, request.characterId, request.jointId);
+    },
+    async getPartLayers(request) {
+      return partLayersPng(ctx, request.document, request.characterId);
     },
   };
 }
