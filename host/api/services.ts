@@ -26,6 +26,7 @@ import { createCharacterServices } from './characterServices.js';
 import { createServiceContext, type ServiceContext, type ServicesOptions } from './context.js';
 import { createExportServices } from './exportServices.js';
 import { createRenderServices } from './renderServices.js';
+import { createVideoMotionServices } from './videoMotionServices.js';
 
 /**
  * The host side of the contract in core/contract/api.ts, shared by the Electron shell (over IPC)
@@ -86,6 +87,7 @@ export function createServices(
   return {
     ...createRenderServices(context),
     ...createCharacterServices(context),
+    ...createVideoMotionServices(context),
     ...createExportServices(context),
     async getShellInfo() {
       return { shell: options.shell, version, projectsDir };
