@@ -119,6 +119,8 @@ export const toWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rig'), job: rigJobSchema }),
   z.object({ type: z.literal('cancel'), jobId: z.string() }),
   z.object({ type: z.literal('shutdown') }),
+  /** The layers of a loaded character's parts rig (for the viewport's live preview). */
+  z.object({ type: z.literal('getPartLayers'), requestId: z.string().min(1), characterId: z.string() }),
   /** Loads a model pack as a render would (manifest, files, ONNX inputs/outputs), then frees it. */
   z.object({ type: z.literal('validatePack'), requestId: z.string().min(1), packDir: z.string().min(1) }),
 ]);
@@ -151,6 +153,26 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     buildMs: z.number(),
     fromCache: z.boolean(),
   }),
+  /**
+   * Reply to getPartLayers: per part, its joint, where its layer lies in the art and its straight
+   * RGBA pixels (own and completed hidden pieces); or why not.
+   */
+  z.object({
+    type: z.literal('partLayers'),
+    requestId: z.string(),
+    layers: z.array(
+      z.object({
+        jointId: z.string(),
+        x: z.number().int(),
+        y: z.number().int(),
+        width: z.number().int().nonnegative(),
+        height: z.number().int().nonnegative(),
+        depthBias: z.number(),
+        rgba: bytes,
+      }),
+    ),
+  }),
+  z.object({ type: z.literal('partLayersFailed'), requestId: z.string(), message: z.string() }),
   /** The character's parts rig could not be built (unreadable files, no figure, ...). */
   z.object({ type: z.literal('characterFailed'), characterId: z.string(), message: z.string() }),
   /** The execution provider the engine runs on, and why preferred ones were skipped. */

@@ -11,6 +11,7 @@ import { type FromWorker, type ToWorker, toWorkerSchema } from '../../core/contr
 import { hashAssetId } from '../../core/document/factory.js';
 import type { Asset, ProjectDocument } from '../../core/document/schema.js';
 import { newId } from '../../core/ids.js';
+import { HEAT_COLD, HEAT_HOT, HEAT_OVERLAY_ALPHA } from '../../core/render/heatRamp.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import { writeFailure } from '../export/atomicWrite.js';
 import { ImportError } from '../import/errors.js';
@@ -18,8 +19,8 @@ import { importCharacter as decodeCharacterSource } from '../import/importCharac
 import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import type { PathAccess } from '../paths.js';
 import type { WorkerSupervisor } from '../worker/supervisor.js';
+import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
-import type { ApiImplementation } from './services.js';
 
 /**
  * Character import as a job: the host decodes the source (host/import: PNG/JPEG/WebP/PSD or an
@@ -319,8 +320,15 @@ export async function importAndRigCharacter(
       assets[ownerAssetId] = asset;
       partHints = { ownerAssetId, parts: rig.partHints.parts };
     }
-    const name = basename(displayName, extname(displayName)) || 'Character';
+    // A temporary copy's name is the one the user gave; a folder's character is named after it.
+    const name =
+      decoded.kind === 'animated-drawings' || tempDir === null
+        ? decoded.name
+        : basename(displayName, extname(displayName)) || 'Character';
     const warnings = [...rig.warnings];
+    if (decoded.flattenedPage) {
+      warnings.push('A photo of a page: the page was found, flattened and evenly lit; it is the art now.');
+    }
     if (rig.templatedJoints.length > 0) {
       warnings.push(`Placed by proportion, check by hand in Fit mode: ${rig.templatedJoints.join(', ')}.`);
     }
@@ -344,20 +352,10 @@ export async function importAndRigCharacter(
   }
 }
 
-/** Blue (0) -> cyan -> green -> yellow -> red (1). */
-const HEAT_STOPS: readonly (readonly [number, number, number])[] = [
-  [20, 40, 160],
-  [0, 170, 220],
-  [40, 200, 80],
-  [250, 220, 40],
-  [230, 40, 30],
-];
-/** Overlay opacity: the art stays visible under the heat map. */
-const OVERLAY_ALPHA = 180;
-
 /**
  * Which pixels move with a joint, as straight RGBA: the joint's part of the layered parts rig
- * (inference/rigging/parts/) in the heat map's hot colour, the rest of the figure in its cold one,
+ * (inference/rigging/parts/) in the heat map's hot colour, the rest of the figure in its cold one
+ * (core/render/heatRamp.ts),
  * transparent outside the figure. Parts are rigid: a pixel follows exactly one joint.
  */
 export function partHeatMap(
@@ -366,16 +364,14 @@ export function partHeatMap(
 ): RgbaImage {
   const plane = part.width * part.height;
   const out = new Uint8Array(plane * 4);
-  const hot = HEAT_STOPS[HEAT_STOPS.length - 1]!;
-  const cold = HEAT_STOPS[0]!;
   for (let p = 0; p < plane; p++) {
     const label = part.labels[p]!;
     if (label < 0) continue;
-    const c = label === partIndex ? hot : cold;
+    const c = label === partIndex ? HEAT_HOT : HEAT_COLD;
     out[p * 4] = c[0];
     out[p * 4 + 1] = c[1];
     out[p * 4 + 2] = c[2];
-    out[p * 4 + 3] = OVERLAY_ALPHA;
+    out[p * 4 + 3] = HEAT_OVERLAY_ALPHA;
   }
   return { width: part.width, height: part.height, data: out };
 }
@@ -408,10 +404,36 @@ export async function weightOverlayPng(
   return { width: heat.width, height: heat.height, pngBase64: png.toString('base64') };
 }
 
-/** importCharacter (a job) and getWeightOverlay. */
+/** The parts rig's layers as PNGs (empty layers are left out: nothing to draw). */
+export async function partLayersPng(ctx: ServiceContext, document: ProjectDocument, characterId: string) {
+  const { rigKey, width, height, layers } = await ctx.render.partLayers(document, characterId);
+  const parts = await Promise.all(
+    layers
+      .filter((l) => l.width > 0 && l.height > 0)
+      .map(async (l) => {
+        const png = await sharp(Buffer.from(l.rgba.buffer, l.rgba.byteOffset, l.rgba.byteLength), {
+          raw: { width: l.width, height: l.height, channels: 4 },
+        })
+          .png({ compressionLevel: 1 })
+          .toBuffer();
+        return {
+          jointId: l.jointId,
+          x: l.x,
+          y: l.y,
+          width: l.width,
+          height: l.height,
+          depthBias: l.depthBias,
+          pngBase64: png.toString('base64'),
+        };
+      }),
+  );
+  return { rigKey, width, height, parts };
+}
+
+/** importCharacter (a job), getWeightOverlay and getPartLayers. */
 export function createCharacterServices(
   ctx: ServiceContext,
-): Pick<ApiImplementation, 'importCharacter' | 'getWeightOverlay'> {
+): Pick<ApiImplementation, 'importCharacter' | 'getWeightOverlay' | 'getPartLayers'> {
   return {
     async importCharacter(source) {
       const started = ctx.jobs.start('import', (job) =>
@@ -426,6 +448,9 @@ export function createCharacterServices(
     },
     async getWeightOverlay(request) {
       return weightOverlayPng(ctx, request.document, request.characterId, request.jointId);
+    },
+    async getPartLayers(request) {
+      return partLayersPng(ctx, request.document, request.characterId);
     },
   };
 }

@@ -1,5 +1,5 @@
+import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
-import type { ApiImplementation } from './services.js';
 
 /**
  * Frame rendering, job cancellation, the engine status (host/render/renderService.ts) and the model

@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { z } from 'zod';
 import {
   ApiError,
   type ApiErrorData,
   type ApiMethodName,
-  type ApiMethods,
   type ApiResponse,
   apiMethods,
 } from '../../core/contract/api.js';
@@ -22,9 +20,11 @@ import {
   projectFileName,
   saveProject,
 } from '../project/store.js';
+import type { ApiImplementation } from './apiImplementation.js';
 import { createCharacterServices } from './characterServices.js';
 import { createServiceContext, type ServiceContext, type ServicesOptions } from './context.js';
 import { createExportServices } from './exportServices.js';
+import { createFaceServices } from './faceServices.js';
 import { createRenderServices } from './renderServices.js';
 import { createVideoMotionServices } from './videoMotionServices.js';
 
@@ -33,11 +33,7 @@ import { createVideoMotionServices } from './videoMotionServices.js';
  * and the studio server (over HTTP). Shell-specific behaviour (dialogs) wraps these functions in
  * the shell; nothing here knows how a call arrived.
  */
-export type ApiImplementation = {
-  [K in ApiMethodName]: (
-    ...args: z.output<ApiMethods[K]['args']>
-  ) => Promise<z.output<ApiMethods[K]['result']>>;
-};
+export type { ApiImplementation } from './apiImplementation.js';
 
 export type { ServiceContext, ServicesOptions } from './context.js';
 
@@ -89,6 +85,7 @@ export function createServices(
     ...createCharacterServices(context),
     ...createVideoMotionServices(context),
     ...createExportServices(context),
+    ...createFaceServices(context),
     async getShellInfo() {
       return { shell: options.shell, version, projectsDir };
     },

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import sharp from 'sharp';
 import type { Asset } from '../../core/document/schema.js';
 import type { RgbaImage } from '../../core/render/types.js';
@@ -7,6 +7,7 @@ import type { Skeleton } from '../../core/skeleton/types.js';
 import { importAnimatedDrawingsFolder, isAnimatedDrawingsFolder } from './animatedDrawings.js';
 import { importPicture } from './decode.js';
 import { fileSystemImportError, ImportError } from './errors.js';
+import { flattenPhotographedPage } from './photo.js';
 import type { PsdLayerHint } from './psd.js';
 
 export type ImportKind = 'picture' | 'psd' | 'animated-drawings';
@@ -23,7 +24,14 @@ export interface ImportedCharacter {
   readonly partHints: readonly PsdLayerHint[];
   /** A skeleton the source already placed (Animated Drawings); absent when the rig must fit one. */
   readonly skeleton?: Skeleton;
+  /** The character's name: the file's name without extension, or the Animated Drawings folder's. */
+  readonly name: string;
+  /** A photo of a page: the page was found, flattened and evenly lit; the art is that page. */
+  readonly flattenedPage?: boolean;
 }
+
+/** Files of an Animated Drawings folder: picking any of them imports the whole folder. */
+const AD_FILES = new Set(['char_cfg.yaml', 'texture.png', 'mask.png']);
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 
@@ -38,6 +46,8 @@ export async function importCharacter(path: string): Promise<ImportedCharacter> 
     const info = await stat(path);
     if (info.isDirectory()) folder = path;
     else if (basename(path) === 'char_cfg.yaml') folder = dirname(path);
+    else if (AD_FILES.has(basename(path)) && (await isAnimatedDrawingsFolder(dirname(path))))
+      folder = dirname(path);
   } catch (error) {
     throw fileSystemImportError(error, path);
   }
@@ -57,6 +67,7 @@ export async function importCharacter(path: string): Promise<ImportedCharacter> 
       hasAlpha: true,
       partHints: [],
       skeleton: ad.skeleton,
+      name: basename(folder),
     };
   }
   const picture = await importPicture(path);
@@ -67,7 +78,24 @@ export async function importCharacter(path: string): Promise<ImportedCharacter> 
       rgba: picture.rgba,
       hasAlpha: picture.hasAlpha,
       partHints: picture.layers ?? [],
+      name: nameOf(path),
     };
+  }
+  if (!picture.hasAlpha) {
+    // A photo of a drawing on paper: the art becomes the flattened, evenly lit page (full
+    // resolution), so the rig and the frames see the drawing as if scanned.
+    const page = await flattenPhotographedPage(picture.rgba);
+    if (page) {
+      return {
+        kind: 'picture',
+        asset: await encodedAsset(page.rgba, basename(path), picture.format === 'png' ? 'png' : 'jpeg'),
+        rgba: page.rgba,
+        hasAlpha: false,
+        partHints: [],
+        name: nameOf(path),
+        flattenedPage: true,
+      };
+    }
   }
   return {
     kind: 'picture',
@@ -82,6 +110,29 @@ export async function importCharacter(path: string): Promise<ImportedCharacter> 
     rgba: picture.rgba,
     hasAlpha: picture.hasAlpha,
     partHints: [],
+    name: nameOf(path),
+  };
+}
+
+function nameOf(path: string): string {
+  return basename(path, extname(path)) || 'Character';
+}
+
+/** A picture we made (a flattened page) as an asset: PNG, or JPEG for photos (smaller, faster). */
+async function encodedAsset(rgba: RgbaImage, sourceName: string, format: 'png' | 'jpeg'): Promise<Asset> {
+  if (format === 'png') return pngAsset(rgba, sourceName);
+  const jpeg = await sharp(Buffer.from(rgba.data.buffer, rgba.data.byteOffset, rgba.data.byteLength), {
+    raw: { width: rgba.width, height: rgba.height, channels: 4 },
+  })
+    .removeAlpha()
+    .jpeg({ quality: 92 })
+    .toBuffer();
+  return {
+    mime: 'image/jpeg',
+    width: rgba.width,
+    height: rgba.height,
+    dataBase64: jpeg.toString('base64'),
+    sourceName,
   };
 }
 

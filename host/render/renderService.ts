@@ -10,7 +10,7 @@ import type { RgbaImage } from '../../core/render/types.js';
 import { computeWorldTransforms } from '../../core/skeleton/kinematics.js';
 import { FrameCache } from '../cache/frameCache.js';
 import type { JobContext, JobManager } from '../jobs/jobManager.js';
-import type { CharacterInput, CharacterLoaded, WorkerSupervisor } from '../worker/supervisor.js';
+import type { CharacterInput, CharacterLoaded, PartLayer, WorkerSupervisor } from '../worker/supervisor.js';
 import { facePassKey, withFace } from './facePass.js';
 import { outputFrameFor, rigKeyOf } from './rigInputs.js';
 import { type CharacterLayerPort, SceneRenderer } from './scene.js';
@@ -133,6 +133,7 @@ export class RenderService {
   private readonly caches = new Map<string, FrameCache>();
   private readonly arts = new Map<string, Promise<RgbaImage>>();
   private readonly registered = new Map<string, Promise<CharacterLoaded>>();
+  private readonly layerCache = new Map<string, Promise<PartLayer[]>>();
   private watching: WorkerSupervisor | null = null;
   private unwatch: (() => void) | null = null;
   private lastEngineStatus: Omit<EngineStatus, 'activePack'> = { provider: null, messages: [] };
@@ -319,6 +320,31 @@ export class RenderService {
     const prepared = await this.prepare(document, findCharacter(document, characterId), signal);
     const loaded = await this.loadedOrError(prepared, signal);
     return { ...loaded, width: prepared.width, height: prepared.height };
+  }
+
+  /**
+   * The layers of the character's parts rig, for the viewport's live preview (kept per rig: the
+   * same rig's layers are asked for again after every undo).
+   */
+  async partLayers(
+    document: ProjectDocument,
+    characterId: string,
+  ): Promise<{ rigKey: string; width: number; height: number; layers: PartLayer[] }> {
+    const prepared = await this.prepare(document, findCharacter(document, characterId));
+    await this.loadedOrError(prepared);
+    let layers = this.layerCache.get(prepared.workerId);
+    if (!layers) {
+      layers = this.supervisor().partLayers(prepared.workerId);
+      this.layerCache.set(prepared.workerId, layers);
+      layers.catch(() => this.layerCache.delete(prepared.workerId));
+      while (this.layerCache.size > 4) this.layerCache.delete(this.layerCache.keys().next().value as string);
+    }
+    return {
+      rigKey: prepared.workerId,
+      width: prepared.width,
+      height: prepared.height,
+      layers: await layers,
+    };
   }
 
   /** Starts the worker and its engine session now (they start on the first frame otherwise). */

@@ -131,6 +131,17 @@ export interface CharacterLoaded {
   readonly buildMs: number;
 }
 
+/** One part's layer of a character's parts rig (see core/contract/jobs.ts partLayers). */
+export interface PartLayer {
+  readonly jointId: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly depthBias: number;
+  readonly rgba: Uint8Array;
+}
+
 export interface RenderRequest {
   readonly characterId: string;
   readonly output: RenderOutput;
@@ -187,6 +198,10 @@ export class WorkerSupervisor {
   private readonly maxRetries: number;
   private worker: WorkerHandle | null = null;
   private readonly characters = new Map<string, RegisteredCharacter>();
+  private readonly layerRequests = new Map<
+    string,
+    { resolve(v: PartLayer[]): void; reject(e: Error): void }
+  >();
   private readonly queue: ActiveJob[] = [];
   private stopped = false;
   /** The execution provider the worker reported with its last frame. */
@@ -282,6 +297,15 @@ export class WorkerSupervisor {
     if (this.worker) this.worker.send({ type: 'loadCharacter', character: files });
     else if (!this.stopped) this.ensureWorker();
     return loaded;
+  }
+
+  /** The layers of a registered character's parts rig, once it is built. */
+  partLayers(id: string): Promise<PartLayer[]> {
+    const requestId = newId('layers');
+    return new Promise<PartLayer[]>((resolve, reject) => {
+      this.layerRequests.set(requestId, { resolve, reject });
+      this.post({ type: 'getPartLayers', requestId, characterId: id });
+    });
   }
 
   /** The characters handed to the worker (loaded again after a restart). */
@@ -426,6 +450,15 @@ export class WorkerSupervisor {
         entry.resolve({ partJointIds: msg.partJointIds, labels, buildMs: msg.buildMs });
         return;
       }
+      case 'partLayers':
+      case 'partLayersFailed': {
+        const request = this.layerRequests.get(msg.requestId);
+        if (!request) return;
+        this.layerRequests.delete(msg.requestId);
+        if (msg.type === 'partLayersFailed') request.reject(new Error(msg.message));
+        else request.resolve(msg.layers);
+        return;
+      }
       case 'characterFailed': {
         const entry = this.characters.get(msg.characterId);
         if (!entry || entry.settled) return;
@@ -462,6 +495,8 @@ export class WorkerSupervisor {
   private onWorkerExit(w: WorkerHandle, code: number | null, signal: string | null): void {
     if (w !== this.worker) return;
     this.worker = null;
+    for (const r of this.layerRequests.values()) r.reject(new Error('the frame worker exited'));
+    this.layerRequests.clear();
     for (const watcher of [...this.watchers])
       watcher.exit?.(`the frame worker exited (${signal ?? `code ${code}`})`);
     if (this.stopped) return;

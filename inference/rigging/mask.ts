@@ -18,6 +18,12 @@ export interface MaskOptions {
 
 /** Smallest figure we accept, as a fraction of the picture: below it the picture has "no figure". */
 const MIN_FIGURE_FRACTION = 0.002;
+/** Ink (share of the picture) a drawn shape needs to be a figure candidate: more than a line of writing. */
+const MIN_SHAPE_INK = 0.002;
+/** Ink a figure needs, as a share of the picture. */
+const MIN_FIGURE_INK = 0.005;
+/** Smallest extent (bounding box diagonal) of a drawn figure, as a fraction of the picture's diagonal. */
+const MIN_FIGURE_EXTENT = 0.1;
 
 /** The figure mask of a picture; throws RiggingError('no-figure') when there is no figure. */
 export function computeMask(
@@ -35,6 +41,17 @@ export function computeMask(
       hasAlpha
         ? 'the picture is (almost) fully transparent: no figure found'
         : 'no figure found: the picture looks like plain background',
+    );
+  }
+  // A speck or a small doodle on an empty page is no figure to rig.
+  const extent = maskExtent(mask);
+  if (
+    !hasAlpha &&
+    (extent < MIN_FIGURE_EXTENT * Math.hypot(mask.width, mask.height) || area < MIN_FIGURE_INK * total)
+  ) {
+    throw new RiggingError(
+      'no-figure',
+      `no figure found: the largest drawn shape (${Math.round((100 * extent) / Math.hypot(mask.width, mask.height))}% of the page across) is too small to be a figure`,
     );
   }
   if (!hasAlpha && area > 0.98 * total) {
@@ -89,8 +106,79 @@ export function maskFromBackground(image: RgbaImage, options: MaskOptions = {}):
   let mask: Mask = { width, height, data: figure };
   const radius = Math.max(1, Math.round(Math.max(width, height) / 700));
   mask = morphClose(morphOpen(mask, radius), radius);
-  mask = largestComponent(mask);
+  // Strokes of one drawing lie close together; a doodle or a note beside it does not. The gap a
+  // stroke may leave (a head not quite touching its body, an outline not quite closed) is about
+  // half a percent of the picture.
+  const gap = Math.max(2, Math.round(Math.max(width, height) / 200));
+  mask = largestCoherentShape(mask, gap);
+  // Close the strokes' small gaps so an outline drawing becomes one fillable figure, then fill
+  // it (half the grouping gap: wider closing would weld a raised arm to the head beside it).
+  mask = morphClose(mask, Math.max(1, Math.round(gap / 2)));
   return fillHoles(mask);
+}
+
+/**
+ * The largest coherent drawn shape: components closer than `gap` to each other form one shape
+ * (a stick figure's head and body, a drawing's separate strokes); the shape whose extent (its
+ * bounding box's diagonal) is largest wins, so a long thin stroke figure beats a solid blob of
+ * ink that is smaller on the page.
+ */
+export function largestCoherentShape(mask: Mask, gap: number): Mask {
+  const grouped = dilate(mask, gap);
+  const { labels, areas } = labelComponents(grouped);
+  const { width, height, data } = mask;
+  const count = areas.length;
+  const x0 = new Int32Array(count).fill(width);
+  const y0 = new Int32Array(count).fill(height);
+  const x1 = new Int32Array(count).fill(-1);
+  const y1 = new Int32Array(count).fill(-1);
+  const ink = new Float64Array(count);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      if (!data[p]) continue;
+      const l = labels[p]!;
+      ink[l]!++;
+      if (x < x0[l]!) x0[l] = x;
+      if (x > x1[l]!) x1[l] = x;
+      if (y < y0[l]!) y0[l] = y;
+      if (y > y1[l]!) y1[l] = y;
+    }
+  }
+  let best = 0;
+  let bestScore = -1;
+  // A line of writing can be long; a figure also has some ink to it.
+  const minInk = MIN_SHAPE_INK * width * height;
+  for (let l = 1; l < count; l++) {
+    if (ink[l]! < minInk) continue;
+    const score = Math.hypot(x1[l]! - x0[l]! + 1, y1[l]! - y0[l]! + 1);
+    if (score > bestScore) {
+      bestScore = score;
+      best = l;
+    }
+  }
+  const out = new Uint8Array(data.length);
+  if (best > 0) for (let p = 0; p < out.length; p++) out[p] = data[p] && labels[p] === best ? 1 : 0;
+  return { width, height, data: out };
+}
+
+/** Extent of a mask's figure: its bounding box's diagonal (0 when empty). */
+export function maskExtent(mask: Mask): number {
+  let x0 = mask.width;
+  let y0 = mask.height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < mask.height; y++) {
+    const row = y * mask.width;
+    for (let x = 0; x < mask.width; x++) {
+      if (!mask.data[row + x]) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  return x1 < 0 ? 0 : Math.hypot(x1 - x0 + 1, y1 - y0 + 1);
 }
 
 interface BackgroundModel {

@@ -1,4 +1,5 @@
 import type { JointId } from '../../core/ids.js';
+import { HEAT_OVERLAY_ALPHA, heatColour } from '../../core/render/heatRamp.js';
 import type { RgbaImage, SkinWeights } from '../../core/render/types.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
 import { MinHeap } from './minHeap.js';
@@ -966,7 +967,7 @@ export function computeSkinWeights(input: SkinWeightInput): SkinWeights {
 
 /**
  * A heat map of one joint's weights for the weight overlay: transparent outside the mask (when
- * given), then a blue (0) -> green -> yellow -> red (1) ramp. Without a mask, zero weight is
+ * given), then the overlays' ramp (core/render/heatRamp.ts). Without a mask, zero weight is
  * transparent.
  */
 export function weightOverlay(weights: SkinWeights, joint: JointId | number, mask?: Mask): RgbaImage {
@@ -984,29 +985,7 @@ export function weightOverlay(weights: SkinWeights, joint: JointId | number, mas
     out[p * 4] = r;
     out[p * 4 + 1] = g;
     out[p * 4 + 2] = b;
-    out[p * 4 + 3] = 180;
+    out[p * 4 + 3] = HEAT_OVERLAY_ALPHA;
   }
   return { width: weights.width, height: weights.height, data: out };
-}
-
-function heatColour(w: number): [number, number, number] {
-  const t = Math.min(1, Math.max(0, w));
-  // Piecewise-linear ramp through blue, cyan, green, yellow, red.
-  const stops: [number, number, number][] = [
-    [20, 40, 160],
-    [0, 170, 220],
-    [40, 200, 80],
-    [250, 220, 40],
-    [230, 40, 30],
-  ];
-  const f = t * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(f));
-  const u = f - i;
-  const a = stops[i]!;
-  const b = stops[i + 1]!;
-  return [
-    Math.round(a[0] + (b[0] - a[0]) * u),
-    Math.round(a[1] + (b[1] - a[1]) * u),
-    Math.round(a[2] + (b[2] - a[2]) * u),
-  ];
 }

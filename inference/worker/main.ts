@@ -245,6 +245,32 @@ onMessage((data) => {
     case 'shutdown':
       process.exit(0);
       return;
+    case 'getPartLayers': {
+      const pending = characters.get(msg.characterId);
+      if (!pending) {
+        send({
+          type: 'partLayersFailed',
+          requestId: msg.requestId,
+          message: `character ${msg.characterId} is not loaded`,
+        });
+        return;
+      }
+      pending.then(
+        (ch) =>
+          sendFlushed({
+            type: 'partLayers',
+            requestId: msg.requestId,
+            layers: ch.rig.parts.map((part, i) => ({
+              jointId: part.jointId as string,
+              ...part.rect,
+              depthBias: part.bias,
+              rgba: ch.rig.layers[i]!.data,
+            })),
+          }),
+        (err: Error) => send({ type: 'partLayersFailed', requestId: msg.requestId, message: err.message }),
+      );
+      return;
+    }
     case 'validatePack':
       void handleValidatePack(msg).then(send);
       return;

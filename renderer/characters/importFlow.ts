@@ -159,7 +159,7 @@ export function createImportFlow(editor: Editor, api: KeyposeApi, env: ImportEnv
       if (isDirty(editor.store.getState()) && !env.confirm('Discard the unsaved changes of this project?')) {
         return;
       }
-      const name = fileName.replace(/\.[^.]+$/, '') || imported.character.name;
+      const name = imported.character.name || fileName.replace(/\.[^.]+$/, '');
       editor.actions.load(projectFromImported(imported, name), null, { unsaved: true });
     } else if (!addCharacter(editor, imported)) {
       return;

@@ -3,13 +3,15 @@ import { useStore } from 'zustand';
 import { useEditor } from '../context.js';
 import { ExportProgress, useExportController } from '../export/ExportDialog.js';
 import { ModelPackMenu } from './ModelPackMenu.js';
+import { previewState, type ShownKind } from './previewState.js';
 import { providerLabel } from './renderSystem.js';
 import { useRenderSystem } from './useRenderSystem.js';
 
 /**
  * The status bar's engine item: "Engine: CPU" (the execution provider in use, with why preferred
  * ones were skipped in the tooltip), the model pack final frames go through (ModelPackMenu.tsx),
- * how many frames are ready, and a running export's progress when its dialog is closed. Render progress is written to the DOM from a subscription.
+ * how many frames are ready, which picture the viewport shows (engine frame or live preview), and a
+ * running export's progress when its dialog is closed. Render progress is written to the DOM from a subscription.
  */
 export function EngineStatusItem(): ReactElement {
   const system = useRenderSystem();
@@ -65,7 +67,35 @@ export function EngineStatusItem(): ReactElement {
         <span ref={barRef} />
       </span>
       <span ref={progressRef} data-testid="status-render-progress" />
+      <ShownItem />
       {exporting && !dialogOpen ? <ExportProgress compact /> : null}
+    </span>
+  );
+}
+
+const SHOWN_LABEL: Record<ShownKind, string> = {
+  engine: 'Showing the engine’s frame',
+  preview: 'Showing the live preview',
+  art: 'Showing the art',
+};
+const SHOWN_TITLE: Record<ShownKind, string> = {
+  engine: 'The frame engine’s picture of this pose.',
+  preview:
+    'The parts moved on the GPU while the engine renders this pose (limbs out of the picture plane look flat until its frame arrives).',
+  art: 'The picture as imported (Fit mode, frames off, or no frame yet).',
+};
+
+/** Which picture the viewport shows: the engine's frame, the live preview, or the art. */
+function ShownItem(): ReactElement {
+  const shown = useStore(previewState, (s) => s.shown);
+  return (
+    <span
+      className={`shown-kind shown-${shown}`}
+      data-testid="status-shown"
+      data-kind={shown}
+      title={SHOWN_TITLE[shown]}
+    >
+      {SHOWN_LABEL[shown]}
     </span>
   );
 }

@@ -5,6 +5,7 @@ import { useServices } from '../context.js';
 import type { FramePixels } from './framePixels.js';
 import { recordShownFrame, type ScreenRect } from './frameProbe.js';
 import { FrameTextures } from './frameTextures.js';
+import { previewState, previewWanted, setShown } from './previewState.js';
 import type { FrameStatus } from './scheduler.js';
 import { useRenderSystem } from './useRenderSystem.js';
 
@@ -158,6 +159,20 @@ export function FrameLayer({
       }
     }
     const art = artRef.current;
+    // The live preview (PartsPreview.tsx) stands in while the engine's frame for the pose is not
+    // there: it draws the active character, so neither the frame nor its static art shows.
+    const previewReady = previewState.getState().readyRigKey !== null;
+    const slotStatus = system.scheduler.slot(frameIndex).status;
+    if (state.showFrames && state.mode === 'pose' && previewWanted(slotStatus, previewReady)) {
+      node.visible = false;
+      if (art) art.visible = false;
+      scene.traverse((object) => {
+        if (object.userData[STATIC_ART_TAG] === true) object.visible = true;
+      });
+      recordShownFrame(null, null);
+      setShown('preview');
+      return;
+    }
     const showArt = pixels === null;
     scene.traverse((object) => {
       if (object.userData[STATIC_ART_TAG] === true) object.visible = showArt;
@@ -166,8 +181,10 @@ export function FrameLayer({
       node.visible = false;
       if (art) art.visible = true;
       recordShownFrame(null, null);
+      setShown('art');
       return;
     }
+    setShown('engine');
     const map = material.uniforms.map;
     if (map) map.value = textures.get(pixels);
     node.visible = true;

@@ -1,4 +1,5 @@
 import { hashBytes } from '../../core/render/frameKey.js';
+import { previewState, type ShownKind } from './previewState.js';
 import type { RenderSystem } from './renderSystem.js';
 import type { FrameStatus } from './scheduler.js';
 
@@ -47,6 +48,8 @@ export interface KeyposeFramesDebug {
   /** hashBytes (core/render/frameKey.ts) of the straight RGBA the page holds for a key. */
   pixelsHash(key: string): string | null;
   provider(): string | null;
+  /** What the viewport shows for the active character: the engine's frame, the live preview or the art. */
+  shownKind(): ShownKind;
 }
 
 declare global {
@@ -66,5 +69,6 @@ export function createFramesDebugHook(system: RenderSystem): KeyposeFramesDebug 
       return pixels ? hashBytes(pixels.data) : null;
     },
     provider: () => system.engine.getState().provider,
+    shownKind: () => previewState.getState().shown,
   });
 }

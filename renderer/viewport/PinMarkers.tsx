@@ -5,7 +5,7 @@ import { useStore } from 'zustand';
 import type { JointId } from '../../core/ids.js';
 import { useServices } from '../context.js';
 import { motionUiFor } from '../motion/motionUi.js';
-import type { SceneRefs } from './Viewport.js';
+import type { SceneRefs } from './sceneRefs.js';
 
 /** Screen size of a pin marker, CSS pixels. */
 const PIN_PX = 9;

@@ -12,7 +12,7 @@ import { useServices } from '../context.js';
 import { updateSkeleton } from '../state/edits.js';
 import { startPoseDrag } from './ikDrag.js';
 import { setJointScreenProbe } from './probe.js';
-import type { OrbitControlsImpl, SceneRefs } from './Viewport.js';
+import type { OrbitControlsImpl, SceneRefs } from './sceneRefs.js';
 
 /** How close (CSS px) the pointer must be to a joint dot or a bone to pick it. */
 const JOINT_PICK_PX = 10;

@@ -1,6 +1,6 @@
 import { OrbitControls, TransformControls } from '@react-three/drei';
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
-import { type ComponentRef, type ReactElement, type RefObject, useEffect, useMemo, useRef } from 'react';
+import { type ReactElement, type RefObject, useEffect, useMemo, useRef } from 'react';
 import * as THREE from 'three';
 import type { Asset } from '../../core/document/schema.js';
 import type { JointId } from '../../core/ids.js';
@@ -16,17 +16,15 @@ import { useEditor, useServices } from '../context.js';
 import { HOVER_COLOUR, jointSide, SELECTED_COLOUR, SIDE_COLOURS } from '../panels/jointStyle.js';
 import { FrameLayer } from '../render/FrameLayer.js';
 import { FramesToggle } from '../render/FramesToggle.js';
+import { PartsPreview } from '../render/PartsPreview.js';
 import { activeCharacter, type Editor } from '../state/editorStore.js';
 import { createBoneGeometry, createBoneOutlineGeometry } from './boneGeometry.js';
 import { IkDragHint } from './IkDragHint.js';
 import { OnionFrames } from './OnionFrames.js';
 import { PinMarkers } from './PinMarkers.js';
 import { PointerTool } from './PointerTool.js';
-import { createWorldPoseReader, type WorldPose } from './worldPose.js';
-
-/** drei's control instances, typed from the components (three-stdlib is only drei's dependency). */
-export type OrbitControlsImpl = ComponentRef<typeof OrbitControls>;
-export type TransformControlsImpl = ComponentRef<typeof TransformControls>;
+import type { OrbitControlsImpl, SceneRefs, TransformControlsImpl } from './sceneRefs.js';
+import { createWorldPoseReader } from './worldPose.js';
 
 /** Distance of the orthographic camera from the picture plane (character-space pixels). */
 const CAMERA_Z = 10_000;
@@ -35,12 +33,6 @@ const JOINT_RADIUS_PX = 5;
 const BACKGROUND = '#232323';
 /** Skeleton and gizmo render after the art and ignore depth, so they are never hidden by it. */
 const SKELETON_ORDER = 10;
-
-export interface SceneRefs {
-  readonly group: RefObject<THREE.Group | null>;
-  readonly gizmo: RefObject<TransformControlsImpl | null>;
-  readonly readWorld: () => WorldPose | null;
-}
 
 function useInvalidateOnStores(editor: Editor): void {
   const invalidate = useThree((s) => s.invalidate);
@@ -470,6 +462,7 @@ function Scene(): ReactElement {
         scale={placement?.scale ?? 1}
       >
         {asset ? <ArtPlane asset={asset} pictureRef={artPicture} alphaMap={sceneMask} /> : null}
+        {asset ? <PartsPreview artRef={artPicture} /> : null}
         <ActiveCharacterOverlays />
         <SkeletonView refs={refs} />
         <PoseGizmo refs={refs} />

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startStudioServer } from '../../host/studio/server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
 /**
  * Browser-test helpers: the real studio server (in this process, Vite in middleware mode over
@@ -37,23 +38,7 @@ export async function startStudio(opts: { projectsDir?: string } = {}): Promise<
   };
 }
 
-export const CHROMIUM_PATH = process.env.KEYPOSE_CHROMIUM ?? '/usr/bin/chromium';
-
-/**
- * Flags for a quiet, offline, headless Chromium. There is no GPU on the test machines; Debian's
- * Chromium 156 still gives WebGL 1/2 through ANGLE on SwiftShader (Vulkan) with --disable-gpu, so
- * no --use-angle/--enable-unsafe-swiftshader is needed (checked by tests/e2e/studio.test.ts).
- */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** A fresh browser (playwright gives every launch its own temporary user-data-dir). */
 export function launchChromium(): Promise<Browser> {

@@ -3,7 +3,7 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 import ts from 'typescript';
 
 /**
- * The layer rules of DESIGN.md as data, and a checker over source text. Kept apart from the
+ * The layer rules of docs/ARCHITECTURE.md as data, and a checker over source text. Kept apart from the
  * test that scans the repository so the checker itself can be tested on made-up files.
  */
 
@@ -18,7 +18,7 @@ const ALLOWED_FOLDERS: Record<Layer, readonly string[]> = {
   electron: ['core', 'host', 'electron'],
   renderer: ['core', 'renderer'],
   cli: ['core', 'host', 'cli'],
-  // DESIGN.md: bench imports "all" (test fixtures included).
+  // docs/ARCHITECTURE.md: bench imports "all" (test fixtures included).
   bench: ['core', 'inference', 'host', 'electron', 'renderer', 'cli', 'bench', 'assets', 'tests'],
 };
 
@@ -99,7 +99,7 @@ export function checkFile(file: SourceFile): Violation[] {
         violations.push({
           file: file.path,
           specifier,
-          reason: `${layer}/ may import only ${ALLOWED_FOLDERS[layer].join(', ')} (DESIGN.md), not ${folder}/`,
+          reason: `${layer}/ may import only ${ALLOWED_FOLDERS[layer].join(', ')} (docs/ARCHITECTURE.md, "Layers"), not ${folder}/`,
         });
       }
       continue;

@@ -16,7 +16,8 @@ import { boneSegments, type PartHints } from '../weights.js';
  *
  * PSD part hints restrict a hinted pixel to the hint's joints (a layer named "left arm" is only
  * ever the left arm's). Pieces no seed reaches (a detached accessory) go to the nearest bone.
- * Big pictures are partitioned at a reduced size and the labels scaled back up.
+ * Big pictures are partitioned at a reduced size (the skeleton scaled with them) and the labels
+ * scaled back up.
  */
 export interface SegmentInput {
   readonly art: RgbaImage;
@@ -170,7 +171,7 @@ function segmentAtSize(input: SegmentInput): Int16Array {
 function downscale(
   input: SegmentInput,
   f: number,
-): { art: RgbaImage; mask: Uint8Array; partHints?: PartHints } {
+): { art: RgbaImage; mask: Uint8Array; skeleton: Skeleton; partHints?: PartHints } {
   const { art, mask, partHints } = input;
   const w = Math.ceil(art.width / f);
   const h = Math.ceil(art.height / f);
@@ -203,9 +204,24 @@ function downscale(
       }
     }
   }
-  const small: { art: RgbaImage; mask: Uint8Array; partHints?: PartHints } = {
+  // The skeleton in the small picture's character space (centred on it, y up): imagePx / f.
+  const W = art.width;
+  const H = art.height;
+  const skeleton: Skeleton = {
+    ...input.skeleton,
+    joints: input.skeleton.joints.map((j) => ({
+      ...j,
+      restPosition: [
+        (j.restPosition[0] + W / 2) / f - w / 2,
+        h / 2 - (H / 2 - j.restPosition[1]) / f,
+        j.restPosition[2] / f,
+      ],
+    })),
+  };
+  const small: { art: RgbaImage; mask: Uint8Array; skeleton: Skeleton; partHints?: PartHints } = {
     art: { width: w, height: h, data },
     mask: m,
+    skeleton,
   };
   if (owner && partHints) small.partHints = { owner, parts: partHints.parts };
   return small;

@@ -404,3 +404,30 @@ export function drawnFigures(): DrawnFigure[] {
     octopus('octopus', 520, 520),
   ];
 }
+
+/**
+ * Other marks on the same page, as children's drawings have them: a small doodle (a star) in a
+ * corner, a few lines of "handwriting" and a smudge. The figure stays the largest drawn shape.
+ */
+export function withMarks(figure: DrawnFigure): DrawnFigure {
+  const { width: w, height: h } = figure;
+  const star: Pt[] = [];
+  for (let k = 0; k <= 10; k++) {
+    const a = (k * Math.PI) / 5 - Math.PI / 2;
+    const r = k % 2 === 0 ? 0.06 * w : 0.025 * w;
+    star.push([0.1 * w + r * Math.cos(a), 0.09 * h + r * Math.sin(a)]);
+  }
+  const writing: string[] = [];
+  for (let row = 0; row < 2; row++) {
+    const pts: Pt[] = [];
+    for (let i = 0; i <= 24; i++)
+      pts.push([0.62 * w + i * 0.013 * w, (0.955 - 0.03 * row) * h + 0.006 * h * Math.sin(i * 1.7)]);
+    writing.push(poly(pts, 1.6, '#3a3a8a'));
+  }
+  const marks = [
+    poly(star, 2.5, '#d04040'),
+    ...writing,
+    `<circle cx="${(0.9 * w).toFixed(1)}" cy="${(0.12 * h).toFixed(1)}" r="${(0.012 * w).toFixed(1)}" fill="#777" opacity="0.5"/>`,
+  ].join('');
+  return { ...figure, name: `${figure.name} + marks`, svg: figure.svg.replace('</svg>', `${marks}</svg>`) };
+}
