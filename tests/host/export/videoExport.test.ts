@@ -321,7 +321,9 @@ describe('progress, cancel and failures leave nothing at the destination', () =>
     expect(seen.map((p) => p.framesDone)).toEqual(Array.from({ length: COUNT }, (_, i) => i + 1));
     expect(seen.at(-1)!.fraction).toBe(1);
     expect(seen.at(-1)!.etaSec).toBe(0);
-    expect(seen[0]!.etaSec).toBeGreaterThanOrEqual(0);
+    // After one frame the estimate is that frame's time for each frame still to come.
+    expect(seen[0]!.etaSec).toBeCloseTo(seen[0]!.elapsedSec * (COUNT - 1), 9);
+    for (const p of seen) expect(p.elapsedSec).toBeGreaterThanOrEqual(seen[0]!.elapsedSec);
   });
 
   test('cancel mid-export: rejects with code cancelled, stops pulling frames, no file, no temp', async () => {

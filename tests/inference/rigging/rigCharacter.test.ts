@@ -10,6 +10,7 @@ describe('rigCharacter', () => {
   it('runs mask -> fit -> weights with increasing progress and named stages', async () => {
     const figure = drawHumanoid({ width: 320, height: 320, figureHeightPx: 280 });
     const progress: RigProgress[] = [];
+    const startMs = performance.now();
     const result = await rigCharacter(
       { image: renderOnPaper(figure, 5), hasAlpha: false },
       // The silhouette fit (the pose-model choice is tested in poseFit.test.ts).
@@ -24,7 +25,13 @@ describe('rigCharacter', () => {
     for (let i = 1; i < fractions.length; i++)
       expect(fractions[i]!).toBeGreaterThanOrEqual(fractions[i - 1]!);
     expect(new Set(progress.map((p) => p.stage))).toEqual(new Set(['mask', 'fit', 'weights', 'done']));
+    // Stage durations, not time stamps: each is a real duration and together they fit in the call.
+    const wallMs = performance.now() - startMs;
+    const stages = Object.values(result.timingsMs);
+    expect(Object.keys(result.timingsMs).sort()).toEqual(['fit', 'mask', 'weights']);
+    for (const ms of stages) expect(Number.isFinite(ms) && ms >= 0, `stage time ${ms}`).toBe(true);
     expect(result.timingsMs.weights).toBeGreaterThan(0);
+    expect(stages.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(wallMs);
   });
 
   it('uses a skeleton it is given (an AD rig) instead of fitting one', async () => {
