@@ -5,7 +5,7 @@ import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import { extractVideoMotion } from '../motion/videoMotion.js';
 import { PoseWorkerError } from '../worker/poseWorker.js';
 import type { ServiceContext } from './context.js';
-import type { ApiImplementation } from './services.js';
+import type { ApiImplementation } from './apiImplementation.js';
 
 /**
  * analyzeVideoMotion (issue 11) as a job: the video's bytes go to a temporary file (ffmpeg reads
