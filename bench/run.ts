@@ -15,6 +15,7 @@ const ENTRIES: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = 
   motion: async (o) => (await import('./motion.bench.js')).runMotionBench(o),
   pose: async (o) => (await import('./pose.bench.js')).runPoseBench(o),
   groundTruth: async (o) => (await import('./groundTruth/bench.js')).runGroundTruthBench(o),
+  lipsync: async (o) => (await import('./lipsync.bench.js')).runLipSyncBench(o),
 };
 
 const quick = process.argv.includes('--quick');
