@@ -12,7 +12,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const projectsDir = await ensureProjectsDir(options.projectsDir);
-  const server = await startStudioServer({ projectsDir, mode: options.mode, port: options.port });
+  const server = await startStudioServer({
+    projectsDir,
+    mode: options.mode,
+    port: options.port,
+    ...(options.cacheRoot ? { cacheRoot: options.cacheRoot } : {}),
+  });
   console.log(`Keypose studio: ${server.url}`);
   console.log(`Projects folder: ${projectsDir}`);
   let closing = false;
