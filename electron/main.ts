@@ -113,6 +113,8 @@ async function main(): Promise<void> {
     workerFactory: utilityWorkerFactory(utilityProcess, builtWorkerEntry(appRoot)),
   };
   const context = createServiceContext(serviceOptions);
+  // The frame worker and its engine session start with the app, not with the first frame.
+  context.render.warmUp();
   context.jobs.subscribe((event) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(JOB_EVENT_CHANNEL, event);
   });

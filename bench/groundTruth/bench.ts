@@ -173,6 +173,19 @@ export async function runGroundTruthBench(opts: { quick?: boolean; outDir?: stri
     const posedView = view(ART.width, ART.height, MARGIN);
     let truthMs = performance.now() - tRender0 - rigBuildMs;
     let engineMs = 0;
+    // Sanity: the truth's T-pose in the posed frame is the picture placed in it, and so is the engine's.
+    const restPose: Pose = { rotations: {}, rootTranslation: [0, 0, 0] };
+    const restTruth = await truth.render(restPose, posedView);
+    const restEngine = await renderEngine(engine, prepared, rig, character.skeleton, restPose, output);
+    const exact = (x: Scores) => ({
+      psnrDb: Number.isFinite(x.psnr) ? round(x.psnr) : 'identical',
+      ssim: round(x.ssim, 4),
+      silhouetteIou: round(x.iou, 4),
+    });
+    const restCheck = {
+      truthVsPicture: exact(score(restTruth, still)),
+      engineVsPicture: exact(score(restEngine, still)),
+    };
 
     const groups: Record<string, unknown> = {};
     const sheet: { label: string; images: RgbaImage[] }[] = [];
@@ -243,6 +256,7 @@ export async function runGroundTruthBench(opts: { quick?: boolean; outDir?: stri
       picture: `${art.width}x${art.height} (figure ${FIGURE_HEIGHT} px; frames ${output.width}x${output.height})`,
       background: BACKGROUND,
       parts: rig.parts.length,
+      restCheck,
       groups,
       contactSheet: sheetPath,
       timing: {

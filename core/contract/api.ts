@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { MAX_AUDIO_BASE64_CHARS } from '../document/limits.js';
 import { assetSchema, characterSchema, projectDocumentSchema } from '../document/schema.js';
+import { faceLayerSchema, faceRigSchema, mouthKeySchema } from '../face/schema.js';
 
 /**
  * The one API every shell exposes to the renderer: Electron's preload (through contextBridge and
@@ -88,6 +90,46 @@ export const engineStatusSchema = z.object({
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
 export const jobStartedSchema = z.object({ jobId: z.string() });
+
+/**
+ * Lip sync of a character (docs/face.md): from the project's sound track, or from a voice file
+ * sent along; the 'done' event's result is a LipSyncResult (lipSyncResultSchema), which the
+ * editor applies as one undoable edit.
+ */
+export const lipSyncRequestSchema = z.object({
+  document: projectDocumentSchema,
+  characterId: z.string().min(1),
+  /** The dialogue, if known: guides recognition. */
+  text: z.string().max(200_000).optional(),
+  voice: z
+    .object({
+      fileName: z.string().min(1).max(256),
+      dataBase64: z.string().min(1).max(MAX_AUDIO_BASE64_CHARS),
+      /** Project frame at which the voice starts (default 0). */
+      startFrame: z.number().int().min(0).optional(),
+    })
+    .optional(),
+});
+export type LipSyncRequest = z.input<typeof lipSyncRequestSchema>;
+
+export const lipSyncResultSchema = z.object({
+  keys: z.array(mouthKeySchema),
+  fromFrame: z.number().int().min(0),
+  toFrame: z.number().int().min(0),
+  layer: faceLayerSchema,
+  durationSec: z.number(),
+  elapsedSec: z.number(),
+});
+export type LipSyncResultData = z.output<typeof lipSyncResultSchema>;
+
+export const detectFaceRequestSchema = z.object({
+  document: projectDocumentSchema,
+  characterId: z.string().min(1),
+});
+export const detectedFaceSchema = z.object({
+  rig: faceRigSchema,
+  found: z.array(z.enum(['eyes', 'mouth', 'brows', 'chin'])),
+});
 
 export const renderFramesRequestSchema = z.object({
   document: projectDocumentSchema,
@@ -206,7 +248,7 @@ export const exportRequestSchema = z.object({
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
-const jobKindSchema = z.enum(['render', 'import', 'export']);
+const jobKindSchema = z.enum(['render', 'import', 'export', 'lipsync']);
 export const jobEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('progress'),
@@ -308,6 +350,13 @@ export const apiMethods = {
    * A motion of the library (core/motion/library.ts) by id: its BVH text from assets/motions/
    * (the library panel retargets it in the page like any imported file).
    */
+  /**
+   * Finds the face on a character's picture (core/face/detectDrawnFace.ts) for the face rig; what
+   * it does not find is placed by proportion. The editor stores it as one undoable edit.
+   */
+  detectFace: { args: z.tuple([detectFaceRequestSchema]), result: detectedFaceSchema },
+  /** Lip sync as a job (progress, cancel); see lipSyncRequestSchema. */
+  lipSync: { args: z.tuple([lipSyncRequestSchema]), result: jobStartedSchema },
   readLibraryMotion: {
     args: z.tuple([z.string().min(1)]),
     result: z.object({ fileName: z.string(), text: z.string() }),

@@ -1,4 +1,6 @@
 /** The face rig's parameters, mouth shapes, document fields and their evaluation (docs/face.md). */
+
+export * from './detectDrawnFace.js';
 export * from './edits.js';
 export * from './estimate.js';
 export * from './evaluate.js';

@@ -393,7 +393,16 @@ export async function runExport(
   try {
     if (audio && audioFile) await checkAudio(audio, audioFile.path, opts.ffmpegPath);
     // No characterId: the scene, every character composed in depth order.
+    // The engine renders at the asked size itself (no resize afterwards: crisp edges at any scale).
+    const scale = request.scale ?? 1;
+    if (!(scale > 0) || !Number.isFinite(scale)) {
+      throw new ApiError({
+        code: 'invalid-argument',
+        message: `The export scale must be positive, got ${scale}.`,
+      });
+    }
     const sequence = render.renderSequence(request.document, request.characterId, frames, {
+      scale,
       ...(signal ? { signal } : {}),
     });
     const { first, all } = await peekFrames(sequence);
@@ -405,7 +414,6 @@ export async function runExport(
       preset: preset.id as ExportFormatId,
       fps,
       outPath,
-      ...(request.scale !== undefined ? { scale: request.scale } : {}),
       ...(resolved.background ? { background: resolved.background } : {}),
       ...(request.startTimecode ? { startTimecode: request.startTimecode } : {}),
       firstFrameNumber: startFrame,
@@ -421,13 +429,12 @@ export async function runExport(
       overwrite,
       onProgress: (p) => opts.onProgress?.(p.framesDone, p.frameCount, 'encoding'),
     });
-    const scale = request.scale ?? 1;
     return {
       path: result.outPath,
       presetId: preset.id,
       frameCount: result.frameCount,
-      width: Math.max(1, Math.round(first.width * scale)),
-      height: Math.max(1, Math.round(first.height * scale)),
+      width: first.width,
+      height: first.height,
       elapsedSec: (performance.now() - started) / 1000,
       ignored: result.ignored,
     };

@@ -24,6 +24,7 @@ import type { ApiImplementation } from './apiImplementation.js';
 import { createCharacterServices } from './characterServices.js';
 import { createServiceContext, type ServiceContext, type ServicesOptions } from './context.js';
 import { createExportServices } from './exportServices.js';
+import { createFaceServices } from './faceServices.js';
 import { createRenderServices } from './renderServices.js';
 
 /**
@@ -82,6 +83,7 @@ export function createServices(
     ...createRenderServices(context),
     ...createCharacterServices(context),
     ...createExportServices(context),
+    ...createFaceServices(context),
     async getShellInfo() {
       return { shell: options.shell, version, projectsDir };
     },

@@ -11,7 +11,7 @@ import { newId } from '../../core/ids.js';
  * 'done' (with the function's result), 'cancelled' (the signal aborted, whatever the function
  * then threw), or 'failed' (any other error, as ApiErrorData so it crosses process boundaries).
  */
-export type JobKind = 'render' | 'import' | 'export';
+export type JobKind = 'render' | 'import' | 'export' | 'lipsync';
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface JobContext {

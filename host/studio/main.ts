@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     projectsDir,
     mode: options.mode,
     port: options.port,
+    startWorker: true,
     ...(options.cacheRoot ? { cacheRoot: options.cacheRoot } : {}),
   });
   console.log(`Keypose studio: ${server.url}`);

@@ -38,6 +38,11 @@ export interface StudioServerOptions {
   context?: ServiceContext;
   /** Parent folder of the per-project frame caches (default ~/.cache/keypose). */
   cacheRoot?: string;
+  /**
+   * Start the frame worker (and its engine session) now rather than on the first frame: the app
+   * does, so the first frame of a project does not wait for it; tests that never render do not.
+   */
+  startWorker?: boolean;
   log?: (line: string) => void;
 }
 
@@ -71,6 +76,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   };
   const context = options.context ?? (ownsContext ? createServiceContext(servicesOptions) : null);
   const services = options.services ?? createServices(servicesOptions, context ?? undefined);
+  if (options.startWorker && context) context.render.warmUp();
   const log = options.log ?? ((line: string) => console.log(line));
   const eventClients = new Set<ServerResponse>();
   // Set once listening; requests cannot arrive before that.

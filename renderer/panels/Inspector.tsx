@@ -5,6 +5,7 @@ import type { Quat, Vec3 } from '../../core/math/types.js';
 import { evaluateMotion } from '../../core/motion/evaluate.js';
 import { descendantsOf, jointById } from '../../core/skeleton/query.js';
 import { useEditor, useServices } from '../context.js';
+import { FaceSection } from '../face/FaceSection.js';
 import { IkSection } from '../motion/IkSection.js';
 import { activeCharacter, type Editor } from '../state/editorStore.js';
 import { NumberField } from './NumberField.js';
@@ -376,6 +377,7 @@ export function Inspector(): ReactElement {
         <span>Animation</span>
       </div>
       <ProjectFields />
+      <FaceSection />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { type KeyRef, keyRefId, ROOT_TRACK } from '../../core/motion/keySelectio
 import type { Interpolation, Motion, Track } from '../../core/motion/types.js';
 import { AudioRow } from '../audio/AudioUI.js';
 import { useEditor, useServices } from '../context.js';
+import { MouthRow } from '../face/MouthRow.js';
 import { jointSide, SIDE_COLOURS } from '../panels/jointStyle.js';
 import { RenderBar } from '../render/RenderBar.js';
 import { activeCharacter } from '../state/editorStore.js';
@@ -429,6 +430,7 @@ export function Timeline(): ReactElement {
                   onKeyMenu={setMenu}
                 />
                 <AudioRow durationFrames={durationFrames} />
+                <MouthRow character={character} durationFrames={durationFrames} />
                 <LayerRows character={character} durationFrames={durationFrames} />
                 {character.skeleton.joints.map((joint) => (
                   <TimelineRow

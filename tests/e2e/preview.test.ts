@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDocument } from '../../core/document/schema.js';
+import { hashBytes } from '../../core/render/frameKey.js';
 import { type EditorSession, openEditorSession, type PageErrors, screenshotPath } from './harness.js';
 
 /**
@@ -92,6 +93,7 @@ describe('live preview while posing', () => {
     await page.waitForFunction(() => window.__keyposeFrames?.shownKind() === 'engine', undefined, {
       timeout: 120_000,
     });
+    const restKey = (await page.evaluate(() => window.__keyposeFrames?.shownFrame()?.key)) ?? null;
     const doc = (await page.evaluate(() => window.__keyposeDebug?.getState().document)) as ProjectDocument;
     const forearm = doc.characters[0]!.skeleton.joints.find((j) => j.name === 'LeftHand')!;
     const hand = await page.evaluate(
@@ -121,6 +123,25 @@ describe('live preview while posing', () => {
       timeout: 60_000,
     });
     expect(await page.getByTestId('status-shown').textContent()).toMatch(/engine/);
+    // The posed imported character's frame is the engine's (same bytes in the page as the host's)
+    // and not the rest pose's.
+    const posed = await page.evaluate(() => window.__keyposeFrames?.shownFrame() ?? null);
+    expect(posed?.key).toBeTruthy();
+    expect(posed?.key).not.toBe(restKey);
+    const frame = async (key: string) => {
+      const response = await fetch(`${session.studio.url}frames/${encodeURIComponent(key)}`);
+      expect(response.status).toBe(200);
+      return new Uint8Array(await response.arrayBuffer());
+    };
+    const posedBytes = await frame(posed!.key);
+    expect(await page.evaluate((k) => window.__keyposeFrames?.pixelsHash(k), posed!.key)).toBe(
+      hashBytes(posedBytes),
+    );
+    const restBytes = await frame(restKey!);
+    let moved = 0;
+    for (let i = 3; i < posedBytes.length; i += 4)
+      if (Math.abs(posedBytes[i]! - restBytes[i]!) > 128) moved++;
+    expect(moved).toBeGreaterThan(2000);
   });
 
   it('showed no error banner, threw no page errors and logged no console errors', async () => {

@@ -97,7 +97,7 @@ describe('detectBodyPose (MoveNet lightning on tfjs wasm, offline)', () => {
   for (const [name, pose] of [
     ['rendered-tpose', 'T-posed'],
     ['rendered-apose', 'A-posed'],
-    // FINDINGS.md: MoveNet misplaced the shoulders of an A-posed mannequin; this one has no face,
+    // docs/ARCHITECTURE.md ("Measured decisions"): MoveNet misplaced the shoulders of an A-posed mannequin; this one has no face,
     // hair or clothes to go by.
     ['rendered-apose-mannequin', 'A-posed featureless mannequin'],
   ] as const) {
