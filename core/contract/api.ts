@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_AUDIO_BASE64_CHARS } from '../document/limits.js';
 import { assetSchema, characterSchema, projectDocumentSchema } from '../document/schema.js';
 import { faceLayerSchema, faceRigSchema, mouthKeySchema } from '../face/schema.js';
+import { poseSequenceSchema } from '../io/poseSequence.js';
 
 /**
  * The one API every shell exposes to the renderer: Electron's preload (through contextBridge and
@@ -248,6 +249,39 @@ export const exportRequestSchema = z.object({
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
+/** A video to turn into motion (issue 11): its bytes, and the rate to sample it at (the project's). */
+export const videoMotionRequestSchema = z.object({
+  fileName: z.string().min(1).max(300),
+  dataBase64: z.string().min(1).max(IMPORT_FOLDER_MAX_BASE64_CHARS),
+  fps: z.number().positive().max(240),
+});
+export type VideoMotionRequest = z.input<typeof videoMotionRequestSchema>;
+
+/** The result of an analyzeVideoMotion job: each person found, as a pose sequence to import. */
+export const videoMotionResultSchema = z.object({
+  fileName: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  fps: z.number(),
+  frameCount: z.number().int(),
+  elapsedSec: z.number(),
+  people: z.array(
+    z.object({
+      trackId: z.number().int(),
+      firstFrame: z.number().int(),
+      lastFrame: z.number().int(),
+      seenFrames: z.number().int(),
+      meanScore: z.number(),
+      thumbnailPngBase64: z.string(),
+      startPosition: z.tuple([z.number(), z.number(), z.number()]).nullable(),
+      /** Per video frame the person's 2D joints in the video's pixels (null: not seen). */
+      joints2d: z.array(z.record(z.string(), z.tuple([z.number(), z.number()])).nullable()),
+      sequence: poseSequenceSchema,
+    }),
+  ),
+});
+export type VideoMotionResult = z.output<typeof videoMotionResultSchema>;
+
 const jobKindSchema = z.enum(['render', 'import', 'export', 'lipsync']);
 export const jobEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -361,6 +395,12 @@ export const apiMethods = {
     args: z.tuple([z.string().min(1)]),
     result: z.object({ fileName: z.string(), text: z.string() }),
   },
+  /**
+   * Motion from a video (a job, kind 'import'): ffmpeg decodes it at `fps`, the pose worker finds
+   * and tracks the people, each becomes a pose sequence; the 'done' event's result is a
+   * VideoMotionResult (thumbnails, 2D tracks for the picker, the sequences).
+   */
+  analyzeVideoMotion: { args: z.tuple([videoMotionRequestSchema]), result: jobStartedSchema },
 } as const;
 
 export type ApiMethods = typeof apiMethods;

@@ -26,6 +26,7 @@ import { createServiceContext, type ServiceContext, type ServicesOptions } from 
 import { createExportServices } from './exportServices.js';
 import { createFaceServices } from './faceServices.js';
 import { createRenderServices } from './renderServices.js';
+import { createVideoMotionServices } from './videoMotionServices.js';
 
 /**
  * The host side of the contract in core/contract/api.ts, shared by the Electron shell (over IPC)
@@ -82,6 +83,7 @@ export function createServices(
   return {
     ...createRenderServices(context),
     ...createCharacterServices(context),
+    ...createVideoMotionServices(context),
     ...createExportServices(context),
     ...createFaceServices(context),
     async getShellInfo() {

@@ -3,8 +3,9 @@ import { useStore } from 'zustand';
 import { useEditor, useServices } from '../context.js';
 import { ToolButton } from '../panels/ToolButton.js';
 import { motionUiFor } from './motionUi.js';
+import { VIDEO_INPUT_ID } from './videoImport.js';
 
-/** Toolbar: Import motion…, the motion library, IK drag. */
+/** Toolbar: Import motion…, motion from video…, the motion library, IK drag. */
 export function MotionButtons(): ReactElement {
   const { editor, commands } = useServices();
   const hasDocument = useEditor((s) => s.document !== null);
@@ -19,6 +20,13 @@ export function MotionButtons(): ReactElement {
         disabled={!hasDocument}
         onClick={() => commands.run('file.importMotion')}
         testId="btn-import-motion"
+      />
+      <ToolButton
+        label="Video…"
+        showLabel
+        disabled={!hasDocument}
+        onClick={() => document.getElementById(VIDEO_INPUT_ID)?.click()}
+        testId="btn-motion-video"
       />
       <ToolButton
         label="Library"

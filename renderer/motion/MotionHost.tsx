@@ -5,10 +5,12 @@ import { createMotionDebugHook } from './debug.js';
 import { beginMotionImport, isMotionFileName, MOTION_ACCEPT, MOTION_INPUT_ID } from './importFlow.js';
 import { MotionImportDialog } from './MotionImportDialog.js';
 import { MotionLibraryPanel } from './MotionLibraryPanel.js';
+import { VideoMotionDialog } from './VideoMotionDialog.js';
+import { beginVideoImport, VIDEO_ACCEPT, VIDEO_INPUT_ID } from './videoImport.js';
 
 /** The motion feature's pieces in the page: the file chooser of Import motion…, the panels. */
 export function MotionHost(): ReactElement {
-  const { editor } = useServices();
+  const { editor, api } = useServices();
   const dialog = useEditor((s) => s.dialog);
   useEffect(() => {
     window.__keyposeMotion = createMotionDebugHook(editor);
@@ -21,7 +23,14 @@ export function MotionHost(): ReactElement {
         testId="motion-input"
         onFile={(file) => void beginMotionImport(editor, file)}
       />
+      <HiddenFileInput
+        id={VIDEO_INPUT_ID}
+        accept={VIDEO_ACCEPT}
+        testId="motion-video-input"
+        onFile={(file) => void beginVideoImport(editor, api, file)}
+      />
       {dialog === 'motion-import' ? <MotionImportDialog /> : null}
+      {dialog === 'motion-video' ? <VideoMotionDialog /> : null}
       {dialog === 'motion-library' ? <MotionLibraryPanel /> : null}
     </>
   );

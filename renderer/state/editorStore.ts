@@ -42,7 +42,8 @@ export type DialogKind =
   | 'import'
   | 'export'
   | 'motion-import'
-  | 'motion-library';
+  | 'motion-library'
+  | 'motion-video';
 
 /** An error shown in the banner until dismissed: what failed, why, and which file. */
 export interface EditorError {
