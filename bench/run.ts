@@ -16,6 +16,7 @@ const ENTRIES: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = 
   fit: async (o) => (await import('./fit.bench.js')).runFitBench(o),
   pose: async (o) => (await import('./pose.bench.js')).runPoseBench(o),
   groundTruth: async (o) => (await import('./groundTruth/bench.js')).runGroundTruthBench(o),
+  lipsync: async (o) => (await import('./lipsync.bench.js')).runLipSyncBench(o),
 };
 
 const quick = process.argv.includes('--quick');
