@@ -1,9 +1,10 @@
 import type { ReactElement } from 'react';
+import { TEMPLATE_KINDS, TEMPLATE_LABELS, type TemplateKind } from '../../core/skeleton/templates.js';
 import { useEditor, useServices } from '../context.js';
 import { HiddenFileInput } from '../panels/HiddenFileInput.js';
 import { Icon } from '../panels/icons.js';
 import { IMPORT_INPUT_ID } from './commands.js';
-import { FIT_METHOD_LABELS, IMPORT_ACCEPT } from './importFlow.js';
+import { FIT_METHOD_LABELS, IMPORT_ACCEPT, IMPORT_STAGES } from './importFlow.js';
 import { folderFromInputFiles, IMPORT_FOLDER_INPUT_ID } from './importFolder.js';
 import { useImportFlow, useImportState } from './useCharacters.js';
 import './characters.css';
@@ -68,6 +69,17 @@ export function ImportDialog(): ReactElement | null {
             <div className="import-stage" data-testid="import-stage">
               {phase.stage}
             </div>
+            <ol className="import-stages" data-testid="import-stages">
+              {IMPORT_STAGES.map((stage, i) => {
+                const current = IMPORT_STAGES.indexOf(phase.stage);
+                const state = current < 0 ? '' : i < current ? 'done' : i === current ? 'current' : '';
+                return (
+                  <li key={stage} className={state} aria-current={state === 'current' ? 'step' : undefined}>
+                    {stage}
+                  </li>
+                );
+              })}
+            </ol>
             <div
               className={`import-progress${percent === null ? ' indeterminate' : ''}`}
               role="progressbar"
@@ -125,6 +137,22 @@ export function ImportDialog(): ReactElement | null {
             {FIT_METHOD_LABELS[imported.fit.method]}
             {art ? ` · ${art.width}×${art.height} px` : ''}
           </p>
+          <label className="import-template">
+            Skeleton{' '}
+            <select
+              data-testid="import-template"
+              value={imported.fit.template ?? 'custom'}
+              onChange={(e) => void flow.retemplate(e.target.value as TemplateKind | 'auto')}
+            >
+              {imported.fit.template ? null : <option value="custom">Custom (from the file)</option>}
+              {TEMPLATE_KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {TEMPLATE_LABELS[kind]}
+                </option>
+              ))}
+              <option value="auto">Choose from the figure</option>
+            </select>
+          </label>
         </div>
         <div className="dialog-actions">
           <button type="button" className="button" data-testid="import-discard" onClick={() => flow.cancel()}>
@@ -163,7 +191,9 @@ export function FitHintToast(): ReactElement | null {
     <div className="fit-hint" role="status" data-testid="fit-hint">
       <div className="fit-hint-text">
         <strong>
-          {hint.characterName}: skeleton fitted by {FIT_METHOD_LABELS[hint.method]}.
+          {hint.characterName}:{' '}
+          {hint.template ? `${TEMPLATE_LABELS[hint.template].toLowerCase()} skeleton` : 'skeleton'} fitted by{' '}
+          {FIT_METHOD_LABELS[hint.method]}.
         </strong>{' '}
         {hint.templatedJoints.length > 0 ? (
           <span data-testid="fit-hint-joints">

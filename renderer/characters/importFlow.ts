@@ -7,6 +7,7 @@ import {
   type JobEvent,
   type KeyposeApi,
 } from '../../core/contract/api.js';
+import type { TemplateKind } from '../../core/skeleton/templates.js';
 import { encodeBase64 } from '../../core/util/base64.js';
 import type { Editor } from '../state/editorStore.js';
 import { isDirty } from '../state/editorStore.js';
@@ -40,6 +41,8 @@ export type ImportPhase =
 /** What to check after an import: how the skeleton was fitted and which joints are guesses. */
 export interface FitHint {
   readonly characterName: string;
+  /** The skeleton's template (null: a custom skeleton). */
+  readonly template?: TemplateKind | null;
   readonly method: ImportedCharacter['fit']['method'];
   readonly templatedJoints: readonly string[];
   readonly warnings: readonly string[];
@@ -61,6 +64,8 @@ export interface ImportFlow {
     intent: ImportIntent,
   ): Promise<void>;
   cancel(): void;
+  /** After a successful import: rig the same picture again with another skeleton template. */
+  retemplate(template: TemplateKind | 'auto'): Promise<void>;
   /** After a successful import: start a new project from the character, or add it to the scene. */
   choose(choice: 'new' | 'add'): void;
   dismissHint(): void;
@@ -95,6 +100,18 @@ export const FIT_METHOD_LABELS: Record<FitHint['method'], string> = {
   file: 'from the file',
 };
 
+/** The import's stages in order (the dialog lists them, the current one marked). */
+export const IMPORT_STAGES: readonly string[] = [
+  'Reading the file',
+  'Reading the picture',
+  'Separating the figure',
+  'Fitting the skeleton',
+  'Computing skin weights',
+];
+
+/** How long the fit hint stays before it goes by itself (it never covers the art for long). */
+export const HINT_DURATION_MS = 12_000;
+
 /** How long a cancelled job may take to confirm before the dialog closes anyway. */
 const CANCEL_GRACE_MS = 5000;
 
@@ -110,6 +127,15 @@ export function createImportFlow(editor: Editor, api: KeyposeApi, env: ImportEnv
   /** Ends the current job's event subscription; null when no job is followed. */
   let unsubscribe: (() => void) | null = null;
   let cancelTimer: ReturnType<typeof setTimeout> | null = null;
+  let hintTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The last import's request, for rigging it again with another template. */
+  let last: { fileName: string; request: ImportSource } | null = null;
+
+  function setHint(hint: FitHint | null): void {
+    if (hintTimer !== null) clearTimeout(hintTimer);
+    hintTimer = hint ? setTimeout(() => setHint(null), HINT_DURATION_MS) : null;
+    store.setState({ hint });
+  }
 
   function stopFollowing(): void {
     unsubscribe?.();
@@ -166,14 +192,13 @@ export function createImportFlow(editor: Editor, api: KeyposeApi, env: ImportEnv
     }
     close();
     editor.actions.setMode('fit');
-    store.setState({
-      hint: {
-        characterName: imported.character.name,
-        method: imported.fit.method,
-        templatedJoints: imported.fit.templatedJoints,
-        // The host repeats the templated joints as a warning; the hint lists them already.
-        warnings: imported.warnings.filter((w) => !w.startsWith('Placed by proportion')),
-      },
+    setHint({
+      template: imported.fit.template ?? null,
+      characterName: imported.character.name,
+      method: imported.fit.method,
+      templatedJoints: imported.fit.templatedJoints,
+      // The host repeats the templated joints as a warning; the hint lists them already.
+      warnings: imported.warnings.filter((w) => !w.startsWith('Placed by proportion')),
     });
   }
 
@@ -220,7 +245,7 @@ export function createImportFlow(editor: Editor, api: KeyposeApi, env: ImportEnv
       return;
     }
     intent = startIntent;
-    store.setState({ hint: null });
+    setHint(null);
     setPhase({
       kind: 'running',
       fileName,
@@ -245,6 +270,7 @@ export function createImportFlow(editor: Editor, api: KeyposeApi, env: ImportEnv
         else if (event.jobId === jobId) onEvent(fileName, event);
       });
       const request = await source();
+      last = { fileName, request };
       if (store.getState().phase.kind !== 'running') return;
       const started = await api.importCharacter(request);
       jobId = started.jobId;
@@ -308,7 +334,15 @@ export function createImportFlow(editor: Editor, api: KeyposeApi, env: ImportEnv
       apply(choice, phase.fileName, phase.imported);
     },
     dismissHint() {
-      store.setState({ hint: null });
+      setHint(null);
+    },
+    retemplate(template) {
+      const phase = store.getState().phase;
+      if (phase.kind !== 'choose' || last === null) return Promise.resolve();
+      const again = { ...last.request, template } as ImportSource;
+      const { fileName } = last;
+      setPhase({ kind: 'idle' });
+      return run(fileName, intent, async () => again);
     },
   };
   return flow;
