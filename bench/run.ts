@@ -14,8 +14,10 @@ const ENTRIES: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = 
   render: async (o) => (await import('./render.bench.js')).runRenderBench(o),
   motion: async (o) => (await import('./motion.bench.js')).runMotionBench(o),
   videoMotion: async (o) => (await import('./videoMotion.bench.js')).runVideoMotionBench(o),
+  fit: async (o) => (await import('./fit.bench.js')).runFitBench(o),
   pose: async (o) => (await import('./pose.bench.js')).runPoseBench(o),
   groundTruth: async (o) => (await import('./groundTruth/bench.js')).runGroundTruthBench(o),
+  lipsync: async (o) => (await import('./lipsync.bench.js')).runLipSyncBench(o),
 };
 
 const quick = process.argv.includes('--quick');

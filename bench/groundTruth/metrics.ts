@@ -6,9 +6,10 @@ import type { RgbaImage } from '../../core/render/types.js';
  * figure neither inflates nor dilutes the score.
  *
  * SSIM is the standard one (Wang et al. 2004: 11x11 Gaussian window, sigma 1.5, K1 0.01,
- * K2 0.03, on luma) written out here rather than taken from npm: ssim.js, the maintained
- * package, resamples the images and returns a cropped map, and the benchmark needs the
- * full-size map to average it over the figure's mask.
+ * K2 0.03, on luma) written out here rather than taken from npm: ssim.js, the usual package, is
+ * archived (read-only since December 2023), downsamples images by default and returns its map at
+ * the 'valid' (cropped) size, while the benchmark needs the full-size map to average it over the
+ * figure's mask.
  */
 export const BACKGROUND = 128;
 

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { faceCommand } from './face.js';
 import { infoCommand } from './info.js';
 import { lipsyncCommand } from './lipsync.js';
 import { motionCommand } from './motion.js';
@@ -12,4 +13,5 @@ export const COMMANDS: readonly CliCommand[] = [
   renderCommand,
   motionCommand,
   lipsyncCommand,
+  faceCommand,
 ];

@@ -1,6 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { ApiError, type EngineStatus, type JobEvent } from '../../core/contract/api.js';
+import { audioMimeFor, setProjectAudio } from '../../core/document/audio.js';
+import type { ProjectDocument } from '../../core/document/schema.js';
 import { createServiceContext } from '../../host/api/context.js';
 import {
   type ExportOutcome,
@@ -59,13 +62,34 @@ export function formatFor(outPath: string, format: string | undefined): string {
   return guessed;
 }
 
+/** The document with `path` as its sound track (replacing any), for `render --audio`. */
+async function withAudioFile(document: ProjectDocument, path: string): Promise<ProjectDocument> {
+  const fileName = basename(path);
+  const mime = audioMimeFor(fileName);
+  if (!mime) {
+    throw new ApiError({
+      code: 'invalid-argument',
+      message: `--audio: ${fileName} is not a sound Keypose takes (WAV, MP3, OGG, FLAC, AAC or M4A).`,
+      file: path,
+    });
+  }
+  const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+    throw new ApiError({
+      code: 'not-found',
+      message: `--audio: cannot read ${path} (${error.code ?? error.message}).`,
+      file: path,
+    });
+  });
+  return setProjectAudio(document, { fileName, mime, dataBase64: bytes.toString('base64'), startFrame: 0 });
+}
+
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: 'Render a project to video (ProRes/MP4/WebM/GIF), a PNG sequence, or its motion (BVH/glTF).',
   usage:
     'keypose render <project.keypose> -o <file> [--format prores|png|mp4|webm|gif|bvh|glb] [--fps 23.976] ' +
     '[--range 0-47] [--scale 0.5] [--timecode 01:00:00:00] [--background #rrggbb|picture] [--character NAME] ' +
-    '[--ep cpu|cuda|dml|coreml] [--motion walk.bvh|poses.json|walk ' +
+    '[--ep cpu|cuda|dml|coreml] [--audio voice.wav] [--motion walk.bvh|poses.json|walk ' +
     `${MOTION_IMPORT_USAGE}] [--force] [--json]`,
   async run(args, context) {
     // --force: replace an existing file (or write into a PNG folder with files in it); never the project.
@@ -85,6 +109,7 @@ export const renderCommand: CliCommand = {
         '--character': 'character',
         '--ep': 'ep',
         '--motion': 'motion',
+        '--audio': 'audio',
         ...MOTION_IMPORT_FLAGS,
       },
     );
@@ -143,6 +168,16 @@ export const renderCommand: CliCommand = {
           message: error instanceof Error ? error.message : String(error),
           file: motionArg,
         });
+      }
+    }
+    const audioArg = values.get('audio');
+    if (audioArg !== undefined) {
+      // The sound goes into this render only (the project file is not changed), from frame 0.
+      try {
+        document = await withAudioFile(document, resolve(context.cwd, audioArg));
+      } catch (error) {
+        if (error instanceof ApiError) return reportFailure(context, 'render', error.toData());
+        throw error;
       }
     }
     const characterArg = values.get('character');

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRhubarbTsv } from '../../core/face/trackFormats.js';
 import { loadProject } from '../../host/project/store.js';
@@ -13,6 +14,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'cli', 'bin', 'keypose.js');
 const SAMPLE = join(ROOT, 'assets', 'sample', 'sample.keypose');
 
+const run = promisify(execFile);
 let dir: string;
 
 function keypose(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -76,6 +78,42 @@ describe('keypose lipsync', () => {
     const doc2 = await loadProject(join(dir, 'p.keypose'));
     expect(doc2.characters[0]?.faceMotion?.mouth.length).toBe(JSON.parse(again.stdout).keys);
   }, 120_000);
+
+  it('render --audio muxes a voice into the video for that render only', async () => {
+    const s = await speak('One two three.', { dir });
+    await copyFile(SAMPLE, join(dir, 'r.keypose'));
+    const result = await keypose([
+      'render',
+      'r.keypose',
+      '-o',
+      'talk.mp4',
+      '--audio',
+      s.wavPath,
+      '--range',
+      '0-11',
+      '--scale',
+      '0.25',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const { stdout } = await run('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_type',
+      '-of',
+      'json',
+      join(dir, 'talk.mp4'),
+    ]);
+    const types = (JSON.parse(stdout) as { streams: { codec_type: string }[] }).streams.map(
+      (x) => x.codec_type,
+    );
+    expect(types.sort()).toEqual(['audio', 'video']);
+    expect(await readFile(join(dir, 'r.keypose'), 'utf8')).toBe(await readFile(SAMPLE, 'utf8'));
+    const bad = await keypose(['render', 'r.keypose', '-o', 'x.mp4', '--audio', 'notes.txt']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--audio: notes\.txt is not a sound/);
+  }, 180_000);
 
   it('refuses a file that is not a sound with a clear error and exit 2, changing nothing', async () => {
     await copyFile(SAMPLE, join(dir, 'q.keypose'));

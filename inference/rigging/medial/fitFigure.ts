@@ -4,7 +4,18 @@ import type { Skeleton } from '../../../core/skeleton/types.js';
 import { type FitResult, fitHumanoidToMask, type JointSource, templatedJointsOf } from '../fit.js';
 import { type Mask, RiggingError } from '../types.js';
 import { edgesAt, type MedialGraph, medialGraph, otherEnd, type Pt, pointsFrom } from './graph.js';
-import { bendArc, endJoint, type Limb, limbLine, makeLimb, pointAtArc, rootArc, withApex } from './limb.js';
+import {
+  bendArc,
+  endJoint,
+  type Limb,
+  limbLine,
+  makeLimb,
+  pointAtArc,
+  radiusAtArc,
+  rootArc,
+  sharpestTurn,
+  withApex,
+} from './limb.js';
 
 /**
  * The medial-axis fit: the figure's skeleton template is chosen from its medial graph (how many
@@ -390,7 +401,14 @@ interface LimbJoints {
 
 function limbJoints(limb: Limb, kind: 'arm' | 'leg'): LimbJoints {
   const r = rootArc(limb);
-  const rootAt = Math.max(0, r - 0.6 * limb.radius);
+  let rootAt = Math.max(0, r - 0.6 * limb.radius);
+  // A centre line that leaves the body's middle turns into the limb at its root (a shoulder):
+  // a sharp turn in the first third after the root found by thickness is the limb's real start.
+  if (kind === 'arm' && r > 0 && !thinRoot(limb)) {
+    const turn = sharpestTurn(limb, rootAt, rootAt + 0.35 * (limb.length - rootAt));
+    // Still in the thick of the shoulder, not an elbow (as wide as the arm).
+    if (turn.angle > 0.45 && radiusAtArc(limb, turn.arc) >= 1.05 * limb.radius) rootAt = turn.arc;
+  }
   const end = endJoint(limb, rootAt, kind === 'arm' ? HAND_FRACTION : ANKLE_FRACTION, kind === 'leg');
   const bend = bendArc(limb, rootAt, end.arc, kind === 'arm' ? ELBOW_FRACTION : KNEE_FRACTION);
   const toeAt =

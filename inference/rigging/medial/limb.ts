@@ -230,3 +230,14 @@ export function withApex(limb: Limb, other: { p: Pt; d: Pt }): Limb {
   const arc = [0, ...limb.arc.map((a) => a + dist)];
   return { ...limb, points, radii, arc, length: arc.at(-1)! };
 }
+
+/** The sharpest turn of the centre line between two arc lengths (angle in radians, where). */
+export function sharpestTurn(limb: Limb, from: number, to: number): { angle: number; arc: number } {
+  const w = Math.max(3, 1.5 * limb.radius);
+  let best = { angle: 0, arc: from };
+  for (let s = from + w; s <= Math.min(to, limb.length - w); s += 1) {
+    const angle = turnAngle(pointAtArc(limb, s - w), pointAtArc(limb, s), pointAtArc(limb, s + w));
+    if (angle > best.angle) best = { angle, arc: s };
+  }
+  return best;
+}

@@ -12,6 +12,12 @@ export interface FigureRenderOptions {
   figureHeightPx: number;
   armAngleDeg: number;
   transparent: boolean;
+  /** Free poses: each arm's own angle below horizontal (negative: raised), Left then Right. */
+  armAnglesDeg?: [number, number];
+  /** Elbow bend per arm (the forearm turns up by this much). */
+  elbowBendDeg?: [number, number];
+  /** Legs apart: each thigh turned outwards by this much (the shin follows). */
+  legSpreadDeg?: number;
 }
 
 export interface FigureRender {
@@ -28,7 +34,10 @@ function renderFigure(opts: FigureRenderOptions): FigureRender {
   const soles = -h / 2;
   // Fractions of the height, y up from the soles; the character's left is +x.
   const at = (x: number, y: number, z = 0) => new THREE.Vector3(x * h, soles + y * h, z * h);
-  const angle = THREE.MathUtils.degToRad(opts.armAngleDeg);
+  const sides = [
+    ['Left', 1],
+    ['Right', -1],
+  ] as const;
   const joints: Record<string, THREE.Vector3> = {
     Hips: at(0, 0.52),
     Spine: at(0, 0.6),
@@ -47,19 +56,31 @@ function renderFigure(opts: FigureRenderOptions): FigureRender {
     RightToeBase: at(-0.08, 0.012, 0.08),
   };
   const hands: Record<string, THREE.Vector3> = {};
-  for (const [side, sign] of [
-    ['Left', 1],
-    ['Right', -1],
-  ] as const) {
-    const dir = new THREE.Vector3(sign * Math.cos(angle), -Math.sin(angle), 0);
+  sides.forEach(([side, sign], k) => {
+    const armAngle = THREE.MathUtils.degToRad(opts.armAnglesDeg?.[k] ?? opts.armAngleDeg);
+    const bend = THREE.MathUtils.degToRad(opts.elbowBendDeg?.[k] ?? 0);
+    const dir = new THREE.Vector3(sign * Math.cos(armAngle), -Math.sin(armAngle), 0);
+    const foreAngle = armAngle - bend;
+    const fore = new THREE.Vector3(sign * Math.cos(foreAngle), -Math.sin(foreAngle), 0);
     const shoulder = at(sign * 0.115, 0.815);
     const elbow = shoulder.clone().addScaledVector(dir, 0.165 * h);
-    const wrist = elbow.clone().addScaledVector(dir, 0.145 * h);
+    const wrist = elbow.clone().addScaledVector(fore, 0.145 * h);
     joints[`${side}Arm`] = shoulder;
     joints[`${side}ForeArm`] = elbow;
     joints[`${side}Hand`] = wrist;
-    hands[side] = wrist.clone().addScaledVector(dir, 0.085 * h);
-  }
+    hands[side] = wrist.clone().addScaledVector(fore, 0.085 * h);
+    // Legs apart: the thigh turns outwards about the hip socket.
+    const spread = THREE.MathUtils.degToRad(opts.legSpreadDeg ?? 0);
+    if (spread !== 0) {
+      const hip = joints[`${side}UpLeg`]!;
+      const legDir = new THREE.Vector3(sign * Math.sin(spread), -Math.cos(spread), 0);
+      const knee = hip.clone().addScaledVector(legDir, 0.215 * h);
+      const ankle = knee.clone().addScaledVector(legDir, 0.24 * h);
+      joints[`${side}Leg`] = knee;
+      joints[`${side}Foot`] = ankle;
+      joints[`${side}ToeBase`] = new THREE.Vector3(ankle.x, ankle.y - 0.033 * h, 0.08 * h);
+    }
+  });
   const j = (name: string) => joints[name]!;
   const materials = {
     skin: new THREE.MeshStandardMaterial({ color: 0xe0b090, roughness: 0.7 }),
@@ -100,7 +121,7 @@ function renderFigure(opts: FigureRenderOptions): FigureRender {
     const foot = new THREE.Mesh(new THREE.BoxGeometry(0.05 * h, 0.04 * h, 0.13 * h), materials.shoes);
     foot.position
       .copy(j(`${side}Foot`))
-      .setY(soles + 0.02 * h)
+      .setY(j(`${side}Foot`).y - 0.025 * h)
       .setZ(0.04 * h);
     scene.add(foot);
   }

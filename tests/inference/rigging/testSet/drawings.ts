@@ -427,7 +427,7 @@ export function withMarks(figure: DrawnFigure): DrawnFigure {
   const marks = [
     poly(star, 2.5, '#d04040'),
     ...writing,
-    `<circle cx="${(0.9 * w).toFixed(1)}" cy="${(0.12 * h).toFixed(1)}" r="${(0.012 * w).toFixed(1)}" fill="#777" opacity="0.5"/>`,
+    `<circle cx="${(0.92 * w).toFixed(1)}" cy="${(0.93 * h).toFixed(1)}" r="${(0.012 * w).toFixed(1)}" fill="#777" opacity="0.5"/>`,
   ].join('');
   return { ...figure, name: `${figure.name} + marks`, svg: figure.svg.replace('</svg>', `${marks}</svg>`) };
 }
