@@ -38,7 +38,7 @@ interface Row {
 }
 
 function line(r: Row): string {
-  return `${r.set.padEnd(8)} ${r.name.padEnd(34)} ${(r.templateOk ? 'ok ' : 'BAD') + ' ' + r.template.padEnd(10)} median ${r.medianPct.toFixed(1).padStart(4)}%  worst ${r.worstPct.toFixed(1).padStart(4)}% ${r.worstJoint}`;
+  return `${r.set.padEnd(8)} ${r.name.padEnd(34)} ${`${r.templateOk ? 'ok ' : 'BAD'} ${r.template.padEnd(10)}`} median ${r.medianPct.toFixed(1).padStart(4)}%  worst ${r.worstPct.toFixed(1).padStart(4)}% ${r.worstJoint}`;
 }
 
 async function scan(figure: DrawnFigure, set: string): Promise<Row> {

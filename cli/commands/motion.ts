@@ -1,17 +1,10 @@
 import { extname, resolve } from 'node:path';
 import { ApiError } from '../../core/contract/api.js';
-import { applyImportedMotion } from '../../core/document/motionEdits.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import { writeBvh } from '../../core/io/bvh.js';
 import { parseFrameRate } from '../../core/io/frameRate.js';
 import { writePoseSequence } from '../../core/io/poseSequence.js';
 import { lastKeyedFrame } from '../../core/motion/edit.js';
-import {
-  type ImportResult,
-  importClip,
-  prepareImport,
-  type SourceMotion,
-} from '../../core/motion/importMotion.js';
 import { MOTION_LIBRARY } from '../../core/motion/library.js';
 import { writeFileAtomic } from '../../host/export/atomicWrite.js';
 import { parseFrameRange } from '../../host/export/formats.js';
@@ -25,7 +18,6 @@ import {
   importOptionsFrom,
   MOTION_IMPORT_FLAGS,
   MOTION_IMPORT_USAGE,
-  mappingWith,
 } from './motionOptions.js';
 import { parseOptions } from './options.js';
 import { createProgressReporter } from './progress.js';

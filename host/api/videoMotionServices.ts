@@ -4,8 +4,8 @@ import { ApiError } from '../../core/contract/api.js';
 import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import { extractVideoMotion } from '../motion/videoMotion.js';
 import { PoseWorkerError } from '../worker/poseWorker.js';
-import type { ServiceContext } from './context.js';
 import type { ApiImplementation } from './apiImplementation.js';
+import type { ServiceContext } from './context.js';
 
 /**
  * analyzeVideoMotion (issue 11) as a job: the video's bytes go to a temporary file (ffmpeg reads

@@ -1,7 +1,7 @@
 import { drawFace } from '../../core/render/face/drawFace.js';
 import { faceAtFrame, faceFrameKey } from '../../core/render/face/faceAtFrame.js';
 import type { RgbaImage } from '../../core/render/types.js';
-import type { RenderContext } from './renderService.js';
+import type { RenderContext } from './renderTypes.js';
 
 /**
  * The face pass in the render path (docs/face.md): after the frame engine and the placement, the

@@ -7,12 +7,12 @@ import type { JobContext, JobManager } from '../jobs/jobManager.js';
 import { compositeOver } from './compose.js';
 import type {
   FramePlan,
-  FrameSource,
   PreparedCharacter,
   RenderContext,
   RenderQuality,
   RenderServiceStats,
-} from './renderService.js';
+} from './renderTypes.js';
+import type { FrameSource } from './sequence.js';
 
 /**
  * Scene frames: every character of the document, each rendered by the engine with its own motion

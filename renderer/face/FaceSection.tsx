@@ -13,6 +13,7 @@ import {
 } from '../../core/face/trackFormats.js';
 import { useEditor, useServices } from '../context.js';
 import { activeCharacter, type Editor } from '../state/editorStore.js';
+import { ExpressionRow } from './ExpressionRow.js';
 import { FaceEditor } from './FaceEditor.js';
 import { cancelLipSync, faceUiFor, runLipSync } from './faceUi.js';
 import { editMouthKeys } from './MouthRow.js';
@@ -199,6 +200,7 @@ export function FaceSection(): ReactElement | null {
           </button>
         </div>
       ) : null}
+      <ExpressionRow character={character} />
       {layer ? (
         <div className="field-group face-layer" data-testid="speech-motion">
           <label className="face-field">

@@ -80,7 +80,6 @@ function TrackPreview(props: { result: VideoMotionResult; videoUrl: string; trac
   }, [result, trackId]);
   return (
     <div className="video-preview" style={{ position: 'relative', width: '100%', maxWidth: 480 }}>
-      {/* biome-ignore lint/a11y/useMediaCaption: a silent reference video of the user's own */}
       <video
         ref={video}
         src={props.videoUrl}
