@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     mode: options.mode,
     port: options.port,
     startWorker: true,
+    ...(options.cacheRoot ? { cacheRoot: options.cacheRoot } : {}),
   });
   console.log(`Keypose studio: ${server.url}`);
   console.log(`Projects folder: ${projectsDir}`);

@@ -6,6 +6,8 @@ export interface StudioCliOptions {
   port: number;
   projectsDir: string;
   mode: 'dev' | 'prod';
+  /** Parent of the per-project frame caches; absent: XDG_CACHE_HOME/keypose or ~/.cache/keypose. */
+  cacheRoot?: string;
 }
 
 /** The folder the studio uses when none is given. */
@@ -14,8 +16,8 @@ export function defaultProjectsDir(home = homedir()): string {
 }
 
 /**
- * `npm run studio [-- --port N] [--projects DIR] [--prod]`; KEYPOSE_PORT sets the port when no
- * --port is given. Throws with a usage line on anything it does not understand.
+ * `npm run studio [-- --port N] [--projects DIR] [--cache DIR] [--prod]`; KEYPOSE_PORT sets the
+ * port when no --port is given. Throws with a usage line on anything it does not understand.
  */
 export function parseStudioArgs(
   argv: readonly string[],
@@ -24,6 +26,7 @@ export function parseStudioArgs(
   let port: number | undefined;
   let projectsDir: string | undefined;
   let mode: 'dev' | 'prod' = 'dev';
+  let cacheRoot: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inlineValue] =
@@ -40,17 +43,25 @@ export function parseStudioArgs(
       case '--projects':
         projectsDir = resolve(value());
         break;
+      case '--cache':
+        cacheRoot = resolve(value());
+        break;
       case '--prod':
         mode = 'prod';
         break;
       default:
         throw new Error(
-          `Unknown option ${arg}. Usage: npm run studio -- [--port N] [--projects DIR] [--prod]`,
+          `Unknown option ${arg}. Usage: npm run studio -- [--port N] [--projects DIR] [--cache DIR] [--prod]`,
         );
     }
   }
   if (port === undefined && env.KEYPOSE_PORT) port = parsePort(env.KEYPOSE_PORT, 'KEYPOSE_PORT');
-  return { port: port ?? DEFAULT_STUDIO_PORT, projectsDir: projectsDir ?? defaultProjectsDir(), mode };
+  return {
+    port: port ?? DEFAULT_STUDIO_PORT,
+    projectsDir: projectsDir ?? defaultProjectsDir(),
+    mode,
+    ...(cacheRoot ? { cacheRoot } : {}),
+  };
 }
 
 function parsePort(text: string, source: string): number {

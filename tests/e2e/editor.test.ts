@@ -7,12 +7,16 @@ import { quatAngleBetween, quatFromAxisAngle } from '../../core/math/quat.js';
 import type { Quat } from '../../core/math/types.js';
 import type { DebugSnapshot } from '../../renderer/debug.js';
 import {
+  countPixels,
   type EditorSession,
   openEditorSession,
   type PageErrors,
   type StartedStudio,
   screenshotPath,
+  until,
+  viewportRgb,
   waitForSampleProject,
+  waitForShownFrame,
 } from './harness.js';
 
 /**
@@ -287,24 +291,15 @@ describe('rig editor in Chromium', () => {
     await page.keyboard.press('o');
     // Keep the pointer off the viewport so no joint shows its hover colour.
     await page.mouse.move(5, 5);
-    // Let the demand-driven canvas draw the last state.
-    await page.waitForTimeout(500);
+    // The last state is on screen once the engine's frame for frame 5 is drawn.
+    await waitForShownFrame(page, 5);
     const full = await page.screenshot();
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });
     await writeFile(SCREENSHOT, full);
 
-    const canvas = page.locator('[data-testid=viewport] canvas');
-    const { data, info } = await sharp(await canvas.screenshot())
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const pixels = info.width * info.height;
-    const count = (match: (r: number, g: number, b: number) => boolean) => {
-      let n = 0;
-      for (let i = 0; i < data.length; i += 3)
-        if (match(data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0)) n++;
-      return n;
-    };
+    const data = await viewportRgb(page);
+    const pixels = data.length / 3;
+    const count = (match: (r: number, g: number, b: number) => boolean) => countPixels(data, match);
     const near =
       (rgb: readonly number[], tolerance = 12) =>
       (r: number, g: number, b: number) =>
@@ -350,16 +345,12 @@ describe('rig editor in Chromium', () => {
     const yellowSelected = count(selectedYellow);
     await page.keyboard.press('Escape');
     expect((await snapshot()).selectedJointId).toBeNull();
-    await page.waitForTimeout(300);
-    const unselected = await sharp(await canvas.screenshot())
-      .removeAlpha()
-      .raw()
-      .toBuffer();
-    let yellowUnselected = 0;
-    for (let i = 0; i < unselected.length; i += 3) {
-      if (selectedYellow(unselected[i] ?? 0, unselected[i + 1] ?? 0, unselected[i + 2] ?? 0))
-        yellowUnselected++;
-    }
+    // Until the canvas has drawn the deselection (it fails, saying so, if it never does).
+    const yellowUnselected = await until(
+      async () => countPixels(await viewportRgb(page), selectedYellow),
+      (n) => yellowSelected - n > 40,
+      'the selection colour leaves the canvas',
+    );
     expect(yellowSelected - yellowUnselected).toBeGreaterThan(40);
   });
 

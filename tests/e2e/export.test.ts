@@ -6,7 +6,13 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_PREFERENCES_KEY } from '../../renderer/export/preferences.js';
-import { type EditorSession, openEditorSession, type PageErrors, type StartedStudio } from './harness.js';
+import {
+  type EditorSession,
+  openEditorSession,
+  type PageErrors,
+  type StartedStudio,
+  until,
+} from './harness.js';
 
 /**
  * The export dialog against the real studio, frame engine and ffmpeg: choose "Web: MP4" with a
@@ -78,7 +84,7 @@ async function followProgress(): Promise<{ maxDone: number; total: number; texts
 }
 
 beforeAll(async () => {
-  session = await openEditorSession({ freshFrameCache: true });
+  session = await openEditorSession();
   ({ studio, page, errors } = session);
 });
 
@@ -231,9 +237,13 @@ describe('export dialog (Chromium, studio, frame engine, ffmpeg)', () => {
     const result = page.getByTestId('export-result');
     await result.waitFor({ timeout: 60_000 });
     expect(await result.textContent()).toContain('cancelled');
-    // Give the host a moment to clean up its temporary file.
-    await page.waitForTimeout(500);
-    expect(await exportedFiles()).toEqual(before);
+    // The host removes its temporary file as the job ends: wait for the folder to be as it was.
+    const after = await until(
+      exportedFiles,
+      (files) => JSON.stringify(files) === JSON.stringify(before),
+      'the cancelled export leaves nothing',
+    );
+    expect(after).toEqual(before);
     await page.getByTestId('export-close').click();
   });
 

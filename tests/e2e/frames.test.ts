@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -14,6 +14,7 @@ import {
   type PageErrors,
   type StartedStudio,
   screenshotPath,
+  waitForShownFrame,
 } from './harness.js';
 
 /**
@@ -79,16 +80,7 @@ async function typeInto(testId: string, value: string): Promise<void> {
 async function goToFrame(frame: number): Promise<ShownFrame> {
   await typeInto('frame-input', String(frame));
   await page.mouse.move(5, 5);
-  await page.waitForFunction(
-    (f) => {
-      const s = window.__keyposeFrames?.shownFrame();
-      return s?.frameIndex === f && s.status === 'ready';
-    },
-    frame,
-    { timeout: 60_000 },
-  );
-  // The demand-driven canvas draws on the next animation frame.
-  await page.waitForTimeout(300);
+  await waitForShownFrame(page, frame, 60_000);
   const s = await shown();
   if (!s) throw new Error(`frame ${frame} is not shown`);
   return s;
@@ -115,7 +107,7 @@ async function expectedOnScreen(
 }
 
 beforeAll(async () => {
-  session = await openEditorSession({ freshFrameCache: true });
+  session = await openEditorSession();
   ({ studio, page, errors } = session);
   await page.getByTestId(`joint-item-${JOINT}`).waitFor();
 });
@@ -152,6 +144,13 @@ describe('generated frames in the editor (Chromium, studio, real frame engine)',
       Array(FRAMES).fill('ready'),
     );
     expect(await page.getByTestId('status-render-progress').textContent()).toBe(`Frames ${FRAMES}/${FRAMES}`);
+    // Rendered into the studio's own cache (its cacheRoot option), not the user's or the default one.
+    const cached = (await readdir(studio.cacheRoot, { recursive: true })).filter((f) => f.endsWith('.kpf'));
+    expect(cached.length).toBeGreaterThanOrEqual(FRAMES);
+    const defaultRoot = join(studio.cacheRoot, '..', 'keypose');
+    expect(await readdir(defaultRoot, { recursive: true }).catch(() => [])).not.toContainEqual(
+      expect.stringContaining('frames'),
+    );
   });
 
   it("plays from the cache: the frames shown differ and are the engine's frames for them", async () => {
@@ -160,25 +159,50 @@ describe('generated frames in the editor (Chromium, studio, real frame engine)',
     expect(jobId).toBeNull();
     expect(keys.size).toBe(FRAMES);
 
+    // While it plays, the page records what the viewport drew on every animation frame, until
+    // enough different frames went by: a condition, not a time (a busy machine plays slower or
+    // drops frames; either way every frame drawn must be the engine's).
     await page.keyboard.press('Home');
     await page.mouse.move(5, 5);
+    await page.evaluate(() => {
+      const probe = { seen: [] as { frameIndex: number; key: string; status: string }[], stop: false };
+      (window as unknown as { __playProbe: typeof probe }).__playProbe = probe;
+      const sample = () => {
+        const s = window.__keyposeFrames?.shownFrame();
+        if (s && window.__keyposeDebug?.getState().playing) {
+          probe.seen.push({ frameIndex: s.frameIndex, key: s.key, status: s.status });
+        }
+        if (!probe.stop) requestAnimationFrame(sample);
+      };
+      requestAnimationFrame(sample);
+    });
     await page.keyboard.press('Space');
+    await page.waitForFunction(
+      (n) => {
+        const probe = (window as unknown as { __playProbe: { seen: { frameIndex: number }[] } }).__playProbe;
+        return new Set(probe.seen.map((x) => x.frameIndex)).size >= n;
+      },
+      8,
+      { timeout: 120_000 },
+    );
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => window.__keyposeDebug?.getState().playing === false);
+    const recorded = await page.evaluate(() => {
+      const probe = (
+        window as unknown as {
+          __playProbe: { seen: { frameIndex: number; key: string; status: string }[]; stop: boolean };
+        }
+      ).__playProbe;
+      probe.stop = true;
+      return probe.seen;
+    });
     const seen = new Map<number, string>();
-    const started = Date.now();
-    while (Date.now() - started < 2500) {
-      const s = await shown();
-      if (s) {
-        expect(s.status).toBe('ready');
-        seen.set(s.frameIndex, s.key);
-      }
-      await page.waitForTimeout(25);
+    for (const s of recorded) {
+      expect(s.status, `frame ${s.frameIndex} while playing`).toBe('ready');
+      expect(s.key, `frame ${s.frameIndex}`).toBe(keys.get(s.frameIndex));
+      seen.set(s.frameIndex, s.key);
     }
-    await page.keyboard.press('Space');
-    expect((await page.evaluate(() => window.__keyposeDebug?.getState().playing)) ?? true).toBe(false);
-
-    // 2.5 s at 24 fps loops the 12 frames: most of them were on screen.
-    expect(seen.size).toBeGreaterThanOrEqual(6);
-    for (const [frameIndex, key] of seen) expect(key, `frame ${frameIndex}`).toBe(keys.get(frameIndex));
+    expect(seen.size).toBeGreaterThanOrEqual(8);
     // A linear sweep of the forearm: every frame is a different picture.
     expect(new Set(seen.values()).size).toBe(seen.size);
   });
@@ -242,8 +266,7 @@ describe('generated frames in the editor (Chromium, studio, real frame engine)',
 
     // "Show art" (V, or the Art button) puts the static picture back; "Show frames" brings the frame.
     await page.keyboard.press('v');
-    await page.waitForTimeout(300);
-    expect(await shown()).toBeNull();
+    await page.waitForFunction(() => window.__keyposeFrames?.shownFrame() === null);
     expect(await page.getByTestId('btn-show-art').getAttribute('aria-pressed')).toBe('true');
     await page.keyboard.press('v');
     await page.waitForFunction(() => window.__keyposeFrames?.shownFrame() !== null);
@@ -300,7 +323,7 @@ describe('generated frames in the editor (Chromium, studio, real frame engine)',
     await goToFrame(8);
     await page.getByTestId(`joint-item-${JOINT}`).click();
     await page.mouse.move(5, 5);
-    await page.waitForTimeout(300);
+    await waitForShownFrame(page, 8);
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });
     await writeFile(SCREENSHOT, await page.screenshot());
     expect((await shown())?.status).toBe('ready');

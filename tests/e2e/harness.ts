@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { startStudioServer } from '../../host/studio/server.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
@@ -14,26 +15,54 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 export interface StartedStudio {
   url: string;
   projectsDir: string;
+  /** The studio's frame cache (the server's cacheRoot option): a fresh temporary folder. */
+  cacheRoot: string;
   close(): Promise<void>;
 }
 
+/**
+ * The studio on a throw-away projects folder (unless one is given) and always on caches of its
+ * own, never the user's ~/.cache/keypose: frames a test sees or exports are rendered by this run,
+ * not found from an earlier one. The frame cache is passed as the server's cacheRoot option;
+ * XDG_CACHE_HOME points at the same temporary folder for what else goes to the cache (ffmpeg's
+ * logs) and is restored on close, which removes both folders.
+ */
 export async function startStudio(opts: { projectsDir?: string } = {}): Promise<StartedStudio> {
   const ownsDir = opts.projectsDir === undefined;
   const projectsDir = opts.projectsDir ?? (await mkdtemp(join(tmpdir(), 'keypose-e2e-projects-')));
-  const server = await startStudioServer({
-    projectsDir,
-    mode: 'dev',
-    port: 0,
-    portFallback: false,
-    hmr: false,
-    log: () => undefined,
-  });
+  const cacheHome = await mkdtemp(join(tmpdir(), 'keypose-e2e-cache-'));
+  // Not <cacheHome>/keypose, where XDG_CACHE_HOME alone would put it: the option must be obeyed.
+  const cacheRoot = join(cacheHome, 'frames');
+  const previousCacheHome = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cacheHome;
+  const restore = async () => {
+    if (previousCacheHome === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = previousCacheHome;
+    await rm(cacheHome, { recursive: true, force: true });
+    if (ownsDir) await rm(projectsDir, { recursive: true, force: true });
+  };
+  let server: Awaited<ReturnType<typeof startStudioServer>>;
+  try {
+    server = await startStudioServer({
+      projectsDir,
+      cacheRoot,
+      mode: 'dev',
+      port: 0,
+      portFallback: false,
+      hmr: false,
+      log: () => undefined,
+    });
+  } catch (error) {
+    await restore();
+    throw error;
+  }
   return {
     url: server.url,
     projectsDir,
+    cacheRoot,
     async close() {
       await server.close();
-      if (ownsDir) await rm(projectsDir, { recursive: true, force: true });
+      await restore();
     },
   };
 }
@@ -93,43 +122,28 @@ export async function openEditor(
   return { page, errors };
 }
 
-/**
- * Points XDG_CACHE_HOME at a fresh folder, so frames are rendered by this run rather than found
- * from an earlier one; call before startStudio(). The returned function restores the variable and
- * removes the folder.
- */
-async function freshFrameCache(): Promise<() => Promise<void>> {
-  const previousCache = process.env.XDG_CACHE_HOME;
-  const cacheDir = await mkdtemp(join(tmpdir(), 'keypose-e2e-cache-'));
-  process.env.XDG_CACHE_HOME = cacheDir;
-  return async () => {
-    if (previousCache === undefined) delete process.env.XDG_CACHE_HOME;
-    else process.env.XDG_CACHE_HOME = previousCache;
-    await rm(cacheDir, { recursive: true, force: true });
-  };
-}
-
 export interface EditorSession {
   studio: StartedStudio;
   browser: Browser;
   page: Page;
   errors: PageErrors;
-  /** Closes the browser and the studio, and restores the frame cache setting. */
+  /** Closes the browser and the studio (which removes its folders). */
   close(): Promise<void>;
 }
 
 /**
- * What a browser test of the editor starts from: the studio (with a frame cache of its own when
- * `freshFrameCache`), a Chromium, and a page on the editor with the sample project open.
+ * What a browser test of the editor starts from: the studio (with caches of its own, see
+ * startStudio), a Chromium, and a page on the editor with the sample project open.
  */
-export async function openEditorSession(opts: { freshFrameCache?: boolean } = {}): Promise<EditorSession> {
-  const restoreCache = opts.freshFrameCache ? await freshFrameCache() : undefined;
+export async function openEditorSession(
+  /** @deprecated Every studio the harness starts has a fresh frame cache now; the option does nothing. */
+  _opts: { freshFrameCache?: boolean } = {},
+): Promise<EditorSession> {
   let studio: StartedStudio | undefined;
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close();
     await studio?.close();
-    await restoreCache?.();
   };
   try {
     studio = await startStudio();
@@ -139,5 +153,66 @@ export async function openEditorSession(opts: { freshFrameCache?: boolean } = {}
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * Resolves once the page has drawn two more animation frames: the viewport's canvas renders on
+ * demand in the frame after a store changes, so after this it shows what the stores hold now.
+ * The condition a screenshot waits on, instead of a fixed sleep.
+ */
+export async function nextPaint(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+  );
+}
+
+/** Waits until the viewport draws the engine's finished frame for `frameIndex`, and it is painted. */
+export async function waitForShownFrame(page: Page, frameIndex: number, timeoutMs = 120_000): Promise<void> {
+  await page.waitForFunction(
+    (f) => {
+      const s = window.__keyposeFrames?.shownFrame();
+      return s?.frameIndex === f && s.status === 'ready';
+    },
+    frameIndex,
+    { timeout: timeoutMs },
+  );
+  await nextPaint(page);
+}
+
+/** The viewport canvas as packed RGB (a screenshot of it, alpha removed). */
+export async function viewportRgb(page: Page): Promise<Buffer> {
+  return sharp(await page.locator('[data-testid=viewport] canvas').screenshot())
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+}
+
+/** How many pixels of packed RGB `data` `match`. */
+export function countPixels(data: Buffer, match: (r: number, g: number, b: number) => boolean): number {
+  let n = 0;
+  for (let i = 0; i + 2 < data.length; i += 3) if (match(data[i]!, data[i + 1]!, data[i + 2]!)) n++;
+  return n;
+}
+
+/**
+ * Measures until `done` holds for the value, and returns it; fails with the last value after
+ * `timeoutMs`. A pixel count waits on this (for the picture it expects) rather than on a sleep,
+ * too short on a busy machine and wasted on a quiet one.
+ */
+export async function until<T>(
+  measure: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const started = performance.now();
+  for (;;) {
+    const value = await measure();
+    if (done(value)) return value;
+    if (performance.now() - started > timeoutMs) {
+      throw new Error(`${what}: not so after ${timeoutMs / 1000} s (last: ${JSON.stringify(value)})`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

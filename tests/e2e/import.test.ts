@@ -8,11 +8,15 @@ import type { ProjectDocument } from '../../core/document/schema.js';
 import type { DebugSnapshot } from '../../renderer/debug.js';
 import { writeAnimatedDrawingsFolder } from '../host/import/fixtures.js';
 import {
+  countPixels,
   type EditorSession,
+  nextPaint,
   openEditorSession,
   type PageErrors,
   type StartedStudio,
   screenshotPath,
+  until,
+  viewportRgb,
 } from './harness.js';
 
 /**
@@ -146,6 +150,12 @@ describe('character import in Chromium', () => {
 
   it('Fit mode: W shows the selected joint weights from the host', async () => {
     await page.getByTestId('joint-item-LeftArm').click();
+    await page.mouse.move(5, 5);
+    // The heat map's hot colour (red where the arm's part owns the pixels; the figure is blue).
+    const hot = (r: number, g: number, b: number) => r > 150 && g < 90 && b < 110;
+    const hotPixels = async () => countPixels(await viewportRgb(page), hot);
+    await nextPaint(page);
+    const withoutOverlay = await hotPixels();
     await page.keyboard.press('w');
     const status = page.getByTestId('fit-tool-status');
     await page.waitForFunction(
@@ -154,29 +164,16 @@ describe('character import in Chromium', () => {
       { timeout: 60_000 },
     );
     expect(await status.textContent()).toContain('Weights: LeftArm');
-    // The heat map is drawn over the art: red where the arm bone owns the pixels (the figure is blue).
-    await page.mouse.move(5, 5);
-    await page.waitForTimeout(400);
+    // Drawn over the art once its picture is decoded: wait for the red, not for a time.
+    const withOverlay = await until(hotPixels, (n) => n - withoutOverlay > 60, 'the heat map is drawn');
+    expect(withOverlay - withoutOverlay).toBeGreaterThan(60);
     const shot = await page.screenshot();
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });
     await writeFile(join(SCREENSHOT, '..', 'weight-overlay.png'), shot);
-    const hotPixels = async () => {
-      const { data, info } = await sharp(await page.locator('[data-testid=viewport] canvas').screenshot())
-        .removeAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      let hot = 0;
-      for (let i = 0; i < data.length; i += info.channels) {
-        if ((data[i] ?? 0) > 150 && (data[i + 1] ?? 0) < 90 && (data[i + 2] ?? 0) < 110) hot++;
-      }
-      return hot;
-    };
-    const withOverlay = await hotPixels();
     await page.keyboard.press('w');
     expect(await page.getByTestId('fit-tool-status').count()).toBe(0);
-    await page.waitForTimeout(300);
-    const withoutOverlay = await hotPixels();
-    expect(withOverlay - withoutOverlay).toBeGreaterThan(60);
+    // And gone again with the second W.
+    await until(hotPixels, (n) => n - withoutOverlay <= 10, 'the heat map is removed');
   });
 
   it('Fit mode: the mask brush paints into the mask, one stroke = one undo step', async () => {
@@ -358,24 +355,25 @@ describe('character import in Chromium', () => {
     await page.keyboard.press('f');
     await page.keyboard.press('c');
     await page.mouse.move(5, 5);
-    await page.waitForTimeout(600);
-    await mkdir(join(SCREENSHOT, '..'), { recursive: true });
-    await writeFile(SCREENSHOT, await page.screenshot());
-
-    const { data, info } = await sharp(await page.locator('[data-testid=viewport] canvas').screenshot())
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    let blue = 0;
-    let red = 0;
-    for (let i = 0; i < data.length; i += info.channels) {
-      const [r = 0, g = 0, b = 0] = [data[i], data[i + 1], data[i + 2]];
-      if (Math.abs(r - 0x30) < 20 && Math.abs(g - 0x60) < 20 && Math.abs(b - 0xc0) < 20) blue++;
-      if (Math.abs(r - 0xc0) < 20 && Math.abs(g - 0x48) < 20 && Math.abs(b - 0x48) < 20) red++;
-    }
-    // Both figures are on screen.
+    const figures = async () => {
+      const data = await viewportRgb(page);
+      return {
+        blue: countPixels(
+          data,
+          (r, g, b) => Math.abs(r - 0x30) < 20 && Math.abs(g - 0x60) < 20 && Math.abs(b - 0xc0) < 20,
+        ),
+        red: countPixels(
+          data,
+          (r, g, b) => Math.abs(r - 0xc0) < 20 && Math.abs(g - 0x48) < 20 && Math.abs(b - 0x48) < 20,
+        ),
+      };
+    };
+    // Both figures are on screen (once both arts are decoded and drawn).
+    const { blue, red } = await until(figures, (f) => f.blue > 500 && f.red > 500, 'both figures are drawn');
     expect(blue).toBeGreaterThan(500);
     expect(red).toBeGreaterThan(500);
+    await mkdir(join(SCREENSHOT, '..'), { recursive: true });
+    await writeFile(SCREENSHOT, await page.screenshot());
   });
 
   it('File ▸ New from picture (Ctrl+N) starts a project from the rigged picture without asking where', async () => {

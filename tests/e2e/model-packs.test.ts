@@ -28,7 +28,7 @@ beforeAll(async () => {
   );
   addPack(modelsDir, 'wrong-shapes', refineManifest(), { 'refine.onnx': fixedShapeModel() });
   process.env.KEYPOSE_MODELS_DIR = modelsDir;
-  session = await openEditorSession({ freshFrameCache: true });
+  session = await openEditorSession();
 });
 afterAll(async () => {
   await session?.close();

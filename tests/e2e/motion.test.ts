@@ -46,7 +46,7 @@ async function undoToStart(): Promise<void> {
 }
 
 beforeAll(async () => {
-  session = await openEditorSession({ freshFrameCache: true });
+  session = await openEditorSession();
   ({ page, errors } = session);
   await page.getByTestId('joint-item-LeftForeArm').waitFor();
 });

@@ -172,13 +172,15 @@ describe('studio server', () => {
 });
 
 describe('studio options', () => {
-  it('reads --port, --projects, --prod and KEYPOSE_PORT', () => {
+  it('reads --port, --projects, --cache, --prod and KEYPOSE_PORT', () => {
     expect(parseStudioArgs([], {})).toEqual({ port: 5183, projectsDir: defaultProjectsDir(), mode: 'dev' });
     expect(parseStudioArgs(['--port', '6000', '--projects', '/tmp/p', '--prod'], {})).toEqual({
       port: 6000,
       projectsDir: '/tmp/p',
       mode: 'prod',
     });
+    expect(parseStudioArgs(['--cache', '/tmp/c']).cacheRoot).toBe('/tmp/c');
+    expect(parseStudioArgs([], {}).cacheRoot).toBeUndefined();
     expect(parseStudioArgs(['--port=0'], { KEYPOSE_PORT: '7000' }).port).toBe(0);
     expect(parseStudioArgs([], { KEYPOSE_PORT: '7000' }).port).toBe(7000);
     expect(defaultProjectsDir('/home/ann')).toBe('/home/ann/Keypose Projects');
@@ -188,5 +190,6 @@ describe('studio options', () => {
     expect(() => parseStudioArgs(['--port', 'abc'], {})).toThrow(/port number/);
     expect(() => parseStudioArgs(['--verbose'], {})).toThrow(/Unknown option/);
     expect(() => parseStudioArgs(['--projects'], {})).toThrow(/needs a value/);
+    expect(() => parseStudioArgs(['--cache'], {})).toThrow(/needs a value/);
   });
 });

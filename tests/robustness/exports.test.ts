@@ -11,6 +11,7 @@ import { ExportError, exportVideo } from '../../host/export/videoExport.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
 import type { RenderService } from '../../host/render/renderService.js';
 import { figureFrames } from '../host/export/helpers.js';
+import { skipForMissing } from '../requirements.js';
 import {
   expectApiError,
   expectUnchanged,
@@ -180,7 +181,7 @@ describe('the export destination policy', () => {
 describe('a full disk, a read-only disk (tmpfs mounts)', () => {
   it('item 3: a PNG sequence on a full 2 MB disk fails naming the folder, and leaves nothing', async (ctx) => {
     const mount = await mountTmpfs(2048);
-    if (!mount) return ctx.skip('cannot mount a tmpfs here (needs root): no full-disk check');
+    if (!mount) return skipForMissing(ctx, 'a tmpfs mount (root or CAP_SYS_ADMIN)');
     try {
       const out = join(mount.dir, 'seq');
       const error = (await clip(out, {
@@ -200,7 +201,7 @@ describe('a full disk, a read-only disk (tmpfs mounts)', () => {
 
   it('a video on a full disk: disk-full, the log named, nothing left', async (ctx) => {
     const mount = await mountTmpfs(1024);
-    if (!mount) return ctx.skip('cannot mount a tmpfs here (needs root)');
+    if (!mount) return skipForMissing(ctx, 'a tmpfs mount (root or CAP_SYS_ADMIN)');
     try {
       const out = join(mount.dir, 'clip.mov');
       const error = (await clip(out, {
@@ -220,7 +221,7 @@ describe('a full disk, a read-only disk (tmpfs mounts)', () => {
 
   it('a save on a full disk keeps the previous project byte for byte', async (ctx) => {
     const mount = await mountTmpfs(1024);
-    if (!mount) return ctx.skip('cannot mount a tmpfs here (needs root)');
+    if (!mount) return skipForMissing(ctx, 'a tmpfs mount (root or CAP_SYS_ADMIN)');
     try {
       const target = join(mount.dir, 'p.keypose');
       const doc = await loadProject(SAMPLE);
@@ -241,7 +242,7 @@ describe('a full disk, a read-only disk (tmpfs mounts)', () => {
 
   it('the shared write (BVH, preferences) on a full disk: a sentence, nothing left', async (ctx) => {
     const mount = await mountTmpfs(64);
-    if (!mount) return ctx.skip('cannot mount a tmpfs here (needs root)');
+    if (!mount) return skipForMissing(ctx, 'a tmpfs mount (root or CAP_SYS_ADMIN)');
     try {
       const error = await expectApiError(
         writeFileAtomic(join(mount.dir, 'big.bvh'), Buffer.alloc(256 * 1024, 1)),
@@ -255,7 +256,7 @@ describe('a full disk, a read-only disk (tmpfs mounts)', () => {
 
   it('a read-only disk: export and save fail naming the file; the files there stay', async (ctx) => {
     const mount = await mountTmpfs(1024);
-    if (!mount) return ctx.skip('cannot mount a tmpfs here (needs root)');
+    if (!mount) return skipForMissing(ctx, 'a tmpfs mount (root or CAP_SYS_ADMIN)');
     try {
       await writeFile(join(mount.dir, 'p.keypose'), await readFile(SAMPLE));
       await remountReadOnly(mount.dir);

@@ -75,7 +75,8 @@ function run(cmd: string, args: string[]): Promise<void> {
 
 /**
  * Mounts a tmpfs of `sizeKb` (read-only with `readOnly`) at a new folder; null where this machine
- * does not allow it (not root, no CAP_SYS_ADMIN): the caller skips, saying so.
+ * does not allow it (not root, no CAP_SYS_ADMIN): the caller skips through skipForMissing
+ * (tests/requirements.ts), which fails instead under CI=true.
  */
 export async function mountTmpfs(
   sizeKb: number,

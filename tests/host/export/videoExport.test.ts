@@ -7,6 +7,7 @@ import type { RgbaImage } from '../../../core/render/types.js';
 import { ffmpegCapabilities, resolveFfmpegPath } from '../../../host/export/ffmpeg.js';
 import { buildFfmpegJob, EXPORT_PRESETS, parseFrameRange, presetById } from '../../../host/export/formats.js';
 import { ExportError, type ExportProgress, exportVideo } from '../../../host/export/videoExport.js';
+import { skipForMissing } from '../../requirements.js';
 import {
   decodeRgba,
   ffprobe,
@@ -384,10 +385,10 @@ describe('progress, cancel and failures leave nothing at the destination', () =>
     try {
       await run('/usr/bin/mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint]);
     } catch (e) {
-      ctx.skip(
-        `cannot mount a tmpfs here (needs root / CAP_SYS_ADMIN): ${(e as Error).message.split('\n')[0]}`,
+      return skipForMissing(
+        ctx,
+        `a tmpfs mount (root or CAP_SYS_ADMIN; ${(e as Error).message.split('\n')[0]})`,
       );
-      return;
     }
     try {
       // Noise does not compress: 120 frames of 128x128 ProRes 4444 are several MB.
