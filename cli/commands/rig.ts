@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { ApiError, type ApiErrorData, type ImportedCharacter } from '../../core/contract/api.js';
 import { createProject, DEFAULT_DURATION_FRAMES, DEFAULT_FPS } from '../../core/document/factory.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
+import { type JointsFile, jointsFileSchema } from '../../core/skeleton/jointsFile.js';
+import { TEMPLATE_KINDS, type TemplateKind } from '../../core/skeleton/templates.js';
 import { importAndRigCharacter } from '../../host/api/characterServices.js';
 import { PROJECT_EXTENSION, saveProject } from '../../host/project/store.js';
 import { WorkerSupervisor } from '../../host/worker/supervisor.js';
@@ -61,7 +64,7 @@ export const rigCommand: CliCommand = {
   name: 'rig',
   summary: 'Import a picture (PNG/JPEG/WebP/PSD or an Animated Drawings folder), rig it, save a project.',
   usage:
-    'keypose rig <picture> -o <project.keypose> [--name NAME] [--fps 24] [--frames 48] [--force] [--json]',
+    'keypose rig <picture> -o <project.keypose> [--name NAME] [--fps 24] [--frames 48] [--skeleton joints.json] [--template auto|humanoid|quadruped|six-limbed|chain] [--force] [--json]',
   async run(args, context) {
     const force = args.includes('--force');
     const { positionals, values } = parseOptions(
@@ -72,6 +75,8 @@ export const rigCommand: CliCommand = {
         '--name': 'name',
         '--fps': 'fps',
         '--frames': 'frames',
+        '--skeleton': 'skeleton',
+        '--template': 'template',
       },
     );
     if (positionals.length !== 1)
@@ -90,6 +95,40 @@ export const rigCommand: CliCommand = {
     const framesText = values.get('frames');
     const durationFrames = framesText === undefined ? undefined : positiveInt(framesText, '--frames');
     const name = values.get('name') ?? (basename(picture, extname(picture)) || 'Character');
+    const template = values.get('template');
+    if (
+      template !== undefined &&
+      !(TEMPLATE_KINDS as readonly string[]).includes(template) &&
+      template !== 'auto'
+    )
+      throw new UsageError(
+        `--template must be auto or one of ${TEMPLATE_KINDS.join(', ')}, got "${template}".`,
+      );
+    const skeletonPath = values.get('skeleton');
+    let joints: JointsFile | undefined;
+    if (skeletonPath !== undefined) {
+      const file = resolve(context.cwd, skeletonPath);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        return reportFailure(context, 'rig', {
+          code: 'invalid-argument',
+          message: `${file}: not a readable JSON joints file (${(error as Error).message})`,
+          file,
+        });
+      }
+      const checked = jointsFileSchema.safeParse(parsed);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        return reportFailure(context, 'rig', {
+          code: 'invalid-argument',
+          message: `${file}: ${issue?.path.join('.') || 'the file'}: ${issue?.message} (see docs/rigging.md for the format)`,
+          file,
+        });
+      }
+      joints = checked.data;
+    }
     // Before the rig's long work: an existing project is replaced only with --force.
     if (!force && existsSync(outPath)) {
       return reportFailure(context, 'rig', {
@@ -106,8 +145,12 @@ export const rigCommand: CliCommand = {
       const imported = await withInterrupt((signal) =>
         importAndRigCharacter(
           supervisor,
-          { path: picture },
           {
+            path: picture,
+            ...(template !== undefined ? { template: template as TemplateKind | 'auto' } : {}),
+          },
+          {
+            ...(joints ? { joints } : {}),
             signal,
             onProgress: ({ fraction, stage }) => {
               const elapsedSec = (performance.now() - startedMs) / 1000;
@@ -136,13 +179,14 @@ export const rigCommand: CliCommand = {
           art: { width: doc.resolution.width, height: doc.resolution.height },
         },
         fit: imported.fit,
+        template: imported.fit.template ?? null,
         warnings: imported.warnings,
         elapsedSec: (performance.now() - startedMs) / 1000,
       };
       if (context.json) context.stdout(`${JSON.stringify(result, null, 2)}\n`);
       else {
         context.stdout(
-          `Rigged ${picture} -> ${outPath}\n  ${result.character.joints} joints (${imported.fit.method} fit), ` +
+          `Rigged ${picture} -> ${outPath}\n  ${result.character.joints} joints (${imported.fit.method} fit, ${imported.fit.template ?? 'custom'} skeleton), ` +
             `${doc.resolution.width}x${doc.resolution.height} px, ${result.elapsedSec.toFixed(1)} s\n`,
         );
         for (const warning of imported.warnings) context.stderr(`warning: ${warning}\n`);

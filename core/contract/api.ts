@@ -3,6 +3,7 @@ import { MAX_AUDIO_BASE64_CHARS } from '../document/limits.js';
 import { assetSchema, characterSchema, projectDocumentSchema } from '../document/schema.js';
 import { faceLayerSchema, faceRigSchema, mouthKeySchema } from '../face/schema.js';
 import { poseSequenceSchema } from '../io/poseSequence.js';
+import { TEMPLATE_KINDS } from '../skeleton/templates.js';
 
 /**
  * The one API every shell exposes to the renderer: Electron's preload (through contextBridge and
@@ -163,12 +164,19 @@ export const IMPORT_FOLDER_MAX_FILES = 16;
 /** …together at most this many base64 characters (about 192 MiB of file bytes). */
 export const IMPORT_FOLDER_MAX_BASE64_CHARS = 256 * 1024 * 1024;
 
+/**
+ * The skeleton template the import should fit (the import dialog's choice); absent or 'auto':
+ * chosen from the figure (core/skeleton/templates.ts).
+ */
+const importTemplate = { template: z.enum([...TEMPLATE_KINDS, 'auto']).optional() };
+
 export const importSourceSchema = z
   .union([
-    z.object({ path: z.string() }),
-    z.object({ fileName: z.string(), dataBase64: z.string() }),
+    z.object({ path: z.string(), ...importTemplate }),
+    z.object({ fileName: z.string(), dataBase64: z.string(), ...importTemplate }),
     // A dropped or chosen folder (the editor cannot send a path): its files by base name.
     z.object({
+      ...importTemplate,
       folderName: z.string(),
       files: z.array(z.object({ name: z.string(), dataBase64: z.string() })).min(1, 'the folder is empty'),
     }),
@@ -202,6 +210,8 @@ export const importedCharacterSchema = z.object({
   fit: z.object({
     method: z.enum(['pose-model', 'silhouette', 'file']),
     templatedJoints: z.array(z.string()),
+    /** The skeleton's template (from its joint names); null for a custom skeleton. */
+    template: z.enum(TEMPLATE_KINDS).nullable().optional(),
   }),
   warnings: z.array(z.string()),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skeletonSchema } from '../document/schema.js';
+import { TEMPLATE_KINDS } from '../skeleton/templates.js';
 
 /**
  * Messages between the host (host/worker/supervisor.ts) and the frame worker
@@ -108,6 +109,11 @@ export const rigJobSchema = z.object({
   skeleton: skeletonSchema.optional(),
   /** Try the pose model before the silhouette fit. */
   usePoseModel: z.boolean().default(true),
+  /**
+   * The skeleton template to fit (rigCharacter's options.template); absent: chosen from the
+   * figure. Optional: a worker that does not know it fits 'auto'.
+   */
+  template: z.enum([...TEMPLATE_KINDS, 'auto']).optional(),
 });
 export type RigJob = z.input<typeof rigJobSchema>;
 

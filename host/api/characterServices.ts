@@ -13,6 +13,8 @@ import type { Asset, ProjectDocument } from '../../core/document/schema.js';
 import { newId } from '../../core/ids.js';
 import { HEAT_COLD, HEAT_HOT, HEAT_OVERLAY_ALPHA } from '../../core/render/heatRamp.js';
 import type { RgbaImage } from '../../core/render/types.js';
+import { type JointsFile, skeletonFromJointsFile } from '../../core/skeleton/jointsFile.js';
+import { templateOfSkeleton } from '../../core/skeleton/templates.js';
 import { writeFailure } from '../export/atomicWrite.js';
 import { ImportError } from '../import/errors.js';
 import { importCharacter as decodeCharacterSource } from '../import/importCharacter.js';
@@ -45,6 +47,11 @@ export interface ImportOptions {
    * folders); null: anywhere (the CLI). A dropped file arrives as bytes and needs no path.
    */
   readonly access?: PathAccess | null;
+  /**
+   * Joints the user gives (`keypose rig --skeleton joints.json`): kept exactly instead of a fit,
+   * weights computed for them. Picture pixels of the art as imported.
+   */
+  readonly joints?: JointsFile;
 }
 
 /** Share of the progress bar the decoding takes; the rig has the rest. */
@@ -254,6 +261,17 @@ export async function importAndRigCharacter(
     });
     if (opts.signal?.aborted) throw cancelledError();
     report(DECODE_SHARE, 'mask');
+    let given = decoded.skeleton;
+    if (opts.joints) {
+      try {
+        given = skeletonFromJointsFile(opts.joints, decoded.rgba);
+      } catch (error) {
+        throw new ApiError({
+          code: 'invalid-argument',
+          message: `the joints file: ${(error as Error).message}`,
+        });
+      }
+    }
     const rgbaImage = (image: RgbaImage) => ({ width: image.width, height: image.height, rgba: image.data });
     let rig: RigDone;
     try {
@@ -269,10 +287,11 @@ export async function importAndRigCharacter(
             top: l.top,
             image: rgbaImage(l.image),
           })),
-          ...(decoded.skeleton
+          ...(source.template && source.template !== 'auto' ? { template: source.template } : {}),
+          ...(given
             ? {
                 skeleton: {
-                  joints: decoded.skeleton.joints.map((j) => ({
+                  joints: given.joints.map((j) => ({
                     ...j,
                     restPosition: [j.restPosition[0], j.restPosition[1], j.restPosition[2]] as [
                       number,
@@ -344,7 +363,11 @@ export async function importAndRigCharacter(
         placement: { offset: [0, 0, 0], scale: 1 },
       },
       assets,
-      fit: { method: rig.fitMethod, templatedJoints: rig.templatedJoints },
+      fit: {
+        method: rig.fitMethod,
+        templatedJoints: rig.templatedJoints,
+        template: templateOfSkeleton(rig.skeleton),
+      },
       warnings,
     });
   } finally {
