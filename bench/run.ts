@@ -13,6 +13,7 @@ const ENTRIES: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = 
   export: ({ quick }) => runExportBench(quick ? [20, 200] : [200, 2000]),
   render: async (o) => (await import('./render.bench.js')).runRenderBench(o),
   motion: async (o) => (await import('./motion.bench.js')).runMotionBench(o),
+  videoMotion: async (o) => (await import('./videoMotion.bench.js')).runVideoMotionBench(o),
   fit: async (o) => (await import('./fit.bench.js')).runFitBench(o),
   pose: async (o) => (await import('./pose.bench.js')).runPoseBench(o),
   groundTruth: async (o) => (await import('./groundTruth/bench.js')).runGroundTruthBench(o),

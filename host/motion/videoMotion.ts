@@ -37,6 +37,8 @@ export interface VideoMotionOptions {
   /** The camera's vertical field of view in degrees, for depth (default 40). */
   readonly verticalFovDeg?: number;
   readonly maxPeople?: number;
+  /** Told the pose worker's process id once it runs (the bench measures its memory). */
+  readonly onWorkerStarted?: (pid: number | undefined) => void;
   /** Thumbnails' height in pixels (default 160). */
   readonly thumbnailHeightPx?: number;
 }
@@ -141,6 +143,7 @@ export async function extractVideoMotion(file: string, opts: VideoMotionOptions)
   const thumbs = new Map<number, Thumb>();
   let frameCount = 0;
   try {
+    opts.onWorkerStarted?.(worker.pid);
     await worker.start(opts.maxPeople ? { maxPeople: opts.maxPeople } : {});
     const analysisStarted = performance.now();
     for await (const frame of decodeVideoFrames(ffmpegPath, file, {

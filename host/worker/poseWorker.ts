@@ -84,6 +84,10 @@ export class PoseWorker {
     return { frameIndex: reply.frameIndex, people: reply.people };
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   close(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
