@@ -19,6 +19,7 @@ import { checkExportDestination } from '../export/destination.js';
 import { FfmpegError, probeInput, resolveFfmpegPath } from '../export/ffmpeg.js';
 import { EXPORT_PRESETS, type ExportBackground, type ExportFormatId } from '../export/formats.js';
 import { exportBvh, exportGltf } from '../export/motionExport.js';
+import { provenanceForDocument } from '../export/provenance.js';
 import { ExportError, exportVideo } from '../export/videoExport.js';
 import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import type { PathAccess } from '../paths.js';
@@ -427,6 +428,7 @@ export async function runExport(
       ...(opts.ffmpegPath ? { ffmpegPath: opts.ffmpegPath } : {}),
       ...(opts.stallTimeoutMs !== undefined ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
       overwrite,
+      provenance: provenanceForDocument(request.document, request.characterId),
       onProgress: (p) => opts.onProgress?.(p.framesDone, p.frameCount, 'encoding'),
     });
     return {

@@ -187,6 +187,8 @@ export interface FfmpegArgsRequest {
   readonly firstFileNumber?: number;
   /** Where ffmpeg writes: a file, or for image sequences a printf pattern (frame_%05d.png). */
   readonly outputPath: string;
+  /** Container tags (-metadata key=value): the provenance record (provenance.ts). */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** One ffmpeg input: 'pipe:0' means the raw frames arrive on stdin. */
@@ -380,6 +382,8 @@ export function buildFfmpegJob(req: FfmpegArgsRequest): FfmpegJobSpec {
   // audio still in the encoder's buffers; with audio, stdin (exactly frameCount frames) and the
   // audio input's -t bound the streams instead.
   if (!audioMapped) outputOptions.push('-frames:v', String(req.frameCount));
+  for (const [key, value] of Object.entries(req.metadata ?? {}))
+    outputOptions.push('-metadata', `${key}=${value}`);
   outputOptions.push('-f', preset.muxer);
   return {
     inputs,

@@ -13,6 +13,7 @@ import {
   syncPath,
   tempPathFor,
   writeFailure,
+  writeFileAtomic,
 } from './atomicWrite.js';
 import { checkExportDestination } from './destination.js';
 import {
@@ -30,6 +31,13 @@ import {
   presetById,
   scaledSize,
 } from './formats.js';
+import {
+  addPngProvenance,
+  type ProvenanceRecord,
+  provenanceManifest,
+  provenanceMetadata,
+  sidecarPathFor,
+} from './provenance.js';
 import { outputKindFor, verifyOutputFile } from './verifyOutput.js';
 
 /**
@@ -110,6 +118,11 @@ export interface VideoExportRequest {
   readonly stallTimeoutMs?: number;
   /** Where ffmpeg's full output is kept when it fails (ffmpeg.ts; default there). */
   readonly logDir?: string;
+  /**
+   * What made the file (provenance.ts): written as container tags, PNG text chunks and a sidecar
+   * manifest with each file's SHA-256. Without it the export carries none.
+   */
+  readonly provenance?: ProvenanceRecord;
   /** The ffmpeg child started (for logs; tests use the pid to kill it). */
   readonly onFfmpegStart?: (info: { pid: number | undefined; commandLine: string }) => void;
 }
@@ -199,6 +212,7 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
       audioOffsetSec: req.audioOffsetSec,
       firstFileNumber: req.firstFrameNumber,
       outputPath: ffmpegOutput,
+      ...(req.provenance ? { metadata: provenanceMetadata(req.provenance) } : {}),
     });
   } catch (err) {
     throw err instanceof RangeError ? new ExportError('bad-option', err.message, '', { cause: err }) : err;
@@ -306,6 +320,12 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
         `ffmpeg finished after ${framesDone} of ${req.frameCount} frames`,
       );
     }
+    if (req.provenance && preset.imageSequence) {
+      const pngs = (await readdir(tempPath))
+        .filter((n) => n.endsWith('.png'))
+        .map((n) => path.join(tempPath, n));
+      await addPngProvenance(pngs, req.provenance);
+    }
     await publishOutput(tempPath, outPath, {
       imageSequence: preset.imageSequence,
       extension: preset.extension,
@@ -319,12 +339,39 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
     await rm(tempPath, { recursive: true, force: true });
     throw toExportError(err, outPath);
   }
+  const ignored = [...job.ignored];
+  if (req.provenance) {
+    const note = await writeSidecar(outPath, preset.imageSequence, stem, req);
+    if (note) ignored.push(note);
+  }
   return {
     outPath,
     frameCount: framesDone,
     elapsedSec: (performance.now() - startMs) / 1000,
-    ignored: job.ignored,
+    ignored,
   };
+}
+
+/** The provenance sidecar; never replaces a file Keypose did not make (returns why it was left out). */
+async function writeSidecar(
+  outPath: string,
+  imageSequence: boolean,
+  stem: string,
+  req: VideoExportRequest,
+): Promise<string | null> {
+  const record = req.provenance as ProvenanceRecord;
+  const sidecar = sidecarPathFor(outPath);
+  if (!(req.overwrite ?? false) && (await exists(sidecar))) {
+    return `provenance sidecar (${sidecar} exists; the tags in the file itself are written)`;
+  }
+  const files = imageSequence
+    ? (await readdir(outPath))
+        .filter((n) => n.startsWith(`${stem}_`) && n.endsWith('.png'))
+        .sort()
+        .map((n) => path.join(outPath, n))
+    : [outPath];
+  await writeFileAtomic(sidecar, await provenanceManifest(files, record, path.dirname(sidecar)));
+  return null;
 }
 
 /**
