@@ -3,6 +3,7 @@ import type { JointId } from '../core/ids.js';
 import { evaluateCharacterPose } from '../core/motion/characterPose.js';
 import type { Pose } from '../core/motion/types.js';
 import { activeCharacter, type Editor, type EditorMode, isDirty } from './state/editorStore.js';
+import { type EditorPreferences, pickEditorPreferences } from './state/preferences.js';
 import { jointScreenPosition } from './viewport/probe.js';
 
 /** A read-only snapshot for browser tests and for poking at the editor from the devtools console. */
@@ -17,6 +18,8 @@ export interface DebugSnapshot {
   readonly canUndo: boolean;
   readonly canRedo: boolean;
   readonly errors: readonly { title: string; message: string; file?: string }[];
+  /** The preference scope (docs/state.md): what a reload must keep. */
+  readonly preferences: EditorPreferences;
 }
 
 export interface KeyposeDebug {
@@ -49,6 +52,7 @@ export function createDebugHook(editor: Editor): KeyposeDebug {
         selectedJointId: state.selectedJointId,
         canUndo: state.canUndo,
         canRedo: state.canRedo,
+        preferences: pickEditorPreferences(state),
         errors: state.errors.map(({ title, message, file }) => ({
           title,
           message,

@@ -10,10 +10,12 @@ import { NEW_PROJECT_INPUT_ID } from './panels/NewProject.js';
 import { createPlayback } from './playback.js';
 import { createEditor, isDirty } from './state/editorStore.js';
 import { createPlayheadStore } from './state/playheadStore.js';
+import { pageStorage } from './state/preferences.js';
 import './styles.css';
 
 const api = getApi();
-const editor = createEditor(createPlayheadStore());
+// Preferences (onion skin, new-key interpolation, …) persist in the page's localStorage (docs/state.md).
+const editor = createEditor(createPlayheadStore(), { preferences: pageStorage() });
 const playback = createPlayback(editor);
 const commands = createCommands(editor, api, playback, {
   confirm: (message) => window.confirm(message),

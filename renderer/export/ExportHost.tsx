@@ -5,7 +5,7 @@ import { ExportDialog, useExportController } from './ExportDialog.js';
 
 /**
  * Mounted once in App: routes job events to the export controller, runs Ctrl+Shift+E (the
- * editor store's repeatExportRequest), and shows the dialog when it is open.
+ * editor's 'repeat-export' event), and shows the dialog when it is open.
  */
 export function ExportHost(): ReactElement | null {
   const { editor } = useServices();
@@ -16,10 +16,7 @@ export function ExportHost(): ReactElement | null {
   useEffect(() => system.onJobEvent((event) => controller.handleEvent(event)), [system, controller]);
 
   useEffect(
-    () =>
-      editor.store.subscribe((s, p) => {
-        if (s.repeatExportRequest !== p.repeatExportRequest) void controller.repeatLast();
-      }),
+    () => editor.events.on('repeat-export', () => void controller.repeatLast()),
     [editor, controller],
   );
 

@@ -22,6 +22,7 @@ import {
 } from '../../core/skeleton/edit.js';
 import { childrenOf, jointById } from '../../core/skeleton/query.js';
 import { followActiveCharacter } from '../characters/activeCharacter.js';
+import { createEditorEvents, type EditorEvents } from './editorEvents.js';
 import {
   keyJointRotation,
   keyPoseAt,
@@ -31,6 +32,13 @@ import {
   updateSkeleton,
 } from './edits.js';
 import { type PlayheadStore, setPlayheadFrame } from './playheadStore.js';
+import {
+  EDITOR_PREFERENCE_KEYS,
+  type EditorPreferences,
+  loadEditorPreferences,
+  type PreferenceStorage,
+  saveEditorPreferences,
+} from './preferences.js';
 
 export type EditorMode = 'fit' | 'pose';
 export type GizmoMode = 'rotate' | 'translate';
@@ -54,13 +62,17 @@ export interface EditorError {
 }
 
 /**
- * Two kinds of state live here and are kept apart:
- * - the document (undoable, saved): `document` is always `history.present`; it only changes
- *   through the actions below, which go through the UndoHistory;
- * - ephemeral UI state (mode, selection, hover, dialogs, errors): not undoable, never saved.
- * The playhead is a third, per-frame kind and lives in its own store (playheadStore.ts).
+ * Three scopes of state live here and are kept apart (EDITOR_STATE_SCOPES, docs/state.md):
+ * - the document (undoable, saved in the .keypose): `document` is always `history.present`; it
+ *   only changes through the actions below, which go through the UndoHistory; the keys about it
+ *   (path, saved copy, undo labels) follow it;
+ * - the session (mode, selection, hover, dialogs, errors): ephemeral, not undoable, never saved;
+ * - preferences (onion skin, new-key interpolation, frames or art, X-mirror, gizmo): the user's,
+ *   kept in localStorage across reloads (preferences.ts), never in the document.
+ * The playhead is per-frame session state in its own store (playheadStore.ts); requests such as
+ * "camera view" are events (editorEvents.ts), not state.
  */
-export interface EditorState {
+export interface EditorState extends EditorPreferences {
   readonly document: ProjectDocument | null;
   /** Where the project was loaded from / saved to; null for a never-saved project. */
   readonly projectPath: string | null;
@@ -78,25 +90,47 @@ export interface EditorState {
   readonly mode: EditorMode;
   readonly selectedJointId: JointId | null;
   readonly hoveredJointId: JointId | null;
-  readonly onionSkin: boolean;
-  /** Fit mode: dragging a Left/Right joint moves its counterpart mirrored across x = 0. */
-  readonly fitMirror: boolean;
-  readonly gizmo: GizmoMode;
-  /** Interpolation given to keys created from now on (existing keys keep theirs). */
-  readonly newKeyInterpolation: Interpolation;
   readonly clipboard: Pose | null;
   readonly dialog: DialogKind;
   readonly errors: readonly EditorError[];
   /** A short confirmation for the status bar ("Saved to …"). */
   readonly notice: string | null;
   readonly shell: ShellInfo | null;
-  /** Incremented to ask the viewport to snap back to the camera view. */
-  readonly cameraViewRequest: number;
-  /** Pose mode's camera view shows the engine's generated frames (else the static art). */
-  readonly showFrames: boolean;
-  /** Incremented to ask the export controller to repeat the last export (Ctrl+Shift+E). */
-  readonly repeatExportRequest: number;
 }
+
+export type StateScope = 'document' | 'session' | 'preference';
+
+/**
+ * Every key of the editor state with its scope, as Excalidraw's APP_STATE_STORAGE_CONF does it:
+ * 'document' keys are the project (saved in the .keypose file, undoable) or about it; 'session'
+ * keys live until the page goes; 'preference' keys are kept in localStorage (preferences.ts).
+ * docs/state.md shows this table; tests/renderer/state-scopes.test.ts keeps the two equal.
+ */
+export const EDITOR_STATE_SCOPES: { readonly [K in keyof EditorState]: StateScope } = {
+  document: 'document',
+  projectPath: 'document',
+  savedDocument: 'document',
+  dirty: 'document',
+  canUndo: 'document',
+  canRedo: 'document',
+  undoLabel: 'document',
+  redoLabel: 'document',
+  gestureLabel: 'document',
+  characterIndex: 'session',
+  mode: 'session',
+  selectedJointId: 'session',
+  hoveredJointId: 'session',
+  clipboard: 'session',
+  dialog: 'session',
+  errors: 'session',
+  notice: 'session',
+  shell: 'session',
+  onionSkin: 'preference',
+  newKeyInterpolation: 'preference',
+  showFrames: 'preference',
+  fitMirror: 'preference',
+  gizmo: 'preference',
+};
 
 export interface EditorActions {
   /**
@@ -165,6 +199,12 @@ export interface Editor {
   readonly store: StoreApi<EditorState>;
   readonly actions: EditorActions;
   readonly playhead: PlayheadStore;
+  readonly events: EditorEvents;
+}
+
+export interface EditorOptions {
+  /** Where preferences are kept (the page's localStorage in the app); null: this session only. */
+  readonly preferences?: PreferenceStorage | null;
 }
 
 const initialState: EditorState = {
@@ -190,9 +230,7 @@ const initialState: EditorState = {
   errors: [],
   notice: null,
   shell: null,
-  cameraViewRequest: 0,
   showFrames: true,
-  repeatExportRequest: 0,
 };
 
 export function activeCharacter(state: EditorState): Character | null {
@@ -203,8 +241,16 @@ export function isDirty(state: EditorState): boolean {
   return state.dirty;
 }
 
-export function createEditor(playhead: PlayheadStore): Editor {
-  const store = createStore<EditorState>(() => initialState);
+export function createEditor(playhead: PlayheadStore, options: EditorOptions = {}): Editor {
+  const storage = options.preferences ?? null;
+  const store = createStore<EditorState>(() => ({ ...initialState, ...loadEditorPreferences(storage) }));
+  // A preference is written through as soon as it changes, so a reload or a crash keeps it.
+  store.subscribe((state, previous) => {
+    if (EDITOR_PREFERENCE_KEYS.some((key) => state[key] !== previous[key])) {
+      saveEditorPreferences(storage, state);
+    }
+  });
+  const events = createEditorEvents();
   let history: UndoHistory<ProjectDocument> | null = null;
   /** The document when the current gesture began: each preview is computed from it. */
   let gestureBase: ProjectDocument | null = null;
@@ -403,13 +449,13 @@ export function createEditor(playhead: PlayheadStore): Editor {
       set({ shell });
     },
     requestCameraView() {
-      set({ cameraViewRequest: get().cameraViewRequest + 1 });
+      events.emit('camera-view');
     },
     setShowFrames(on) {
       set({ showFrames: on });
     },
     requestRepeatExport() {
-      set({ repeatExportRequest: get().repeatExportRequest + 1 });
+      events.emit('repeat-export');
     },
 
     setJointRotation(jointId, rotation) {
@@ -540,7 +586,7 @@ export function createEditor(playhead: PlayheadStore): Editor {
     },
   };
 
-  return { store, actions, playhead };
+  return { store, actions, playhead, events };
 }
 
 export function useEditorState<T>(editor: Editor, selector: (state: EditorState) => T): T {

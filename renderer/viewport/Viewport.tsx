@@ -383,7 +383,7 @@ function CameraRig({ asset }: { asset: Asset | null }): null {
   const size = useThree((s) => s.size);
   const controls = useThree((s) => s.controls) as OrbitControlsImpl | null;
   const invalidate = useThree((s) => s.invalidate);
-  const request = useEditor((s) => s.cameraViewRequest);
+  const { editor } = useServices();
   const placement = useEditor((s) => activeCharacter(s)?.placement ?? null);
   const moved = useRef(false);
 
@@ -420,11 +420,21 @@ function CameraRig({ asset }: { asset: Asset | null }): null {
   const snapRef = useRef(snap);
   snapRef.current = snap;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: re-snaps when the view is requested or the picture changes
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-snaps when the picture changes
   useEffect(() => {
     moved.current = false;
     snapRef.current();
-  }, [request, width, height, scale, cx, cy, controls]);
+  }, [width, height, scale, cx, cy, controls]);
+
+  // C (the camera view command) is an event: snap back whatever was orbited.
+  useEffect(
+    () =>
+      editor.events.on('camera-view', () => {
+        moved.current = false;
+        snapRef.current();
+      }),
+    [editor],
+  );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: keeps the framing on resize until the user orbits
   useEffect(() => {
