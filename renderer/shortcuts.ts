@@ -157,7 +157,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   {
     command: 'fit.weights',
     bindings: ['W'],
-    label: "Fit mode: show the selected joint's skin weights",
+    label: 'Fit mode: show which pixels move with the selected joint',
     group: 'Edit',
   },
   { command: 'fit.brush', bindings: ['B'], label: 'Fit mode: mask brush (Alt-drag removes)', group: 'Edit' },

@@ -14,7 +14,7 @@ import { useFitTools } from './useCharacters.js';
 
 /**
  * Fit-mode overlays drawn in the active character's space (inside its placement group):
- * - the weight overlay (W): the selected joint's skin weights from the host as a heat map,
+ * - the weight overlay (W): the pixels that move with the selected joint (its part of the parts rig) from the host as a heat map,
  *   re-requested (debounced) whenever the skeleton or the mask changes;
  * - the mask brush (B): the mask tints what is not figure; dragging paints into it (Alt removes,
  *   [ and ] resize), and each stroke is stored as a new mask PNG asset, one undo step.

@@ -6,7 +6,7 @@ import type { Editor } from '../state/editorStore.js';
  * state (not saved, not undoable), one store per editor.
  */
 export interface FitToolsState {
-  /** Shows the selected joint's skin weights over the art (W). */
+  /** Shows which pixels move with the selected joint over the art (W). */
   readonly weights: boolean;
   /** The mask brush is the viewport's pointer tool (B); Alt paints "remove". */
   readonly brush: boolean;
