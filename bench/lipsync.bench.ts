@@ -16,7 +16,7 @@ import { type SpeakOptions, speak } from '../tests/fixtures/speech/speech.js';
 const SENTENCES: readonly [string, SpeakOptions][] = [
   ['The quick brown fox jumps over the lazy dog.', {}],
   ['Maybe we should all go home now, before it rains.', { rate: 140, pitch: 35 }],
-  ['Hello there, my friend. How are you doing today?', { voice: 'en-gb' }],
+  ['Hello there, my friend. How are you doing today?', { voice: 'gmw/en' }],
   ['Please pass the salt and pepper.', { rate: 200 }],
   ['I never said she stole my money.', { voice: 'en-us+f3', pitch: 70 }],
   ['Where were you on the night of the fifth?', { noise: 0.01 }],
@@ -30,7 +30,7 @@ const SENTENCES: readonly [string, SpeakOptions][] = [
   ['The weather today is warm and sunny.', { voice: 'en-us+f2' }],
   ['My mother makes marvellous muffins on Mondays.', { rate: 130 }],
   ['Open the window, it is far too hot in here.', { noise: 0.015, pitch: 40 }],
-  ['Zebras and yaks are wandering in the zoo.', { voice: 'en-gb' }],
+  ['Zebras and yaks are wandering in the zoo.', { voice: 'gmw/en' }],
   ['Can you hear me at the back of the room?', { rate: 210 }],
   ['Wait. Stop. Listen to the wind.', { rate: 150 }],
   ['Every morning I walk the dog along the river.', { voice: 'en-us+m1', pitch: 45 }],

@@ -21,7 +21,7 @@ import './face.css';
 
 /**
  * The Inspector's Face section (docs/face.md): set up the face rig (found on the picture, then
- * adjusted in the face editor), mouth style, "Lip sync from audio" with progress and cancel, the
+ * adjusted in the face editor), "Lip sync from audio" with progress and cancel, the
  * selected mouth key's shape, the speech-motion layer's weight and mute, the track's exports.
  */
 
@@ -116,22 +116,6 @@ export function FaceSection(): ReactElement | null {
           >
             Find again
           </button>
-          <label className="face-field">
-            Mouth
-            <select
-              value={rig.mouthStyle}
-              data-testid="face-mouth-style"
-              onChange={(event) => {
-                const mouthStyle = event.currentTarget.value as 'warp' | 'swap';
-                editor.actions.edit('Mouth style', (doc) =>
-                  setFaceRig(doc, character.id, { ...rig, mouthStyle }),
-                );
-              }}
-            >
-              <option value="warp">Warp the picture's mouth</option>
-              <option value="swap">Swap in mouth drawings</option>
-            </select>
-          </label>
         </div>
       ) : (
         <button type="button" className="tool-button" onClick={setUp} data-testid="face-setup">

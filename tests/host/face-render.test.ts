@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../core/contract/api.js';
 import { setFaceMotion, setFaceRig } from '../../core/document/faceEdits.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
+import { quatFromAxisAngle } from '../../core/math/quat.js';
 import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
 import { loadSample } from '../../host/project/store.js';
 import { sampleFaceRig } from '../fixtures/face/sampleFace.js';
@@ -74,5 +75,35 @@ describe('the face pass in the render path', () => {
     const luma = (d: Uint8Array) =>
       0.299 * (d[o] as number) + 0.587 * (d[o + 1] as number) + 0.114 * (d[o + 2] as number);
     expect(luma(open.image.data)).toBeLessThan(luma(plain.image.data));
+  }, 120_000);
+
+  it('follows the head: with the head turned 25° the open mouth is drawn where the turned mouth is', async () => {
+    const id = doc.characters[0]?.id as string;
+    const turned = structuredClone(doc);
+    const c = turned.characters[0];
+    if (!c) throw new Error('no character');
+    // Turn the head about the picture's normal (character z); keep the rest of the motion.
+    const angle = (25 * Math.PI) / 180;
+    c.motion.rotations.Head = [
+      { frame: 0, value: [...quatFromAxisAngle([0, 0, 1], angle)], interpolation: 'step' },
+    ];
+    for (const track of Object.keys(c.motion.rotations)) if (track !== 'Head') c.motion.rotations[track] = [];
+    c.motion.rootTranslation = [];
+    const rigged = setFaceRig(turned, id, sampleFaceRig());
+    const talking = setFaceMotion(rigged, id, { mouth: [{ frame: 0, shape: 'D' }], channels: {} });
+    const plain = await frame(rigged, 0);
+    const open = await frame(talking, 0);
+    // Where the mouth's middle (384, 216) goes when turned about the head joint (384, 223.4):
+    // counter-clockwise on screen for a positive turn about +z (y up in character space).
+    const [px, py] = [384, 223.4];
+    const [mx, my] = [384 - px, 216 - py];
+    const x = px + mx * Math.cos(angle) + my * Math.sin(angle);
+    const y = py - mx * Math.sin(angle) + my * Math.cos(angle);
+    const width = plain.image.width;
+    const lumaAt = (d: Uint8Array, u: number, v: number) => {
+      const o = (Math.round(v) * width + Math.round(u)) * 4;
+      return 0.299 * (d[o] as number) + 0.587 * (d[o + 1] as number) + 0.114 * (d[o + 2] as number);
+    };
+    expect(lumaAt(open.image.data, x, y)).toBeLessThan(lumaAt(plain.image.data, x, y) - 20);
   }, 120_000);
 });
