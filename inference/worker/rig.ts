@@ -67,6 +67,8 @@ export async function runRigJob(job: RigJobMessage, send: Send): Promise<void> {
       {
         signal: controller.signal,
         poseModel: job.usePoseModel ? 'auto' : 'off',
+        // The template the user picked in the import dialog or with --template ('auto': from the figure).
+        ...(job.template ? { template: job.template } : {}),
         onProgress: ({ fraction, stage }) => {
           // Weights report per row: a stage change or 10 reports a second is enough for a bar.
           const now = performance.now();
