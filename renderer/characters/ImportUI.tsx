@@ -133,8 +133,7 @@ export function ImportDialog(): ReactElement | null {
             />
           ) : null}
           <p className="import-summary">
-            {imported.character.skeleton.joints.length} joints, fitted by{' '}
-            {FIT_METHOD_LABELS[imported.fit.method]}
+            {imported.character.skeleton.joints.length} joints, {FIT_METHOD_LABELS[imported.fit.method]}
             {art ? ` · ${art.width}×${art.height} px` : ''}
           </p>
           <label className="import-template">
@@ -192,7 +191,7 @@ export function FitHintToast(): ReactElement | null {
       <div className="fit-hint-text">
         <strong>
           {hint.characterName}:{' '}
-          {hint.template ? `${TEMPLATE_LABELS[hint.template].toLowerCase()} skeleton` : 'skeleton'} fitted by{' '}
+          {hint.template ? `${TEMPLATE_LABELS[hint.template].toLowerCase()} skeleton` : 'skeleton'}{' '}
           {FIT_METHOD_LABELS[hint.method]}.
         </strong>{' '}
         {hint.templatedJoints.length > 0 ? (

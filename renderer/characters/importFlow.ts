@@ -94,10 +94,11 @@ export function stageLabel(stage: string | undefined): string {
   return STAGE_LABELS[stage] ?? stage.charAt(0).toUpperCase() + stage.slice(1);
 }
 
+/** How the skeleton was placed, as it reads after "21 joints, " or "humanoid skeleton ". */
 export const FIT_METHOD_LABELS: Record<FitHint['method'], string> = {
-  'pose-model': 'pose model',
-  silhouette: 'silhouette',
-  file: 'from the file',
+  'pose-model': 'fitted by the pose model',
+  silhouette: 'fitted to the silhouette',
+  file: 'taken from the file',
 };
 
 /** The import's stages in order (the dialog lists them, the current one marked). */

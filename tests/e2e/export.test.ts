@@ -57,7 +57,14 @@ async function ffprobe(path: string): Promise<Probe> {
 }
 
 const exportsDir = () => join(studio.projectsDir, 'exports');
-const exportedFiles = async () => (await readdir(exportsDir()).catch(() => [] as string[])).sort();
+const SIDECAR = '.provenance.json';
+const folderFiles = async () => (await readdir(exportsDir()).catch(() => [] as string[])).sort();
+/** The exported media in the folder; each has its provenance sidecar beside it (provenance.ts). */
+const exportedFiles = async () => (await folderFiles()).filter((f) => !f.endsWith(SIDECAR));
+const sidecarsOf = async (files: string[]) => {
+  const present = new Set(await folderFiles());
+  return files.filter((f) => present.has(`${f}${SIDECAR}`));
+};
 
 /** Follows the dialog's (or the status bar's) progress until it goes away; returns what it showed. */
 async function followProgress(): Promise<{ maxDone: number; total: number; texts: string[] }> {
@@ -143,6 +150,7 @@ describe('export dialog (Chromium, studio, frame engine, ffmpeg)', () => {
 
     const files = await exportedFiles();
     expect(files).toHaveLength(1);
+    expect(await sidecarsOf(files)).toEqual(files);
     const path = join(exportsDir(), files[0] ?? '');
     expect(message).toBe(`Exported ${path}`);
     const probe = await ffprobe(path);
@@ -208,6 +216,7 @@ describe('export dialog (Chromium, studio, frame engine, ffmpeg)', () => {
     );
     const files = await exportedFiles();
     expect(files).toHaveLength(2);
+    expect(await sidecarsOf(files)).toEqual(files);
     const second = join(exportsDir(), files.find((f) => f.includes(' 2.')) ?? '');
     const probe = await ffprobe(second);
     expect([probe.width, probe.height, Number(probe.nb_read_frames)]).toEqual([384, 512, 12]);
@@ -222,7 +231,7 @@ describe('export dialog (Chromium, studio, frame engine, ffmpeg)', () => {
       .selectOption({ label: labels.find((l) => l.startsWith('After Effects')) ?? '' });
     await page.getByTestId('export-range-mode').selectOption('all');
     await page.getByTestId('export-scale').selectOption('1');
-    const before = await exportedFiles();
+    const before = await folderFiles();
     await page.getByTestId('export-start').click();
     // Cancel once the job is running (its id is known and a frame or two are through).
     await page.waitForFunction(
@@ -239,7 +248,7 @@ describe('export dialog (Chromium, studio, frame engine, ffmpeg)', () => {
     expect(await result.textContent()).toContain('cancelled');
     // The host removes its temporary file as the job ends: wait for the folder to be as it was.
     const after = await until(
-      exportedFiles,
+      folderFiles,
       (files) => JSON.stringify(files) === JSON.stringify(before),
       'the cancelled export leaves nothing',
     );

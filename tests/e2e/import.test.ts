@@ -145,7 +145,7 @@ describe('character import in Chromium', () => {
 
     const hint = page.getByTestId('fit-hint');
     await hint.waitFor();
-    expect(await hint.textContent()).toMatch(/fitted by (silhouette|pose model)/);
+    expect(await hint.textContent()).toMatch(/skeleton fitted (to the silhouette|by the pose model)\./);
   });
 
   it('Fit mode: W shows the selected joint weights from the host', async () => {
@@ -410,9 +410,7 @@ describe('character import in Chromium', () => {
       await copyFile(join(folder, 'char_cfg.yaml'), join(folder, 'old', 'char_cfg.yaml'));
       await page.getByTestId('import-folder-input').setInputFiles(folder);
       await waitForImportChoice();
-      expect(await page.getByTestId('import-choice').textContent()).toMatch(
-        /21 joints, fitted by from the file/,
-      );
+      expect(await page.getByTestId('import-choice').textContent()).toMatch(/21 joints, taken from the file/);
       // Added to the open scene (no discard question), as the active character.
       await page.getByTestId('import-add').click();
       await page.waitForFunction(() => window.__keyposeDebug?.getState().document?.characters.length === 2);
@@ -426,7 +424,7 @@ describe('character import in Chromium', () => {
       expect(joint(d, 1, 'RightFoot').restPosition[1]).toBeCloseTo(80 - 148, 5);
       await page.getByTestId('fit-hint').waitFor();
       expect(await page.getByTestId('fit-hint').textContent()).toMatch(
-        /hero: skeleton fitted by from the file/,
+        /hero: (humanoid )?skeleton taken from the file\./,
       );
     } finally {
       await rm(root, { recursive: true, force: true });

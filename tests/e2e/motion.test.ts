@@ -296,21 +296,27 @@ describe('motion in the editor', () => {
     await undoToStart();
     await typeInto('frame-input', '18');
     await page.keyboard.press('o');
-    // Keys at 12 and 24 around frame 18 (the sample's): their rendered frames are the ghosts.
-    await page.waitForFunction(
+    // Keys at 12 and 24 around frame 18 (the sample's): their rendered frames are the ghosts. The
+    // scheduler may still be replacing a key's frame (a draft by the full one), so wait until the
+    // ghosts show the frames the cache holds for those keys now.
+    const shown = await page.waitForFunction(
       () => {
-        const shown = (window as MotionDebugWindow).__keyposeMotion?.onionFrames();
-        return shown?.previous?.frame === 12 && shown?.next?.frame === 24;
+        const onion = (window as MotionDebugWindow).__keyposeMotion?.onionFrames();
+        const keys = [window.__keyposeFrames?.frameKey(12), window.__keyposeFrames?.frameKey(24)];
+        const ok =
+          onion?.previous?.frame === 12 &&
+          onion?.next?.frame === 24 &&
+          typeof keys[0] === 'string' &&
+          onion.previous.key === keys[0] &&
+          onion.next.key === keys[1];
+        return ok ? { ghosts: [onion.previous?.key, onion.next?.key], keys } : false;
       },
       undefined,
       { timeout: 150_000 },
     );
-    const shown = await page.evaluate(() => (window as MotionDebugWindow).__keyposeMotion?.onionFrames());
-    const keys = await page.evaluate(() => [
-      window.__keyposeFrames?.frameKey(12),
-      window.__keyposeFrames?.frameKey(24),
-    ]);
-    expect([shown?.previous?.key, shown?.next?.key]).toEqual(keys);
+    const { ghosts, keys } = (await shown.jsonValue()) as { ghosts: string[]; keys: string[] };
+    expect(ghosts).toEqual(keys);
+    expect(ghosts[0]).not.toBe(ghosts[1]);
     await page.screenshot({ path: screenshotPath('motion-onion.png') });
     await page.keyboard.press('o');
     expect(errors.page).toEqual([]);

@@ -99,23 +99,37 @@ afterAll(() => {
 
 describe('kill -9 at random moments', () => {
   it('the CLI, 4 times: no pre-existing file changes, output absent or complete, the next run sweeps the rest', async () => {
+    // The moments are drawn within the length of an unkilled run on this machine (the engine's
+    // speed varies tenfold with the load), and half of the rounds wait for the partial output to
+    // appear first, so that some kills land mid-write whatever the machine's speed.
+    const started = Date.now();
+    const timing = await render(join(cli, 'seq-timing'), { cwd: cli, tmp });
+    expect(timing.code, timing.stderr).toBe(0);
+    const runMs = Date.now() - started;
     const outcomes: string[] = [];
     for (let round = 0; round < 4; round++) {
       const out = join(cli, `seq-${round}`);
-      const delayMs = 300 + Math.round(random() * 4700);
+      const afterPartial = round % 2 === 1;
+      const delayMs = Math.round(random() * (afterPartial ? 150 : runMs));
       const seen = new Map<number, string>();
       let stop: () => void = () => undefined;
+      let finished = false;
       const result: CliRun = await render(out, {
         cwd: cli,
         tmp,
         onSpawn: (child) => {
           stop = watchChildren(child.pid!, seen);
-          setTimeout(() => child.kill('SIGKILL'), delayMs);
+          const kill = () => setTimeout(() => child.kill('SIGKILL'), delayMs);
+          const ownPartial = async () =>
+            finished || (await partials()).some((n) => n.startsWith(`.seq-${round}.`));
+          if (afterPartial) void waitFor(ownPartial, 60_000, 10).then(kill);
+          else kill();
         },
       });
+      finished = true;
       stop();
       outcomes.push(
-        `${delayMs} ms: ${result.signal ?? `exit ${result.code}`}, ${await expectAbsentOrComplete(out)}`,
+        `${afterPartial ? 'partial + ' : ''}${delayMs} ms: ${result.signal ?? `exit ${result.code}`}, ${await expectAbsentOrComplete(out)}`,
       );
       // The worker notices its parent is gone, ffmpeg its closed input: neither outlives the CLI.
       await expectNoneRunning(seen.keys());
