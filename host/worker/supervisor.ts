@@ -121,6 +121,11 @@ export interface CharacterInput {
     | { readonly owner: Uint8Array; readonly parts: readonly { name: string; jointIds: readonly string[] }[] }
     | undefined;
   readonly skeleton: CharacterFiles['skeleton'];
+  /**
+   * The rig cache file for this character (named by its rig key, in the host's cache folder): the
+   * worker reads the built rig from it, or builds the rig and stores it there.
+   */
+  readonly rigFile?: string | undefined;
 }
 
 /** The worker's answer once a character's parts rig is built. */
@@ -129,6 +134,8 @@ export interface CharacterLoaded {
   /** Per art pixel, the index into partJointIds of the part owning it, or -1. */
   readonly labels: Int16Array;
   readonly buildMs: number;
+  /** True when the worker read the rig from its rig cache file instead of building it. */
+  readonly fromCache: boolean;
 }
 
 /** One part's layer of a character's parts rig (see core/contract/jobs.ts partLayers). */
@@ -283,6 +290,7 @@ export class WorkerSupervisor {
           }
         : {}),
       skeleton: input.skeleton,
+      ...(input.rigFile ? { rigFile: input.rigFile } : {}),
     };
     let resolve!: (v: CharacterLoaded) => void;
     let reject!: (e: Error) => void;
@@ -447,7 +455,12 @@ export class WorkerSupervisor {
         const b = msg.labels;
         // An aligned copy: IPC bytes may start at any offset.
         const labels = new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-        entry.resolve({ partJointIds: msg.partJointIds, labels, buildMs: msg.buildMs });
+        entry.resolve({
+          partJointIds: msg.partJointIds,
+          labels,
+          buildMs: msg.buildMs,
+          fromCache: msg.fromCache,
+        });
         return;
       }
       case 'partLayers':

@@ -183,13 +183,62 @@ function resampleLayer(
   };
   const tx = taps(p.texelsX, W);
   const ty = taps(p.texelsY, H);
+  // A cell (the 2x2 taps from padded pixel (c, r)) whose four distances are all <= -0.5 gives
+  // dist <= -0.5, crisp alpha 0, for every texel in it: such texels are skipped unread (most of a
+  // layer's rect is transparent). Same arithmetic as the plain per-texel loop, so the same bits.
+  // 0 = skip, 1 = interpolate, 2 = uniform (the four taps equal: see below).
+  const live = new Uint8Array(PW * PH);
+  const uniform = new Int32Array(PW * PH);
+  const rowLive = new Uint8Array(PH);
+  // With S a power of two every bilinear weight is a multiple of 1/S^2 and they sum to exactly 1,
+  // so four equal taps interpolate to exactly their value: the cell's texel is computed once.
+  const exactWeights = (S & (S - 1)) === 0;
+  for (let r = 0; r < PH; r++) {
+    const rr = Math.min(PH - 1, r + 1) * PW;
+    for (let c = 0; c < PW; c++) {
+      const cc = Math.min(PW - 1, c + 1);
+      const a = r * PW + c;
+      const b = r * PW + cc;
+      const d = rr + c;
+      const e = rr + cc;
+      if (sd[a]! > -0.5 || sd[b]! > -0.5 || sd[d]! > -0.5 || sd[e]! > -0.5) {
+        live[a] = 1;
+        rowLive[r] = 1;
+        if (!exactWeights || sd[a] !== sd[b] || sd[a] !== sd[d] || sd[a] !== sd[e]) continue;
+        let same = true;
+        for (let ch = 0; ch < 4 && same; ch++) {
+          const v = pm[a * 4 + ch];
+          same = v === pm[b * 4 + ch] && v === pm[d * 4 + ch] && v === pm[e * 4 + ch];
+        }
+        if (!same) continue;
+        live[a] = 2;
+        const alpha = Math.round(Math.min(1, Math.max(0, 0.5 + sd[a]!)) * 255);
+        const ai = pm[a * 4 + 3]!;
+        if (alpha === 0 || ai < 1e-6) continue;
+        uniform[a] =
+          (alpha << 24) |
+          Math.min(255, Math.max(0, Math.round(pm[a * 4]! / ai))) |
+          (Math.min(255, Math.max(0, Math.round(pm[a * 4 + 1]! / ai))) << 8) |
+          (Math.min(255, Math.max(0, Math.round(pm[a * 4 + 2]! / ai))) << 16);
+      }
+    }
+  }
   for (let jy = 0; jy < p.texelsY; jy++) {
-    const r0 = ty.i0[jy]! * PW;
-    const r1 = Math.min(PH - 1, ty.i0[jy]! + 1) * PW;
+    const ry = ty.i0[jy]!;
+    if (!rowLive[ry]) continue;
+    const r0 = ry * PW;
+    const r1 = Math.min(PH - 1, ry + 1) * PW;
     const fy = ty.f[jy]!;
     const out = (p.atlasY + jy) * atlasW + p.atlasX;
     for (let jx = 0; jx < p.texelsX; jx++) {
       const c0 = tx.i0[jx]!;
+      const kind = live[r0 + c0]!;
+      if (kind === 0) continue;
+      if (kind === 2) {
+        const u = uniform[r0 + c0]!;
+        if (u !== 0) texels[out + jx] = u;
+        continue;
+      }
       const c1 = Math.min(PW - 1, c0 + 1);
       const fx = tx.f[jx]!;
       const w00 = (1 - fx) * (1 - fy);
@@ -204,19 +253,20 @@ function resampleLayer(
       const crisp = Math.min(1, Math.max(0, 0.5 + dist));
       const alpha = Math.round(crisp * 255);
       if (alpha === 0) continue;
-      const ai =
-        w00 * pm[i00 * 4 + 3]! + w10 * pm[i10 * 4 + 3]! + w01 * pm[i01 * 4 + 3]! + w11 * pm[i11 * 4 + 3]!;
+      const q00 = i00 * 4;
+      const q10 = i10 * 4;
+      const q01 = i01 * 4;
+      const q11 = i11 * 4;
+      const ai = w00 * pm[q00 + 3]! + w10 * pm[q10 + 3]! + w01 * pm[q01 + 3]! + w11 * pm[q11 + 3]!;
       if (ai < 1e-6) continue;
-      let packed = alpha << 24;
-      for (let ch = 0; ch < 3; ch++) {
-        const v =
-          w00 * pm[i00 * 4 + ch]! +
-          w10 * pm[i10 * 4 + ch]! +
-          w01 * pm[i01 * 4 + ch]! +
-          w11 * pm[i11 * 4 + ch]!;
-        packed |= Math.min(255, Math.max(0, Math.round(v / ai))) << (8 * ch);
-      }
-      texels[out + jx] = packed;
+      const r = w00 * pm[q00]! + w10 * pm[q10]! + w01 * pm[q01]! + w11 * pm[q11]!;
+      const g = w00 * pm[q00 + 1]! + w10 * pm[q10 + 1]! + w01 * pm[q01 + 1]! + w11 * pm[q11 + 1]!;
+      const b = w00 * pm[q00 + 2]! + w10 * pm[q10 + 2]! + w01 * pm[q01 + 2]! + w11 * pm[q11 + 2]!;
+      texels[out + jx] =
+        (alpha << 24) |
+        Math.min(255, Math.max(0, Math.round(r / ai))) |
+        (Math.min(255, Math.max(0, Math.round(g / ai))) << 8) |
+        (Math.min(255, Math.max(0, Math.round(b / ai))) << 16);
     }
   }
 }
