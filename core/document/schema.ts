@@ -204,7 +204,7 @@ export const placementSchema = z.object({
 
 /**
  * Part hints of a layered PSD (its named layers: "left arm", "head"...): which joints may own which
- * pixels; they override the automatic skin weights there (inference/rigging/weights.ts). The map
+ * pixels; the parts rig keeps a hinted pixel in one of them (inference/rigging/parts/segment.ts). The map
  * is an 8-bit greyscale PNG asset the art's size: a pixel of value v > 0 belongs to parts[v - 1],
  * 0 = no hint. Optional and new: files without it (every older one) still validate as version 2,
  * so it needs no version bump.

@@ -1,13 +1,23 @@
 import type { JointId } from '../../core/ids.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
-import type { PartHints } from './weights.js';
 
 /**
  * Part hints from named layers (a layered PSD): a layer called "left arm", "L_forearm", "Head" or
  * "body/torso" says which joints own its pixels. Where layers overlap, the topmost named layer
  * owns the pixel (it is in front).
  */
+
+/** Which joints may own which pixels (the parts rig keeps a hinted pixel in one of them). */
+export interface PartHints {
+  /** Per pixel of the picture (row-major, y down): index into `parts`, or -1 for no hint. */
+  readonly owner: Int16Array;
+  readonly parts: readonly {
+    readonly name: string;
+    /** The joints allowed to own the part's pixels; the first is the part's main joint. */
+    readonly jointIds: readonly JointId[];
+  }[];
+}
 
 /** A picture layer: its name (group names first, joined by "/"), position and pixels. */
 export interface PartLayer {
@@ -90,7 +100,7 @@ export function jointsForPartName(name: string, skeleton: Skeleton): JointId[] {
   return [];
 }
 
-/** Builds the per-pixel owner map for computeSkinWeights; undefined when no layer names a part. */
+/** Builds the per-pixel owner map for the parts rig; undefined when no layer names a part. */
 export function buildPartHints(
   layers: readonly PartLayer[],
   widthPx: number,

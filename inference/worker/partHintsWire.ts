@@ -1,10 +1,10 @@
 import { jointId } from '../../core/ids.js';
-import type { PartHints } from '../rigging/weights.js';
+import type { PartHints } from '../rigging/partHints.js';
 
 /**
  * PSD part hints between the worker and the host (core/contract/jobs.ts partHintsWireSchema):
  * one byte per pixel, v > 0 = parts[v - 1], 0 = no hint. The rig sends them with its result for
- * the document to keep; the host sends them back with every weights request of that character.
+ * the document to keep; the host sends them back when it loads the character (the parts rig).
  */
 export interface PartHintsWire {
   readonly owner: Uint8Array;

@@ -6,10 +6,11 @@ import { RiggingError } from '../rigging/types.js';
 import { partHintsToWire } from './partHintsWire.js';
 
 /**
- * The worker's 'rig' message: the automatic rig (mask -> skeleton fit -> skin weights, see
+ * The worker's 'rig' message: the automatic rig (mask -> skeleton fit, see
  * inference/rigging/rigCharacter.ts) of one imported picture, with progress and cancellation.
  * The host keeps only what the document stores (the fitted skeleton, how it was fitted, the mask
- * when it was separated from a background); the weights are recomputed from those when rendering.
+ * when it was separated from a background, PSD part hints); the frame engine builds its parts rig
+ * from those when it loads the character.
  *
  * The skeleton comes from the body pose model where it finds the figure, else from the silhouette
  * (rigCharacter's poseModel 'auto'), or from the source itself (an Animated Drawings rig).
@@ -70,7 +71,7 @@ export async function runRigJob(job: RigJobMessage, send: Send): Promise<void> {
         // The template the user picked in the import dialog or with --template ('auto': from the figure).
         ...(job.template ? { template: job.template } : {}),
         onProgress: ({ fraction, stage }) => {
-          // Weights report per row: a stage change or 10 reports a second is enough for a bar.
+          // A stage change or 10 reports a second is enough for a bar.
           const now = performance.now();
           if (stage === lastStage && now - lastSentMs < 100 && fraction < 1) return;
           lastStage = stage;

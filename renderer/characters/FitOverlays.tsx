@@ -14,15 +14,16 @@ import { useFitTools } from './useCharacters.js';
 
 /**
  * Fit-mode overlays drawn in the active character's space (inside its placement group):
- * - the weight overlay (W): the pixels that move with the selected joint (its part of the parts rig) from the host as a heat map,
- *   re-requested (debounced) whenever the skeleton or the mask changes;
+ * - the weight overlay (W): the pixels that move with the selected joint (its part of the parts
+ *   rig the frame engine renders) from the host as a heat map, re-requested (debounced) whenever
+ *   the skeleton or the mask changes (the host rebuilds the parts for them);
  * - the mask brush (B): the mask tints what is not figure; dragging paints into it (Alt removes,
  *   [ and ] resize), and each stroke is stored as a new mask PNG asset, one undo step.
  */
 
 /** Above the art (0..2, and characters in front up to 3), under the skeletons (9+). */
 const OVERLAY_ORDER = 4;
-/** Wait this long after the last skeleton change before asking for new weights. */
+/** Wait this long after the last skeleton change before asking for the new parts. */
 const WEIGHTS_DEBOUNCE_MS = 200;
 
 function WeightOverlay({ character }: { character: Character }): ReactElement | null {
@@ -35,10 +36,10 @@ function WeightOverlay({ character }: { character: Character }): ReactElement | 
   const [image, setImage] = useState<{ url: string; width: number; height: number } | null>(null);
   const art = document?.assets[character.artAssetId];
   const jointName = character.skeleton.joints.find((j) => j.id === jointId)?.name ?? null;
-  // What the weights depend on: the skeleton and the mask (and which joint is shown).
+  // What the parts depend on: the skeleton and the mask (and which joint is shown).
   const { skeleton, maskAssetId, id: characterId } = character;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the weights depend on the skeleton and mask, not on the rest of the document
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the parts depend on the skeleton and mask, not on the rest of the document
   useEffect(() => {
     if (!jointId || !jointName) {
       tools.setState({ overlay: { state: 'no-joint' } });

@@ -16,7 +16,7 @@ import { projectFromImported } from './sceneEdits.js';
 
 /**
  * Importing a character: the picture goes to the host's importCharacter job (decode, mask,
- * skeleton fit, skin weights), the dialog follows its progress events (stage, bar, Cancel), and
+ * skeleton fit), the dialog follows its progress events (stage, bar, Cancel), and
  * the rigged result either starts a new project or joins the open scene (one undo step). A failed
  * import reports a clear error and changes nothing.
  */
@@ -86,7 +86,6 @@ const STAGE_LABELS: Record<string, string> = {
   fit: 'Fitting the skeleton',
   pose: 'Finding the pose',
   skeleton: 'Fitting the skeleton',
-  weights: 'Computing skin weights',
 };
 
 export function stageLabel(stage: string | undefined): string {
@@ -107,7 +106,6 @@ export const IMPORT_STAGES: readonly string[] = [
   'Reading the picture',
   'Separating the figure',
   'Fitting the skeleton',
-  'Computing skin weights',
 ];
 
 /** How long the fit hint stays before it goes by itself (it never covers the art for long). */

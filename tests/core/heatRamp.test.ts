@@ -1,36 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { jointId } from '../../core/ids.js';
-import { HEAT_COLD, HEAT_HOT, HEAT_STOPS, heatColour } from '../../core/render/heatRamp.js';
+import { HEAT_COLD, HEAT_HOT, HEAT_OVERLAY_ALPHA } from '../../core/render/heatRamp.js';
 import { partHeatMap } from '../../host/api/characterServices.js';
-import { weightOverlay } from '../../inference/rigging/weights.js';
 
-describe('the overlays colour ramp (core/render/heatRamp.ts)', () => {
-  it('runs from blue at 0 to red at 1 through its stops, clamped outside', () => {
-    expect(heatColour(0)).toEqual([20, 40, 160]);
-    expect(heatColour(1)).toEqual([230, 40, 30]);
-    expect(heatColour(0.5)).toEqual(HEAT_STOPS[2]);
-    // Half way between the first two stops: (20+0)/2, (40+170)/2, (160+220)/2.
-    expect(heatColour(0.125)).toEqual([10, 105, 190]);
-    expect(heatColour(-3)).toEqual(heatColour(0));
-    expect(heatColour(7)).toEqual(heatColour(1));
-    expect(heatColour(Number.NaN)).toEqual(heatColour(0));
-  });
-
-  it('is the one ramp both overlays draw with: weight 1 and a part pixel share the hot colour, 0 the cold', () => {
-    const weights = {
-      width: 2,
-      height: 1,
-      jointIds: [jointId('Hips'), jointId('Spine')],
-      // Hips owns pixel 0 fully, Spine pixel 1.
-      data: new Float32Array([1, 0, 0, 1]),
-    };
-    const mask = { width: 2, height: 1, data: new Uint8Array([255, 255]) };
-    const skin = weightOverlay(weights, jointId('Hips'), mask);
-    const parts = partHeatMap({ width: 2, height: 1, labels: new Int16Array([0, 1]) }, 0);
-    expect([...skin.data]).toEqual([...parts.data]);
+describe('the part overlay (Fit mode W) colours (core/render/heatRamp.ts)', () => {
+  it("draws the joint's part hot, the rest of the figure cold, and nothing outside the figure", () => {
+    const parts = partHeatMap({ width: 3, height: 1, labels: new Int16Array([0, 1, -1]) }, 0);
     expect([...parts.data.subarray(0, 3)]).toEqual([...HEAT_HOT]);
     expect([...parts.data.subarray(4, 7)]).toEqual([...HEAT_COLD]);
-    expect(parts.data[3]).toBeGreaterThan(0);
-    expect(parts.data[3]).toBeLessThan(255);
+    expect(HEAT_HOT).not.toEqual(HEAT_COLD);
+    // See-through: the art shows under the heat map.
+    expect(parts.data[3]).toBe(HEAT_OVERLAY_ALPHA);
+    expect(HEAT_OVERLAY_ALPHA).toBeGreaterThan(0);
+    expect(HEAT_OVERLAY_ALPHA).toBeLessThan(255);
+    expect([...parts.data.subarray(8, 12)]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('shows the whole figure cold for a joint that owns no part', () => {
+    const parts = partHeatMap({ width: 2, height: 1, labels: new Int16Array([0, 1]) }, -1);
+    expect([...parts.data.subarray(0, 3)]).toEqual([...HEAT_COLD]);
+    expect([...parts.data.subarray(4, 7)]).toEqual([...HEAT_COLD]);
   });
 });

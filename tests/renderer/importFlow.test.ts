@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, type ImportedCharacter, type JobEvent, type KeyposeApi } from '../../core/contract/api.js';
 import { assetId } from '../../core/ids.js';
 import { createDefaultHumanoid } from '../../core/skeleton/humanoid.js';
-import { createImportFlow } from '../../renderer/characters/importFlow.js';
+import { createImportFlow, IMPORT_STAGES } from '../../renderer/characters/importFlow.js';
 import { makeEditor } from './fixtures.js';
 
 /**
@@ -73,7 +73,7 @@ describe('import flow', () => {
       kind: 'import',
       done: 500,
       total: 1000,
-      stage: 'weights',
+      stage: 'fit',
     });
     // Another job's events are ignored.
     shell.emit({
@@ -84,7 +84,14 @@ describe('import flow', () => {
     });
     const phase = flow.store.getState().phase;
     expect(phase.kind === 'running' && phase.fraction).toBe(0.5);
-    expect(phase.kind === 'running' && phase.stage).toBe('Computing skin weights');
+    expect(phase.kind === 'running' && phase.stage).toBe('Fitting the skeleton');
+    // The rig computes no skin weights (the frame engine renders layered parts): no such stage.
+    expect(IMPORT_STAGES).toEqual([
+      'Reading the file',
+      'Reading the picture',
+      'Separating the figure',
+      'Fitting the skeleton',
+    ]);
     shell.emit(done());
     expect(flow.store.getState().phase.kind).toBe('choose');
     flow.choose('add');

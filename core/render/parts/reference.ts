@@ -6,7 +6,11 @@ import type { PosedFrame } from './posed.js';
 /**
  * The reference frame renderer: per output pixel, every posed part and joint sphere whose box
  * holds it is hit-tested (hit.ts), its atlas texel fetched (nearest; transparent = no hit), and
- * the two front-most hits by depth key composited, front over second (straight alpha). Plain
+ * the front-most hit by depth key composited over a second hit behind it (straight alpha): the
+ * front-most opaque one where there is one, else the front-most. Only two layers are blended per
+ * pixel, so the second must be the one that covers: at a seam the front part's anti-aliased edge
+ * lies over the next part's edge and over the joint sphere's, and taking the nearer of two faint
+ * edges instead of the opaque layer under them opened pinholes along every seam. Plain
  * TypeScript over every pixel: the specification the ONNX engine is tested against, slow.
  *
  * Pixel centres are at integer + 0.5 in output pixels.
@@ -26,22 +30,32 @@ export function renderReference(
     const y = yi + 0.5;
     for (let xi = 0; xi < width; xi++) {
       const x = xi + 0.5;
+      // Front: the largest key. Second: the largest key behind it among opaque hits, or among
+      // all hits behind it where none is opaque.
       let k1 = Number.NEGATIVE_INFINITY;
       let c1 = 0;
       let k2 = Number.NEGATIVE_INFINITY;
       let c2 = 0;
+      let k2o = Number.NEGATIVE_INFINITY;
+      let c2o = 0;
+      const behind = (key: number, c: number) => {
+        if (key > k2) {
+          k2 = key;
+          c2 = c;
+        }
+        if (c >>> 24 === 255 && key > k2o) {
+          k2o = key;
+          c2o = c;
+        }
+      };
       const consider = (h: Hit | null) => {
         const c = fetch(h);
         if (c === 0 || !h) return;
         if (h.key > k1) {
-          k2 = k1;
-          c2 = c1;
+          if (c1 !== 0) behind(k1, c1);
           k1 = h.key;
           c1 = c;
-        } else if (h.key > k2) {
-          k2 = h.key;
-          c2 = c;
-        }
+        } else behind(h.key, c);
       };
       for (const part of frame.parts) {
         const [bx0, by0, bx1, by1] = part.bounds;
@@ -55,7 +69,7 @@ export function renderReference(
       }
       if (c1 === 0) continue;
       const o = (yi * width + xi) * 4;
-      writePixel(out, o, c1, c2);
+      writePixel(out, o, c1, c2o !== 0 ? c2o : c2);
     }
   }
   return { width, height, data: out };

@@ -3,7 +3,8 @@ import type { Entries } from './common.js';
 
 /**
  * Depth resolve of all entries: per output pixel, the front-most covered entry (largest key) and
- * the next one behind it, by two scatter-max passes over a per-pixel key buffer and a gather
+ * a second behind it (the front-most opaque one, else the front-most: as
+ * core/render/parts/reference.ts), by scatter-max passes over a per-pixel key buffer and gathers
  * back. Yields two frames of packed texels, front and second, each [N + 1] (N padded pixels;
  * the last slot collects the entries that lose).
  */
@@ -26,10 +27,28 @@ export function resolveStage(g: GraphBuilder, all: Entries, frameSlots: string):
     covered,
     g.op('Equal', [keyed, g.op('GatherElements', [best1, pixel], { axis: 0 })]),
   ]);
-  const rest = g.where(isFront, none, keyed);
+  // The second: the front-most opaque entry behind the front where the pixel has one, else the
+  // front-most entry behind it (reference.ts says why an opaque layer goes first).
+  const behind = g.op('And', [covered, g.op('Not', [isFront])]);
+  const opaque = g.op('And', [
+    g.op('GreaterOrEqual', [texel, g.constI32(-16777216)]),
+    g.op('Less', [texel, g.constI32(0)]),
+  ]);
+  const opaqueBehind = g.op('And', [behind, opaque]);
+  const bestOpaque = g.op('ScatterElements', [emptyKeys, pixel, g.where(opaqueBehind, key, none)], {
+    axis: 0,
+    reduction: 'max',
+  });
+  const pixelHasOpaque = g.op('Greater', [
+    g.op('GatherElements', [bestOpaque, pixel], { axis: 0 }),
+    g.scalarF(NO_KEY),
+  ]);
+  // behind, and opaque where the pixel has an opaque entry behind (Where has no bool kernel).
+  const candidate = g.op('And', [behind, g.op('Or', [opaque, g.op('Not', [pixelHasOpaque])])]);
+  const rest = g.where(candidate, key, none);
   const best2 = g.op('ScatterElements', [emptyKeys, pixel, rest], { axis: 0, reduction: 'max' });
   const isSecond = g.op('And', [
-    g.op('And', [covered, g.op('Not', [isFront])]),
+    candidate,
     g.op('Equal', [rest, g.op('GatherElements', [best2, pixel], { axis: 0 })]),
   ]);
   // Losers write into the spare last slot.

@@ -6,7 +6,7 @@ import {
 } from '../../../core/render/parts/types.js';
 import type { RgbaImage } from '../../../core/render/types.js';
 import type { Skeleton } from '../../../core/skeleton/types.js';
-import type { PartHints } from '../weights.js';
+import type { PartHints } from '../partHints.js';
 import { hierarchyLevels, partAxes } from './axes.js';
 import { partLayer } from './layers.js';
 import { partProfile, radiusNear } from './profile.js';

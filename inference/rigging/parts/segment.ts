@@ -1,8 +1,9 @@
 import type { RgbaImage } from '../../../core/render/types.js';
 import type { Skeleton } from '../../../core/skeleton/types.js';
+import { boneSegments } from '../bones.js';
 import { MinHeap } from '../minHeap.js';
+import type { PartHints } from '../partHints.js';
 import { throwIfAborted } from '../types.js';
-import { boneSegments, type PartHints } from '../weights.js';
 
 /**
  * Which joint owns each pixel of the figure: an edge-aware geodesic partition. Every bone seeds

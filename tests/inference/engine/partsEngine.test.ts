@@ -27,6 +27,8 @@ const POSES: Record<string, Pose> = {
   bend: pose({ LeftArm: z(-0.8), LeftForeArm: z(0.6), RightLeg: z(0.3) }),
   turn: pose({ RightForeArm: y(1.2), Spine: z(0.2) }, [3, -2, 0]),
   across: pose({ LeftArm: y(-2.6) }),
+  // The whole figure turned: every seam's faint edges lie over the opaque layer under them.
+  whole: pose({ Hips: z(0.35) }, [3, 2, 0]),
 };
 
 async function both(p: Pose, output?: OutputFrame) {

@@ -112,7 +112,7 @@ describe('rigCharacter: automatic fit choice', () => {
       expect(result.fit?.warnings).toHaveLength(1);
       expect(result.fit?.warnings[0]).toContain('body pose model missing');
       expect(result.fit?.warnings[0]).toContain('silhouette fit was used');
-      expect(result.weights.jointIds).toHaveLength(21);
+      expect(result.skeleton.joints).toHaveLength(21);
     } finally {
       await rm(empty, { recursive: true, force: true });
     }

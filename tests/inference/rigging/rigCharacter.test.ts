@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { jointId } from '../../../core/ids.js';
 import { createDefaultHumanoid } from '../../../core/skeleton/humanoid.js';
 import { buildPartHints, jointsForPartName } from '../../../inference/rigging/partHints.js';
+import { segmentParts } from '../../../inference/rigging/parts/segment.js';
 import { type RigProgress, rigCharacter } from '../../../inference/rigging/rigCharacter.js';
 import { RiggingError } from '../../../inference/rigging/types.js';
 import { drawHumanoid, renderOnPaper, renderWithAlpha } from './syntheticFigure.js';
 
 describe('rigCharacter', () => {
-  it('runs mask -> fit -> weights with increasing progress and named stages', async () => {
+  it('runs mask -> fit with increasing progress and named stages (no skin weights)', async () => {
     const figure = drawHumanoid({ width: 320, height: 320, figureHeightPx: 280 });
     const progress: RigProgress[] = [];
     const startMs = performance.now();
@@ -18,19 +18,20 @@ describe('rigCharacter', () => {
     );
     expect(result.maskSource).toBe('background');
     expect(result.fit?.sources.LeftHand).toBe('outline');
-    expect(result.weights.jointIds).toHaveLength(result.skeleton.joints.length);
+    // The frame engine renders layered parts built from the skeleton: the rig computes no weights.
+    expect(result).not.toHaveProperty('weights');
     const fractions = progress.map((p) => p.fraction);
     expect(fractions[0]).toBe(0);
     expect(fractions.at(-1)).toBe(1);
     for (let i = 1; i < fractions.length; i++)
       expect(fractions[i]!).toBeGreaterThanOrEqual(fractions[i - 1]!);
-    expect(new Set(progress.map((p) => p.stage))).toEqual(new Set(['mask', 'fit', 'weights', 'done']));
+    expect(new Set(progress.map((p) => p.stage))).toEqual(new Set(['mask', 'fit', 'done']));
     // Stage durations, not time stamps: each is a real duration and together they fit in the call.
     const wallMs = performance.now() - startMs;
     const stages = Object.values(result.timingsMs);
-    expect(Object.keys(result.timingsMs).sort()).toEqual(['fit', 'mask', 'weights']);
+    expect(Object.keys(result.timingsMs).sort()).toEqual(['fit', 'mask']);
     for (const ms of stages) expect(Number.isFinite(ms) && ms >= 0, `stage time ${ms}`).toBe(true);
-    expect(result.timingsMs.weights).toBeGreaterThan(0);
+    expect(result.timingsMs.mask).toBeGreaterThan(0);
     expect(stages.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(wallMs);
   });
 
@@ -65,23 +66,7 @@ describe('rigCharacter', () => {
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RiggingError);
     expect((error as RiggingError).code).toBe('cancelled');
-    expect(stages).not.toContain('weights');
-  });
-
-  it('cancels inside the weights stage', async () => {
-    const figure = drawHumanoid({ width: 200, height: 200, figureHeightPx: 170 });
-    const controller = new AbortController();
-    let weightsProgress = 0;
-    const error = await rigCharacter(
-      { image: renderWithAlpha(figure), hasAlpha: true },
-      {
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (p.stage === 'weights' && ++weightsProgress === 3) controller.abort();
-        },
-      },
-    ).catch((e: unknown) => e);
-    expect((error as RiggingError).code).toBe('cancelled');
+    expect(stages).not.toContain('done');
   });
 
   it('rejects pixels that do not match the size', async () => {
@@ -101,18 +86,28 @@ describe('rigCharacter', () => {
       layers: [{ name: 'Left Arm', left: 130, top: 0, image: layerImage }],
     });
     expect(result.partHints?.parts[0]?.jointIds).toEqual(['LeftArm', 'LeftForeArm', 'LeftHand']);
-    const plane = 200 * 200;
-    const arm = ['LeftArm', 'LeftForeArm', 'LeftHand'].map((n) =>
-      result.weights.jointIds.indexOf(jointId(n)),
+    // The parts rig keeps every hinted figure pixel in the left arm's chain.
+    const labels = segmentParts({
+      art: image,
+      mask: result.mask.data,
+      skeleton: result.skeleton,
+      partHints: result.partHints,
+    });
+    const arm = new Set(
+      ['LeftArm', 'LeftForeArm', 'LeftHand'].map((n) =>
+        result.skeleton.joints.findIndex((j) => j.name === n),
+      ),
     );
+    let hinted = 0;
     for (let y = 0; y < 200; y++) {
       for (let x = 130; x < 200; x++) {
         const p = y * 200 + x;
         if (!result.mask.data[p]) continue;
-        const sum = arm.reduce((s, k) => s + result.weights.data[k * plane + p]!, 0);
-        expect(sum).toBeCloseTo(1, 5);
+        hinted++;
+        expect(arm.has(labels[p]!), `pixel ${x},${y}`).toBe(true);
       }
     }
+    expect(hinted).toBeGreaterThan(100);
   });
 });
 
