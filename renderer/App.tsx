@@ -40,8 +40,8 @@ export function App(): ReactElement {
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     event.preventDefault();
     setDropping(false);
-    // A .bvh or a pose sequence is motion for the active character; anything else a character.
-    if (dropMotion(editor, event.dataTransfer)) return;
+    // A .bvh, a pose sequence or a video is motion for the scene's characters; anything else a character.
+    if (dropMotion(editor, event.dataTransfer, api)) return;
     importDropped(importFlowFor(editor, api), event.dataTransfer);
   };
 

@@ -37,6 +37,7 @@ export type CommandId =
   | 'view.camera'
   | 'view.onionSkin'
   | 'view.frames'
+  | 'view.reference'
   | 'export.open'
   | 'export.repeat'
   | 'fit.mirror'
@@ -228,6 +229,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     command: 'view.frames',
     bindings: ['V'],
     label: 'Show generated frames / show the static art (Pose mode, camera view)',
+    group: 'View',
+  },
+  {
+    command: 'view.reference',
+    bindings: ['Shift+V'],
+    label: 'Show / hide the reference video behind the viewport',
     group: 'View',
   },
   {

@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ApiError } from '../../core/contract/api.js';
+import { MAX_REFERENCE_VIDEO_BASE64_CHARS } from '../../core/document/limits.js';
+import { referenceVideoMimeFor, setReferenceVideo } from '../../core/document/referenceVideo.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import { jointId } from '../../core/ids.js';
 import { writeBvh } from '../../core/io/bvh.js';
@@ -9,12 +12,22 @@ import { EMPTY_MOTION } from '../../core/motion/edit.js';
 import { importClip, prepareImport } from '../../core/motion/importMotion.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
 import { DEFAULT_ONE_EURO, type OneEuroParams } from '../../core/video/oneEuro.js';
+import {
+  AssignmentError,
+  type PersonAssignment,
+  peopleOntoCharacters,
+} from '../../core/video/peopleOntoCharacters.js';
 import { writeFileAtomic } from '../../host/export/atomicWrite.js';
 import { extractVideoMotion, type VideoPerson } from '../../host/motion/videoMotion.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
 import { type CliContext, EXIT, UsageError } from '../command.js';
-import { sourceOntoCharacter } from './motionApply.js';
-import { characterNamed, MOTION_IMPORT_FLAGS, MOTION_IMPORT_USAGE } from './motionOptions.js';
+import {
+  characterNamed,
+  importOptionsFrom,
+  MOTION_IMPORT_FLAGS,
+  MOTION_IMPORT_USAGE,
+  mappingWith,
+} from './motionOptions.js';
 import { parseOptions } from './options.js';
 import { createProgressReporter } from './progress.js';
 import { reportFailure } from './rig.js';
@@ -22,12 +35,14 @@ import { reportFailure } from './rig.js';
 /**
  * `keypose motion from-video <video>`: the people in a video as motion (issue 11, docs/motion.md).
  * Writes each chosen person as a JSON pose sequence or a BVH, or puts them onto characters of a
- * project through the ordinary motion import (retargeting, feet, key reduction, keys or a layer).
+ * project through the ordinary motion import (retargeting, feet, key reduction, keys or a layer),
+ * each clip where its person's first frame lands (the video's frame 0 at --start), the characters
+ * placed as the people stood (--place), the video kept as the project's reference (--reference).
  */
 
 export const FROM_VIDEO_USAGE =
   'keypose motion from-video <video> (-o <poses.json|motion.bvh> | --project <p.keypose> [-o out.keypose] ' +
-  '[--assign PERSON=CHARACTER,...]) [--fps 24] [--person ID|all] [--filter on|off] [--min-cutoff 1] [--beta 8] ' +
+  '[--assign PERSON=CHARACTER,...] [--place on|off] [--reference on|off]) [--fps 24] [--person ID|all] [--filter on|off] [--min-cutoff 1] [--beta 8] ' +
   `[--fov 40] ${MOTION_IMPORT_USAGE} [--json]`;
 
 function positiveNumber(values: ReadonlyMap<string, string>, key: string, flag: string): number | undefined {
@@ -94,6 +109,8 @@ export async function fromVideoCommand(args: readonly string[], context: CliCont
     '--beta': 'beta',
     '--filter': 'filter',
     '--fov': 'fov',
+    '--place': 'place',
+    '--reference': 'reference',
     ...MOTION_IMPORT_FLAGS,
   });
   if (positionals.length !== 1) throw new UsageError('motion from-video takes exactly one video file.');
@@ -124,6 +141,14 @@ export async function fromVideoCommand(args: readonly string[], context: CliCont
   if (filter && !(filter.beta >= 0))
     throw new UsageError(`--beta must be a number >= 0, got "${values.get('beta')}".`);
   const fov = positiveNumber(values, 'fov', '--fov');
+  const placeArg = values.get('place') ?? 'on';
+  if (placeArg !== 'on' && placeArg !== 'off')
+    throw new UsageError(`--place takes on or off, not "${placeArg}".`);
+  const referenceArg = values.get('reference') ?? 'off';
+  if (referenceArg !== 'on' && referenceArg !== 'off')
+    throw new UsageError(`--reference takes on or off, not "${referenceArg}".`);
+  if (!projectArg && (values.has('place') || values.has('reference')))
+    throw new UsageError('--place and --reference need --project.');
   try {
     let document: ProjectDocument | null = null;
     if (projectArg) document = await loadProject(resolve(context.cwd, projectArg));
@@ -179,18 +204,54 @@ export async function fromVideoCommand(args: readonly string[], context: CliCont
               characterNamed(document, values.get('character'))?.name ?? '',
             ],
           ]);
+      const assignments: PersonAssignment[] = [];
       for (const [id, name] of assign) {
         const character = characterNamed(document, name || undefined);
         if (!character) throw new UsageError(`the project has no character "${name}".`);
-        const person = pick(id);
-        const source = readPoseSequence(
-          JSON.stringify(person.sequence),
-          `${basename(videoPath)} person ${id}`,
-          character.skeleton,
-        );
-        const done = sourceOntoCharacter(document, character.id, source, values);
-        document = done.document;
-        written.push({ person: id, character: character.name, keys: done.result.keyCount });
+        assignments.push({ person: pick(id), characterId: character.id });
+      }
+      const { startFrame, fps: _fps, ...importOptions } = importOptionsFrom(values, document.fps);
+      const current = document;
+      let applied: ReturnType<typeof peopleOntoCharacters>;
+      try {
+        applied = peopleOntoCharacters(current, assignments, {
+          videoStartFrame: startFrame,
+          place: placeArg === 'on',
+          importOptions,
+          mappingFor: (prepared, characterId) =>
+            mappingWith(
+              prepared.mapping,
+              values.get('map'),
+              current.characters.find((c) => c.id === characterId)!,
+              prepared.source.skeleton.joints.map((j) => j.id),
+            ),
+          clipName: (id) => `${basename(videoPath)} person ${id}`,
+        });
+      } catch (error) {
+        if (error instanceof AssignmentError) throw new UsageError(`--assign: ${error.message}.`);
+        throw error;
+      }
+      document = applied.document;
+      if (referenceArg === 'on') {
+        const mime = referenceVideoMimeFor(videoPath);
+        if (!mime)
+          throw new UsageError(`--reference: ${extname(videoPath)} videos cannot be kept in a project.`);
+        const dataBase64 = (await readFile(videoPath)).toString('base64');
+        if (dataBase64.length > MAX_REFERENCE_VIDEO_BASE64_CHARS)
+          throw new UsageError('--reference: the video is too big to keep in the project (at most 96 MiB).');
+        document = setReferenceVideo(document, {
+          fileName: basename(videoPath),
+          mime,
+          dataBase64,
+          startFrame,
+        });
+      }
+      for (const a of applied.applied) {
+        written.push({
+          person: a.trackId,
+          character: document.characters.find((c) => c.id === a.characterId)?.name ?? a.characterId,
+          keys: a.result.keyCount,
+        });
       }
       const outPath = resolve(context.cwd, out ?? projectArg!);
       await saveProject(outPath, document);

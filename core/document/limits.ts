@@ -32,6 +32,11 @@ export const MAX_ASSET_BASE64_CHARS = 384 * 2 ** 20;
 /** The sound track's base64 text: 256 Mi characters (192 MiB, about 17 minutes of 48 kHz WAV). */
 export const MAX_AUDIO_BASE64_CHARS = 256 * 2 ** 20;
 /**
+ * The reference video's base64 text: 128 Mi characters (96 MiB of file bytes). It travels with the
+ * document to every save, so it is kept well under the project file's limit with the art beside it.
+ */
+export const MAX_REFERENCE_VIDEO_BASE64_CHARS = 128 * 2 ** 20;
+/**
  * A project file on disk: 500 MiB. JavaScript strings end near 512 Mi characters, so a larger file
  * could not be read anyway; checking the size first turns that into a sentence (host/project/store.ts).
  */

@@ -13,6 +13,7 @@ import {
   MAX_JOINTS,
   MAX_KEYS_PER_TRACK,
   MAX_NAME_CHARS,
+  MAX_REFERENCE_VIDEO_BASE64_CHARS,
   MAX_RESOLUTION_SIDE,
 } from './limits.js';
 
@@ -250,6 +251,37 @@ export const audioSchema = z.object({
   startFrame: frameNumber.default(0),
 });
 
+/**
+ * The video a motion was taken from, shown faintly behind the viewport and scrubbed with the
+ * playhead so the animator can compare and fix keys (docs/motion.md). Never rendered or exported.
+ * The bytes are stored in the document like the audio's, so the reference survives a save and a
+ * reload. Optional and new: no version bump.
+ */
+export const REFERENCE_VIDEO_MIMES = [
+  'video/mp4',
+  'video/webm',
+  'video/ogg',
+  'video/quicktime',
+  'video/x-matroska',
+] as const;
+export const referenceVideoSchema = z.object({
+  fileName: nameText.min(1),
+  mime: z.enum(REFERENCE_VIDEO_MIMES, {
+    error: (issue) =>
+      `video type ${JSON.stringify(issue.input)} is not supported (one of ${REFERENCE_VIDEO_MIMES.join(', ')})`,
+  }),
+  /** Base64 of the file's bytes. */
+  dataBase64: z
+    .string()
+    .min(1)
+    .max(
+      MAX_REFERENCE_VIDEO_BASE64_CHARS,
+      `the reference video's data is at most ${MAX_REFERENCE_VIDEO_BASE64_CHARS / 2 ** 20} Mi base64 characters`,
+    ),
+  /** The project frame at which the video's first frame shows. */
+  startFrame: frameNumber.default(0),
+});
+
 export const characterSchema = z.object({
   id: characterIdSchema,
   name: nameText.min(1),
@@ -297,6 +329,7 @@ export const projectDocumentSchema = z
       .max(MAX_CHARACTERS, `a scene has at most ${MAX_CHARACTERS} characters`),
     assets: z.record(idText, assetSchema),
     audio: audioSchema.optional(),
+    referenceVideo: referenceVideoSchema.optional(),
   })
   .superRefine((doc, ctx) => {
     if (Object.keys(doc.assets).length > MAX_ASSETS) {
@@ -385,4 +418,6 @@ export type Character = ProjectDocument['characters'][number];
 export type Asset = ProjectDocument['assets'][string];
 export type Placement = z.output<typeof placementSchema>;
 export type ProjectAudio = z.output<typeof audioSchema>;
+export type ReferenceVideo = z.output<typeof referenceVideoSchema>;
+export type ReferenceVideoMime = (typeof REFERENCE_VIDEO_MIMES)[number];
 export type AudioMime = ProjectAudio['mime'];

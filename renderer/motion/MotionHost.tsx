@@ -1,4 +1,6 @@
 import { type ReactElement, useEffect } from 'react';
+import type { KeyposeApi } from '../../core/contract/api.js';
+import { isVideoFile } from '../../core/document/referenceVideo.js';
 import { useEditor, useServices } from '../context.js';
 import { HiddenFileInput } from '../panels/HiddenFileInput.js';
 import { createMotionDebugHook } from './debug.js';
@@ -37,12 +39,24 @@ export function MotionHost(): ReactElement {
 }
 
 /**
- * A drop on the window that carries a motion file (.bvh, .json) imports it; returns false when
- * the drop is something else (a picture, a folder), for the character import to take.
+ * A drop on the window (the viewport, the timeline, anywhere) that carries a motion file (.bvh,
+ * .json) imports it; a video starts Motion from video on it, as the Video… button does. Returns
+ * false when the drop is something else (a picture, a folder), for the character import to take.
  */
-export function dropMotion(editor: Parameters<typeof beginMotionImport>[0], transfer: DataTransfer): boolean {
-  const file = [...transfer.files].find((f) => isMotionFileName(f.name));
-  if (!file) return false;
-  void beginMotionImport(editor, file);
+export function dropMotion(
+  editor: Parameters<typeof beginMotionImport>[0],
+  transfer: DataTransfer,
+  api?: KeyposeApi,
+): boolean {
+  const files = [...transfer.files];
+  const file = files.find((f) => isMotionFileName(f.name));
+  if (file) {
+    void beginMotionImport(editor, file);
+    return true;
+  }
+  const video = api ? files.find((f) => isVideoFile(f.name, f.type)) : undefined;
+  if (!video || !api) return false;
+  if (!editor.store.getState().document) return false;
+  void beginVideoImport(editor, api, video);
   return true;
 }

@@ -4,10 +4,13 @@ import type { VideoMotionResult } from '../../core/contract/api.js';
 import { useEditor, useServices } from '../context.js';
 import { Modal } from '../panels/Modal.js';
 import {
+  applyAssignedPeople,
   applyPickedPerson,
+  assignPerson,
   cancelVideoImport,
   pickCharacter,
   pickPerson,
+  setVideoImportOption,
   videoImportFor,
 } from './videoImport.js';
 
@@ -141,27 +144,45 @@ export function VideoMotionDialog(): ReactElement | null {
         style={{ display: 'flex', gap: 8 }}
       >
         {result.people.map((p) => (
-          <button
+          <div
             key={p.trackId}
-            type="button"
-            role="option"
-            aria-selected={p.trackId === phase.trackId}
-            className={p.trackId === phase.trackId ? 'tool-button active' : 'tool-button'}
-            data-testid={`video-person-${p.trackId}`}
-            onClick={() => pickPerson(editor, p.trackId)}
-            style={{ display: 'flex', flexDirection: 'column', alignItems: 'center', height: 'auto' }}
+            className="video-motion-person"
+            style={{ display: 'flex', flexDirection: 'column', alignItems: 'stretch', gap: 4 }}
           >
-            {p.thumbnailPngBase64 ? (
-              <img
-                src={`data:image/png;base64,${p.thumbnailPngBase64}`}
-                alt={`Person ${p.trackId}`}
-                height={96}
-              />
-            ) : null}
-            <span>
-              Person {p.trackId}: {p.seenFrames} frames
-            </span>
-          </button>
+            <button
+              type="button"
+              role="option"
+              aria-selected={p.trackId === phase.trackId}
+              className={p.trackId === phase.trackId ? 'tool-button active' : 'tool-button'}
+              data-testid={`video-person-${p.trackId}`}
+              onClick={() => pickPerson(editor, p.trackId)}
+              style={{ display: 'flex', flexDirection: 'column', alignItems: 'center', height: 'auto' }}
+            >
+              {p.thumbnailPngBase64 ? (
+                <img
+                  src={`data:image/png;base64,${p.thumbnailPngBase64}`}
+                  alt={`Person ${p.trackId}`}
+                  height={96}
+                />
+              ) : null}
+              <span>
+                Person {p.trackId}: {p.seenFrames} frames
+              </span>
+            </button>
+            <select
+              aria-label={`Character for person ${p.trackId}`}
+              value={phase.assignments[p.trackId] ?? ''}
+              data-testid={`video-assign-${p.trackId}`}
+              onChange={(event) => assignPerson(editor, p.trackId, event.currentTarget.value || null)}
+            >
+              <option value="">(not used)</option>
+              {characters.map((c) => (
+                <option key={c.id} value={c.id}>
+                  → {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
         ))}
       </div>
       <TrackPreview result={result} videoUrl={phase.videoUrl} trackId={phase.trackId} />
@@ -179,6 +200,31 @@ export function VideoMotionDialog(): ReactElement | null {
           ))}
         </select>
       </label>
+      <label title="Sideways spacing and depth order from where the people stood in the video">
+        <input
+          type="checkbox"
+          checked={phase.place}
+          data-testid="video-motion-place"
+          onChange={(event) => setVideoImportOption(editor, { place: event.currentTarget.checked })}
+        />{' '}
+        Place the characters as the people stood
+      </label>
+      <label
+        title={
+          phase.reference
+            ? 'Shown faintly behind the viewport, in step with the playhead (Shift+V)'
+            : 'This video type (or size) cannot be kept in the project'
+        }
+      >
+        <input
+          type="checkbox"
+          checked={phase.keepReference}
+          disabled={!phase.reference}
+          data-testid="video-motion-reference"
+          onChange={(event) => setVideoImportOption(editor, { keepReference: event.currentTarget.checked })}
+        />{' '}
+        Keep the video as the reference behind the viewport
+      </label>
       <div className="dialog-buttons">
         <button
           type="button"
@@ -186,6 +232,15 @@ export function VideoMotionDialog(): ReactElement | null {
           data-testid="video-motion-cancel"
         >
           Cancel
+        </button>
+        <button
+          type="button"
+          disabled={!Object.values(phase.assignments).some((c) => c)}
+          onClick={() => applyAssignedPeople(editor)}
+          title="Every person onto the character chosen under them, as keys, in one undo step"
+          data-testid="video-motion-apply-all"
+        >
+          Apply to characters
         </button>
         <button
           type="button"

@@ -60,8 +60,18 @@ export function defaultOptions(editor: Editor, frameCount: number): ImportPanelO
   };
 }
 
+/** What the caller sets on the panel it opens (the video import: where the clip starts, the reference). */
+export interface MotionImportExtras {
+  readonly options?: Partial<ImportPanelOptions>;
+  readonly alsoEdit?: Extract<ImportSession, { phase: 'ready' }>['alsoEdit'];
+}
+
 /** Reads a motion file and opens the mapping panel for it. Errors go to the error banner. */
-export async function beginMotionImport(editor: Editor, file: NamedText): Promise<void> {
+export async function beginMotionImport(
+  editor: Editor,
+  file: NamedText,
+  extras: MotionImportExtras = {},
+): Promise<void> {
   const character = activeCharacter(editor.store.getState());
   if (!character) return;
   const ui = motionUiFor(editor);
@@ -101,7 +111,7 @@ export async function beginMotionImport(editor: Editor, file: NamedText): Promis
       sourceFps = clip.fps.numerator / clip.fps.denominator;
     }
     if (cancelled) return;
-    openPrepared(editor, source, sourceFps);
+    openPrepared(editor, source, sourceFps, extras.options, extras.alsoEdit);
   } catch (error) {
     if (cancelled) return;
     ui.setState({ session: null });
@@ -117,6 +127,7 @@ export function openPrepared(
   source: SourceMotion,
   sourceFps: number,
   options?: Partial<ImportPanelOptions>,
+  alsoEdit?: MotionImportExtras['alsoEdit'],
 ): void {
   const character = activeCharacter(editor.store.getState());
   if (!character) return;
@@ -128,6 +139,7 @@ export function openPrepared(
     mapping: prepared.mapping,
     options: { ...defaultOptions(editor, source.clip.frameCount), ...options },
     sourceFps,
+    ...(alsoEdit ? { alsoEdit } : {}),
   };
   motionUiFor(editor).setState({ session });
   editor.actions.openDialog('motion-import');
@@ -191,9 +203,11 @@ export function applyMotionImport(editor: Editor): ImportResult | null {
   }
   if (!result) return null;
   const done = result;
-  editor.actions.edit(`Import motion ${session.fileName}`, (doc) =>
-    applyImportedMotion(doc, character.id, done),
-  );
+  const { alsoEdit, options } = session;
+  editor.actions.edit(`Import motion ${session.fileName}`, (doc) => {
+    const imported = applyImportedMotion(doc, character.id, done);
+    return alsoEdit ? alsoEdit(imported, options) : imported;
+  });
   motionUiFor(editor).setState({ session: null });
   editor.actions.closeDialog();
   editor.actions.setNotice(

@@ -2,11 +2,12 @@ import type { CommandId } from '../shortcuts.js';
 import type { Editor } from '../state/editorStore.js';
 import { MOTION_INPUT_ID } from './importFlow.js';
 import { motionUiFor, togglePin } from './motionUi.js';
+import { referencePreferences, setReferenceShown } from './referenceVideoPrefs.js';
 
 /** The commands of the motion feature: import, the library, IK drag and pins. */
 export type MotionCommandId = Extract<
   CommandId,
-  'file.importMotion' | 'view.library' | 'ik.toggle' | 'ik.pin'
+  'file.importMotion' | 'view.library' | 'ik.toggle' | 'ik.pin' | 'view.reference'
 >;
 
 export const MOTION_COMMANDS: ReadonlySet<CommandId> = new Set<MotionCommandId>([
@@ -14,6 +15,7 @@ export const MOTION_COMMANDS: ReadonlySet<CommandId> = new Set<MotionCommandId>(
   'view.library',
   'ik.toggle',
   'ik.pin',
+  'view.reference',
 ]);
 
 export function runMotionCommand(command: MotionCommandId, editor: Editor): void {
@@ -39,5 +41,12 @@ export function runMotionCommand(command: MotionCommandId, editor: Editor): void
     case 'ik.pin':
       if (state.selectedJointId) togglePin(editor, state.selectedJointId);
       return;
+    case 'view.reference': {
+      if (!state.document?.referenceVideo) return;
+      const shown = !referencePreferences().getState().shown;
+      setReferenceShown(shown);
+      editor.actions.setNotice(shown ? 'Reference video shown' : 'Reference video hidden');
+      return;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ProjectDocument } from '../../core/document/schema.js';
 import type { JointId } from '../../core/ids.js';
 import type { PreparedImport } from '../../core/motion/importMotion.js';
 import type { ReductionTolerance } from '../../core/motion/keyReduction.js';
@@ -42,6 +43,11 @@ export type ImportSession =
       readonly options: ImportPanelOptions;
       /** Source frames per second. */
       readonly sourceFps: number;
+      /**
+       * More to change in the same undo step as the import (the video import keeps its video as
+       * the reference, lined up with where the clip starts).
+       */
+      readonly alsoEdit?: (doc: ProjectDocument, options: ImportPanelOptions) => ProjectDocument;
     };
 
 export interface MotionUiState {

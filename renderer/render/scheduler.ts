@@ -1,4 +1,5 @@
 import type { FrameRef, JobEvent, RenderFramesRequest } from '../../core/contract/api.js';
+import { withoutReferenceVideo } from '../../core/document/referenceVideo.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
 
 /**
@@ -359,7 +360,8 @@ export class RenderScheduler {
     this.pendingCalls.add(call);
     this.port
       .renderFrames({
-        document: input.document,
+        // Frames never show the reference video: its bytes need not travel with each request.
+        document: withoutReferenceVideo(input.document),
         ...(input.characterId !== undefined ? { characterId: input.characterId } : {}),
         frames,
         quality,

@@ -13,6 +13,8 @@ import {
   useActiveSceneMask,
 } from '../characters/SceneCharacters.js';
 import { useEditor, useServices } from '../context.js';
+import { ReferenceVideoControls } from '../motion/ReferenceVideoControls.js';
+import { ReferenceVideoLayer } from '../motion/ReferenceVideoLayer.js';
 import { HOVER_COLOUR, jointSide, SELECTED_COLOUR, SIDE_COLOURS } from '../panels/jointStyle.js';
 import { FrameLayer } from '../render/FrameLayer.js';
 import { FramesToggle } from '../render/FramesToggle.js';
@@ -480,6 +482,7 @@ function Scene(): ReactElement {
       </group>
       {asset && resolution ? <FrameLayer size={resolution} artRef={artPicture} /> : null}
       {asset && resolution ? <OnionFrames size={resolution} /> : null}
+      {resolution ? <ReferenceVideoLayer size={resolution} /> : null}
       <SceneCharacters />
       <PointerTool refs={refs} />
     </>
@@ -502,6 +505,7 @@ function ViewportOverlay(): ReactElement {
         <IkDragHint />
       </span>
       <FitToolStatus />
+      <ReferenceVideoControls />
       <FramesToggle />
     </div>
   );
