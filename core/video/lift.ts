@@ -59,6 +59,12 @@ export interface LiftedPerson {
   readonly hipsPath: readonly (Vec3 | null)[];
   /** Per frame the body's turn about the vertical, radians (positive: towards the viewer's right). */
   readonly yawRad: readonly number[];
+  /**
+   * Per frame the head's own orientation where the face is seen (nose and both ears), else null:
+   * its turn about the vertical (as yawRad) and its tilt in the picture's plane (positive: the
+   * head leans towards the viewer's left, counter-clockwise as seen), radians.
+   */
+  readonly head?: readonly ({ readonly yawRad: number; readonly rollRad: number } | null)[];
 }
 
 type V2 = readonly [number, number];
@@ -265,6 +271,26 @@ export function liftPerson(track: PersonTrack2d, opts: LiftOptions): LiftedPerso
   });
   const facing = (f: number): Vec3 => [Math.sin(yawRad[f]!), 0, Math.cos(yawRad[f]!)];
 
+  // The head's own turn: the face's yaw (not the body's: a head turns on the shoulders), and its
+  // tilt from the line through the eyes (through the ears where the eyes are not seen), in the
+  // picture's plane. MoveNet gives no more of the face, so no nod (pitch).
+  const tilt = frames.map((f) => {
+    const l = at('LeftEye', f) && at('RightEye', f) ? at('LeftEye', f) : at('LeftEar', f);
+    const r = at('LeftEye', f) && at('RightEye', f) ? at('RightEye', f) : at('RightEar', f);
+    if (!l || !r) return Number.NaN;
+    const dx = l[0] - r[0];
+    const dy = l[1] - r[1];
+    // Facing away the line runs the other way: atan of the slope reads the same tilt either way.
+    return Math.abs(dx) > 1e-6 ? Math.atan(-dy / dx) : Number.NaN;
+  });
+  const tiltSmooth = medianFilter(tilt, 5);
+  const head = frames.map((f) => {
+    const yaw = faceYawSmooth[f]!;
+    if (!valid(f) || !Number.isFinite(yaw)) return null;
+    const roll = tiltSmooth[f]!;
+    return { yawRad: yaw, rollRad: Number.isFinite(roll) ? roll : 0 };
+  });
+
   // Torso and the lines across shoulders and hips (their depth from the yaw).
   const across = (l: string, r: string, width: number, f: number): Vec3 | null => {
     const v = vec(r, l, f);
@@ -394,5 +420,6 @@ export function liftPerson(track: PersonTrack2d, opts: LiftOptions): LiftedPerso
     frames: joints3d,
     hipsPath,
     yawRad,
+    head,
   };
 }

@@ -1,6 +1,13 @@
 import { POSE_SEQUENCE_FORMAT, POSE_SEQUENCE_VERSION, type PoseSequence } from '../io/poseSequence.js';
 import { quatAlignTwo, quatFromTo, rotate } from '../math/align.js';
-import { IDENTITY_QUAT, quatConjugate, quatMultiply, quatNormalize, quatSlerp } from '../math/quat.js';
+import {
+  IDENTITY_QUAT,
+  quatConjugate,
+  quatFromAxisAngle,
+  quatMultiply,
+  quatNormalize,
+  quatSlerp,
+} from '../math/quat.js';
 import type { Quat, Vec3 } from '../math/types.js';
 import type { LiftedPerson } from './lift.js';
 
@@ -79,6 +86,7 @@ const AIM: Record<string, string> = {
 function rotationsOf(
   skeleton: readonly RestJoint[],
   joints: Readonly<Record<string, Vec3>>,
+  head: { readonly yawRad: number; readonly rollRad: number } | null,
 ): Record<string, Quat> {
   const restOf = new Map(skeleton.map((j) => [j.id, j.rest]));
   const world = new Map<string, Quat>();
@@ -99,7 +107,12 @@ function rotationsOf(
     if (j.id === 'Hips') w = hips;
     else if (j.id === 'Spine') w = quatSlerp(hips, chest, 0.5);
     else if (j.id === 'Chest') w = chest;
-    else {
+    else if (j.id === 'Head' && head) {
+      // The face's own turn (lift.ts): about the vertical, then the tilt in the picture's plane.
+      w = quatNormalize(
+        quatMultiply(quatFromAxisAngle([0, 0, 1], head.rollRad), quatFromAxisAngle([0, 1, 0], head.yawRad)),
+      );
+    } else {
       const aim = AIM[j.id];
       const target = aim ? dirOf(joints[j.id], joints[aim]) : null;
       const restTip = aim ? restOf.get(aim) : undefined;
@@ -138,7 +151,7 @@ export function videoPoseSequence(person: LiftedPerson, opts: VideoPoseSequenceO
     const path = person.hipsPath[f];
     if (joints && path) {
       last = {
-        rotations: rotationsOf(skeleton, joints),
+        rotations: rotationsOf(skeleton, joints, person.head?.[f] ?? null),
         root: [path[0] - origin[0], path[1] - origin[1], path[2] - origin[2]],
       };
     }

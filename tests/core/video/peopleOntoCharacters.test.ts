@@ -12,7 +12,13 @@ import { videoPoseSequence } from '../../../core/video/videoPoseSequence.js';
 import { makeDocument } from '../../renderer/fixtures.js';
 
 /** A person standing still (T-pose-ish) at `at` for `frames` frames, first seen at `firstFrame`. */
-function person(trackId: number, at: Vec3, firstFrame: number, frames = 6): VideoPersonMotion {
+function person(
+  trackId: number,
+  at: Vec3,
+  firstFrame: number,
+  frames = 6,
+  head: { yawRad: number; rollRad: number } | null = null,
+): VideoPersonMotion {
   const joints: Record<string, Vec3> = {
     Hips: [0, 0, 0],
     Neck: [0, 106, 0],
@@ -50,6 +56,7 @@ function person(trackId: number, at: Vec3, firstFrame: number, frames = 6): Vide
       f >= firstFrame ? ([at[0] + 5 * (f - firstFrame), at[1], at[2]] as Vec3) : null,
     ),
     yawRad: Array.from({ length: total }, () => 0),
+    head: Array.from({ length: total }, (_, f) => (f >= firstFrame ? head : null)),
   };
   return { trackId, firstFrame, startPosition: at, sequence: videoPoseSequence(lifted, { fps: 24 }) };
 }
@@ -144,5 +151,16 @@ describe('peopleOntoCharacters', () => {
       [-20, 7, -20],
       [20, 9, 20],
     ]);
+  });
+
+  it("carries the face's turn and tilt into the head's rotation", () => {
+    const still = person(1, [0, 0, -500], 0, 2).sequence;
+    const turned = person(1, [0, 0, -500], 0, 2, { yawRad: 0.5, rollRad: 0.2 }).sequence;
+    const q = (seq: typeof still) => seq.frames[0]!.rotations.Head!;
+    expect(q(still)).toEqual([0, 0, 0, 1]);
+    // Local to a neck that stands straight up: the head's own turn, about Y then Z.
+    const angle = 2 * Math.acos(Math.min(1, Math.abs(q(turned)[3])));
+    expect(angle).toBeCloseTo(Math.hypot(0.5, 0.2), 1);
+    expect(Math.abs(q(turned)[1])).toBeGreaterThan(Math.abs(q(turned)[2]));
   });
 });

@@ -26,6 +26,7 @@ interface Truth {
   height: number;
   fps: number;
   frameCount: number;
+  camera: { position: [number, number, number] };
   frames: {
     people: {
       joints3d: Record<string, [number, number, number]>;
@@ -254,5 +255,40 @@ describe('motion from video (MoveNet lightning on tfjs wasm, rendered figures)',
     );
     expect(rawJitter / cleanJitter).toBeGreaterThanOrEqual(3);
     expect(lag).toBeLessThanOrEqual(2);
+  });
+
+  it("the head turns as the face does: its yaw within 20 degrees (median) of the figure's", async () => {
+    for (const name of ['one-walk', 'one-wave'] as const) {
+      const { truth, frames } = results.get(name) ?? (await analyse(name));
+      const clean = cleanTrack(collectTracks(frames, truth.frameCount)[0]!, { fps: truth.fps });
+      const lifted = liftPerson(clean, {
+        imageWidth: truth.width,
+        imageHeight: truth.height,
+        verticalFovDeg: 32,
+      });
+      const errors: number[] = [];
+      const rolls: number[] = [];
+      for (let f = lifted.firstFrame; f <= lifted.lastFrame; f++) {
+        const head = lifted.head?.[f];
+        if (!head) continue;
+        // The figure's true facing, from its shoulders (its head does not turn on them), as the
+        // camera sees it: relative to the line from the figure to the camera (what a face shows).
+        const t = truth.frames[f]!.people[0]!.joints3d;
+        const across = [t.LeftArm![0] - t.RightArm![0], t.LeftArm![2] - t.RightArm![2]];
+        const camera = truth.camera.position;
+        const sight = Math.atan2(camera[0] - t.Hips![0], camera[2] - t.Hips![2]);
+        const trueYaw = Math.atan2(-across[1]!, across[0]!) - sight;
+        errors.push((Math.abs(head.yawRad - trueYaw) * 180) / Math.PI);
+        rolls.push((Math.abs(head.rollRad) * 180) / Math.PI);
+      }
+      const seen = errors.length / truth.frameCount;
+      console.log(
+        `${name}: head seen in ${(seen * 100).toFixed(0)}% of frames, yaw error median ${median(errors).toFixed(1)} deg, |roll| median ${median(rolls).toFixed(1)} deg`,
+      );
+      expect(seen).toBeGreaterThan(0.5);
+      expect(median(errors)).toBeLessThan(20);
+      // The figures hold their heads upright.
+      expect(median(rolls)).toBeLessThan(10);
+    }
   });
 });
