@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sweepStaleTemps } from '../export/atomicWrite.js';
 import { JobManager } from '../jobs/jobManager.js';
 import { ModelPacks, resolveModelsDir } from '../packs/modelsFolder.js';
 import { PathAccess } from '../paths.js';
@@ -74,15 +75,23 @@ export function createServiceContext(options: ServicesOptions): ServiceContext {
   const access = accessFor(options);
   const jobs = new JobManager();
   let supervisor: WorkerSupervisor | null = null;
+  const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
+  // Built parts rigs, one file per rig key, shared by every project; temporary files a killed
+  // worker left there are swept (only the pattern host/export/atomicWrite.ts writes).
+  const rigCacheDir = join(cacheRoot, 'rigs');
+  void sweepStaleTemps(rigCacheDir);
   const getSupervisor = (): WorkerSupervisor => {
-    supervisor ??= new WorkerSupervisor(options.workerFactory ? { factory: options.workerFactory } : {});
+    supervisor ??= new WorkerSupervisor({
+      ...(options.workerFactory ? { factory: options.workerFactory } : {}),
+      rigCacheDir,
+    });
     return supervisor;
   };
   const packs = new ModelPacks(resolveModelsDir(options.modelsDir), getSupervisor);
   const render = new RenderService({
     jobs,
     supervisor: getSupervisor,
-    cacheRoot: options.cacheRoot ?? defaultCacheRoot(),
+    cacheRoot,
     modelPacks: packs,
   });
   return {

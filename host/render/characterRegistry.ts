@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { ApiError } from '../../core/contract/api.js';
 import type { Character, ProjectDocument } from '../../core/document/schema.js';
 import type { CharacterInput, CharacterLoaded, PartLayer, WorkerSupervisor } from '../worker/supervisor.js';
@@ -18,14 +17,9 @@ export class CharacterRegistry {
   private readonly registered = new Map<string, Promise<CharacterLoaded>>();
   private readonly layerCache = new Map<string, Promise<PartLayer[]>>();
 
-  /**
-   * `rigCacheDir`: where the worker keeps built parts rigs, one file per rig key
-   * (inference/worker/rigCache.ts), so a restart reads them back instead of building them again.
-   */
   constructor(
     private readonly supervisor: () => WorkerSupervisor,
     private readonly decoder: ArtDecoder,
-    private readonly rigCacheDir?: string,
   ) {}
 
   /** Forgets everything (a new worker supervisor holds no characters). */
@@ -102,8 +96,6 @@ export class CharacterRegistry {
         skeleton: {
           joints: character.skeleton.joints.map((j) => ({ ...j, restPosition: [...j.restPosition] })),
         },
-        // Rig keys are content addresses (asset ids are hashes): one folder serves every project.
-        rigFile: this.rigCacheDir ? join(this.rigCacheDir, `${workerId}.kpr`) : undefined,
       };
       // Registered by another caller while this one decoded: use theirs.
       loaded = this.registered.get(workerId) ?? this.supervisor().registerCharacter(workerId, input);

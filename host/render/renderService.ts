@@ -7,7 +7,6 @@ import { frameKey, hashString } from '../../core/render/frameKey.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import { computeWorldTransforms } from '../../core/skeleton/kinematics.js';
 import { FrameCache } from '../cache/frameCache.js';
-import { sweepStaleTemps } from '../export/atomicWrite.js';
 import type { JobContext, JobManager } from '../jobs/jobManager.js';
 import type { CharacterLoaded, PartLayer, WorkerSupervisor } from '../worker/supervisor.js';
 import { throwIfAborted } from './aborts.js';
@@ -52,7 +51,7 @@ import { type FrameSource, streamFrames } from './sequence.js';
 export interface RenderServiceOptions {
   readonly jobs: JobManager;
   readonly supervisor: () => WorkerSupervisor;
-  /** Parent of the per-project disk caches (<cacheRoot>/<projectId>/frames) and the rig cache (<cacheRoot>/rigs). */
+  /** Parent of the per-project disk caches: <cacheRoot>/<projectId>/frames. */
   readonly cacheRoot: string;
   /** Memory level of each project's frame cache, in bytes (default 512 MiB). */
   readonly maxMemoryBytes?: number;
@@ -76,7 +75,7 @@ export type { FrameSource } from './sequence.js';
 export class RenderService {
   private readonly caches = new Map<string, FrameCache>();
   private readonly decoder = new ArtDecoder();
-  private readonly characters: CharacterRegistry;
+  private readonly characters = new CharacterRegistry(() => this.supervisor(), this.decoder);
   private watching: WorkerSupervisor | null = null;
   private unwatch: (() => void) | null = null;
   private lastEngineStatus: Omit<EngineStatus, 'activePack'> = { provider: null, messages: [] };
@@ -84,11 +83,6 @@ export class RenderService {
   private readonly scene: SceneRenderer;
 
   constructor(private readonly opts: RenderServiceOptions) {
-    // Built parts rigs, one file per rig key, shared by every project (<cacheRoot>/rigs).
-    const rigDir = join(opts.cacheRoot, 'rigs');
-    this.characters = new CharacterRegistry(() => this.supervisor(), this.decoder, rigDir);
-    // Temporary files a killed worker left there (only the pattern atomicWrite.ts writes).
-    void sweepStaleTemps(rigDir);
     this.scene = new SceneRenderer(this.layerPort());
   }
 

@@ -182,6 +182,12 @@ export interface SupervisorOptions {
   readonly workDir?: string;
   /** Retries of a job whose worker died (the issue asks for one). */
   readonly maxRetries?: number;
+  /**
+   * The rig cache folder (<cacheRoot>/rigs): a character registered under a rig key gets the rig
+   * file <rigCacheDir>/<rigKey>.kpr, where the worker stores its built rig and reads it back after a
+   * restart (inference/worker/rigCache.ts). Rig keys are content addresses, so every project shares it.
+   */
+  readonly rigCacheDir?: string;
 }
 
 interface RegisteredCharacter {
@@ -203,6 +209,7 @@ export class WorkerSupervisor {
   private readonly workDir: string;
   private readonly ownsWorkDir: boolean;
   private readonly maxRetries: number;
+  private readonly rigCacheDir: string | undefined;
   private worker: WorkerHandle | null = null;
   private readonly characters = new Map<string, RegisteredCharacter>();
   private readonly layerRequests = new Map<
@@ -226,6 +233,7 @@ export class WorkerSupervisor {
     this.workDir = opts.workDir ?? makeTempFolder('worker');
     mkdirSync(this.workDir, { recursive: true });
     this.maxRetries = opts.maxRetries ?? 1;
+    this.rigCacheDir = opts.rigCacheDir;
   }
 
   /**
@@ -277,6 +285,9 @@ export class WorkerSupervisor {
       hintsFile = join(dir, 'hints.u8');
       writeFileSync(hintsFile, input.partHints.owner);
     }
+    const rigFile =
+      input.rigFile ??
+      (this.rigCacheDir && /^rig_[0-9a-zA-Z_-]+$/.test(id) ? join(this.rigCacheDir, `${id}.kpr`) : undefined);
     const files: CharacterFiles = {
       id,
       width: art.width,
@@ -290,7 +301,7 @@ export class WorkerSupervisor {
           }
         : {}),
       skeleton: input.skeleton,
-      ...(input.rigFile ? { rigFile: input.rigFile } : {}),
+      ...(rigFile ? { rigFile } : {}),
     };
     let resolve!: (v: CharacterLoaded) => void;
     let reject!: (e: Error) => void;

@@ -10,7 +10,6 @@ import { atlasScaleFor, type PartsEngine, type PreparedParts } from '../engine/p
 import { computeMask } from '../rigging/mask.js';
 import { buildPartsRig } from '../rigging/parts/build.js';
 import { partHintsFromWire } from './partHintsWire.js';
-import { readCachedRig, writeCachedRig } from './rigCache.js';
 
 /**
  * The worker's characters: the host's files read once, the figure separated from its background
@@ -24,10 +23,7 @@ export interface WorkerCharacter {
   readonly art: RgbaImage;
   readonly skeleton: Skeleton;
   readonly rig: PartsRig;
-  /** Time to read the files and build the rig (or read it from the rig cache). */
   readonly buildMs: number;
-  /** True when the rig came from the rig cache file instead of being built. */
-  readonly fromCache: boolean;
   /** Prepared atlases by atlas scale (texels per art pixel). */
   readonly prepared: Map<number, PreparedParts>;
 }
@@ -62,12 +58,7 @@ export function figureArt(files: CharacterFiles, rgba: Uint8Array, mask: Uint8Ar
   return { width, height, data };
 }
 
-export interface LoadOptions {
-  /** The rig builder (tests count its calls). */
-  readonly build?: typeof buildPartsRig;
-}
-
-export function loadCharacter(files: CharacterFiles, opts: LoadOptions = {}): WorkerCharacter {
+export function loadCharacter(files: CharacterFiles): WorkerCharacter {
   const t0 = performance.now();
   const { width, height } = files;
   const rgba = readExact(files.artFile, width * height * 4, 'RGBA');
@@ -88,26 +79,10 @@ export function loadCharacter(files: CharacterFiles, opts: LoadOptions = {}): Wo
           height,
         )
       : undefined;
-  // The rig key (files.id) hashes the art, mask, hints, rest skeleton and the cut's version, so a
-  // cached rig under it is the rig these files build.
-  const cached = files.rigFile ? readCachedRig(files.rigFile, files.id) : null;
-  if (cached && cached.width === width && cached.height === height) {
-    return {
-      id: files.id,
-      art,
-      skeleton,
-      rig: cached,
-      buildMs: performance.now() - t0,
-      fromCache: true,
-      prepared: new Map(),
-    };
-  }
   const figure = new Uint8Array(width * height);
   for (let p = 0; p < figure.length; p++) figure[p] = art.data[p * 4 + 3]! > 0 ? 1 : 0;
-  const rig = (opts.build ?? buildPartsRig)({ art, mask: figure, skeleton, partHints });
-  const buildMs = performance.now() - t0;
-  if (files.rigFile) writeCachedRig(files.rigFile, files.id, rig);
-  return { id: files.id, art, skeleton, rig, buildMs, fromCache: false, prepared: new Map() };
+  const rig = buildPartsRig({ art, mask: figure, skeleton, partHints });
+  return { id: files.id, art, skeleton, rig, buildMs: performance.now() - t0, prepared: new Map() };
 }
 
 /** The engine's preparation of a character for an output scale (made once per scale, kept). */

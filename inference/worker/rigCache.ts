@@ -107,3 +107,21 @@ export function pruneRigFolder(dir: string, max = RIG_CACHE_MAX_FILES): void {
     // A folder that cannot be listed keeps what it has.
   }
 }
+
+/**
+ * The rig for `rigKey`: read from `file` when it holds a good one, else built by `build` and
+ * stored there. Without a file, simply built.
+ */
+export function loadOrBuildRig(
+  file: string | undefined,
+  rigKey: string,
+  size: { readonly width: number; readonly height: number },
+  build: () => PartsRig,
+): { rig: PartsRig; fromCache: boolean } {
+  const cached = file ? readCachedRig(file, rigKey) : null;
+  if (cached && cached.width === size.width && cached.height === size.height)
+    return { rig: cached, fromCache: true };
+  const rig = build();
+  if (file) writeCachedRig(file, rigKey, rig);
+  return { rig, fromCache: false };
+}

@@ -2,11 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CharacterFiles } from '../../../core/contract/jobs.js';
 import { encodeRig } from '../../../core/render/parts/rigCodec.js';
+import type { PartsRig } from '../../../core/render/parts/types.js';
 import { buildPartsRig } from '../../../inference/rigging/parts/build.js';
-import { loadCharacter } from '../../../inference/worker/characters.js';
-import { pruneRigFolder, readCachedRig } from '../../../inference/worker/rigCache.js';
+import { loadOrBuildRig, pruneRigFolder, readCachedRig } from '../../../inference/worker/rigCache.js';
 import { createSyntheticCharacter } from '../../fixtures/syntheticFigure.js';
 
 /**
@@ -18,28 +17,23 @@ const dir = mkdtempSync(join(tmpdir(), 'keypose-rigcache-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ch = createSyntheticCharacter({ width: 72, height: 96 });
-const artFile = join(dir, 'art.rgba');
-writeFileSync(artFile, ch.art.data);
+const mask = new Uint8Array(ch.art.width * ch.art.height).map((_, p) =>
+  ch.art.data[p * 4 + 3]! > 0 ? 1 : 0,
+);
 
-function files(rigFile: string, id = 'rig_test1'): CharacterFiles {
-  return {
-    id,
-    width: ch.art.width,
-    height: ch.art.height,
-    artFile,
-    skeleton: { joints: ch.skeleton.joints.map((j) => ({ ...j, restPosition: [...j.restPosition] })) },
-    rigFile,
-  };
+/** What the worker does for a character (inference/worker/characters.ts loadCharacter). */
+function load(rigFile: string, id: string, counter: { build: () => PartsRig } = counting()) {
+  return loadOrBuildRig(rigFile, id, ch.art, counter.build);
 }
 
 /** A rig builder that counts its calls. */
 function counting() {
   const counter = {
     builds: 0,
-    build: ((input) => {
+    build: (): PartsRig => {
       counter.builds++;
-      return buildPartsRig(input);
-    }) as typeof buildPartsRig,
+      return buildPartsRig({ art: ch.art, mask, skeleton: ch.skeleton });
+    },
   };
   return counter;
 }
@@ -48,11 +42,11 @@ describe('the rig cache', () => {
   it('builds once, then reads the same rig back (a restart skips the build)', () => {
     const rigFile = join(dir, 'rig_test1.kpr');
     const first = counting();
-    const a = loadCharacter(files(rigFile), first);
+    const a = load(rigFile, 'rig_test1', first);
     expect(first.builds).toBe(1);
     expect(a.fromCache).toBe(false);
     const second = counting();
-    const b = loadCharacter(files(rigFile), second);
+    const b = load(rigFile, 'rig_test1', second);
     expect(second.builds).toBe(0);
     expect(b.fromCache).toBe(true);
     expect(b.rig).toEqual(a.rig);
@@ -61,7 +55,7 @@ describe('the rig cache', () => {
   it('does not use a rig stored under another rig key', () => {
     const rigFile = join(dir, 'rig_test1.kpr');
     const c = counting();
-    expect(loadCharacter(files(rigFile, 'rig_other'), c).fromCache).toBe(false);
+    expect(load(rigFile, 'rig_other', c).fromCache).toBe(false);
     expect(c.builds).toBe(1);
   });
 
@@ -73,10 +67,10 @@ describe('the rig cache', () => {
   ])('rebuilds from a %s file and stores a good one in its place', (_, spoil) => {
     const rigFile = join(dir, 'rig_spoilt.kpr');
     const good = counting();
-    const built = loadCharacter(files(rigFile, 'rig_spoilt'), good).rig;
+    const built = load(rigFile, 'rig_spoilt', good).rig;
     writeFileSync(rigFile, spoil(encodeRig(built, 'rig_spoilt')));
     const again = counting();
-    const ch2 = loadCharacter(files(rigFile, 'rig_spoilt'), again);
+    const ch2 = load(rigFile, 'rig_spoilt', again);
     expect(again.builds).toBe(1);
     expect(ch2.fromCache).toBe(false);
     expect(ch2.rig).toEqual(built);
@@ -89,14 +83,14 @@ describe('the rig cache', () => {
     const foreign = Buffer.from('my notes, not a rig\n');
     writeFileSync(rigFile, foreign);
     const c = counting();
-    expect(loadCharacter(files(rigFile, 'rig_foreign'), c).fromCache).toBe(false);
+    expect(load(rigFile, 'rig_foreign', c).fromCache).toBe(false);
     expect(readFileSync(rigFile).equals(foreign)).toBe(true);
     expect(readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
   });
 
   it('keeps the folder bounded, removing the least recently used rig files only', () => {
     const folder = mkdtempSync(join(dir, 'prune-'));
-    const rig = loadCharacter(files(join(dir, 'rig_test1.kpr'))).rig;
+    const rig = load(join(dir, 'rig_test1.kpr'), 'rig_test1').rig;
     for (let i = 0; i < 5; i++) {
       const f = join(folder, `rig_k${i}.kpr`);
       writeFileSync(f, encodeRig(rig, `rig_k${i}`));
