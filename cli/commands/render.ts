@@ -90,12 +90,15 @@ export const renderCommand: CliCommand = {
     'keypose render <project.keypose> -o <file> [--format prores|png|mp4|webm|gif|bvh|glb] [--fps 23.976] ' +
     '[--range 0-47] [--scale 0.5] [--timecode 01:00:00:00] [--background #rrggbb|picture] [--character NAME] ' +
     '[--ep cpu|cuda|dml|coreml] [--audio voice.wav] [--motion walk.bvh|poses.json|walk ' +
-    `${MOTION_IMPORT_USAGE}] [--force] [--json]`,
+    `${MOTION_IMPORT_USAGE}] [--reference] [--force] [--json]`,
   async run(args, context) {
     // --force: replace an existing file (or write into a PNG folder with files in it); never the project.
     const force = args.includes('--force');
+    // --reference: the frames by the plain-TypeScript reference renderer (seconds a frame), to
+    // check the engine's frames against (docs/testing.md).
+    const reference = args.includes('--reference');
     const { positionals, values } = parseOptions(
-      args.filter((arg) => arg !== '--force'),
+      args.filter((arg) => arg !== '--force' && arg !== '--reference'),
       {
         '-o': 'out',
         '--out': 'out',
@@ -203,6 +206,7 @@ export const renderCommand: CliCommand = {
       ...(range ? { range } : {}),
       ...(values.has('timecode') ? { startTimecode: values.get('timecode')! } : {}),
       ...(values.has('background') ? { background: values.get('background')! } : {}),
+      ...(reference ? { renderer: 'reference' as const } : {}),
     };
     try {
       resolveExport(request);

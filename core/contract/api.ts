@@ -133,13 +133,18 @@ export const detectedFaceSchema = z.object({
   found: z.array(z.enum(['eyes', 'mouth', 'brows', 'chin'])),
 });
 
+export const renderQualitySchema = z.enum(['draft', 'final', 'reference']);
+
 export const renderFramesRequestSchema = z.object({
   document: projectDocumentSchema,
   /** Only this character (placed in the output frame); without it, the scene (every character). */
   characterId: z.string().optional(),
   frames: z.array(z.number().int().min(0)).min(1),
-  /** 'draft' renders a coarse frame fast (during a drag); 'final' the full frame. */
-  quality: z.enum(['draft', 'final']).default('final'),
+  /**
+   * 'draft' (during a drag) and 'final' are the engine's frames; 'reference' the plain-TypeScript
+   * reference renderer's (seconds a frame), to check the engine's against (docs/testing.md).
+   */
+  quality: renderQualitySchema.default('final'),
 });
 export type RenderFramesRequest = z.input<typeof renderFramesRequestSchema>;
 
@@ -149,7 +154,7 @@ export const frameRefSchema = z.object({
   key: z.string(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
-  quality: z.enum(['draft', 'final']),
+  quality: renderQualitySchema,
 });
 export type FrameRef = z.infer<typeof frameRefSchema>;
 
@@ -256,6 +261,11 @@ export const exportRequestSchema = z.object({
   range: z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }).optional(),
   startTimecode: z.string().optional(),
   background: z.string().optional(),
+  /**
+   * 'reference': every frame drawn by the plain-TypeScript reference renderer instead of the ONNX
+   * engine (seconds a frame; `keypose render --reference`), to check the engine's frames against.
+   */
+  renderer: z.enum(['engine', 'reference']).optional(),
 });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 

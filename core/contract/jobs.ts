@@ -70,6 +70,11 @@ export const renderJobSchema = z.object({
   frameDir: z.string().optional(),
   /** Model-pack folder whose refine stage runs after the frame engine (inference/packs). */
   packDir: z.string().optional(),
+  /**
+   * 'reference': the plain-TypeScript reference renderer (core/render/parts/reference.ts) draws
+   * the frames instead of the ONNX engine, from the same prepared rig (for checking the engine).
+   */
+  renderer: z.enum(['engine', 'reference']).default('engine'),
 });
 export type RenderJob = z.input<typeof renderJobSchema>;
 

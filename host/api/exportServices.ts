@@ -404,6 +404,7 @@ export async function runExport(
     }
     const sequence = render.renderSequence(request.document, request.characterId, frames, {
       scale,
+      ...(request.renderer === 'reference' ? { quality: 'reference' as const } : {}),
       ...(signal ? { signal } : {}),
     });
     const { first, all } = await peekFrames(sequence);

@@ -59,19 +59,6 @@ export interface RenderServiceOptions {
   readonly modelPacks?: ModelPackPort;
 }
 
-/** The part of host/packs/modelsFolder.ts ModelPacks the render service uses. */
-export type {
-  FramePlan,
-  ModelPackPort,
-  PreparedCharacter,
-  RenderContext,
-  RenderQuality,
-  RenderServiceStats,
-  SequenceFrame,
-  SequenceOptions,
-} from './renderTypes.js';
-export type { FrameSource } from './sequence.js';
-
 export class RenderService {
   private readonly caches = new Map<string, FrameCache>();
   private readonly decoder = new ArtDecoder();
@@ -319,7 +306,10 @@ export class RenderService {
       world,
       output: ctx.output,
       // Switching packs renders anew; switching back finds the frames of before in the cache.
-      extra: ctx.pack ? [`pack=${ctx.pack.id}@${ctx.pack.version}#${hashString(ctx.pack.signature)}`] : [],
+      extra: [
+        ...(ctx.pack ? [`pack=${ctx.pack.id}@${ctx.pack.version}#${hashString(ctx.pack.signature)}`] : []),
+        ...(ctx.quality === 'reference' ? ['renderer=reference'] : []),
+      ],
     });
     const request: FrameRequest = {
       frameIndex,
@@ -363,6 +353,7 @@ export class RenderService {
         output: ctx.output,
         frames: requests,
         ...(ctx.pack ? { packDir: ctx.pack.dir } : {}),
+        ...(ctx.quality === 'reference' ? { renderer: 'reference' as const } : {}),
       },
       (e: RenderJobEvent) => {
         if (e.type === 'warning' && ctx.pack) {

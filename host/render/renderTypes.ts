@@ -19,8 +19,11 @@ export interface ModelPackPort {
 /**
  * 'draft' frames (what a joint drag shows) and 'final' ones are the same pixels from the built-in
  * engine (it is fast enough for both); only final frames go through the active model pack.
+ * 'reference' frames come from the plain-TypeScript reference renderer (core/render/parts/
+ * reference.ts) instead of the ONNX engine: seconds a frame, for checking the engine's frames
+ * (`keypose render --reference`); never through a model pack.
  */
-export type RenderQuality = 'draft' | 'final';
+export type RenderQuality = 'draft' | 'final' | 'reference';
 
 export interface SequenceOptions {
   readonly signal?: AbortSignal;

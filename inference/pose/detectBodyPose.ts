@@ -96,7 +96,8 @@ const MODEL_FILE = 'movenet-lightning.json';
 /** Custom URL scheme our IO router answers; the Human config's modelBasePath. */
 const MODEL_SCHEME = 'keypose-models://';
 
-const LIMB_AND_TORSO: readonly MoveNetPart[] = [
+/** The 12 limb and torso keypoints whose mean confidence scores a person. */
+export const LIMB_AND_TORSO: readonly MoveNetPart[] = [
   'leftShoulder',
   'rightShoulder',
   'leftElbow',

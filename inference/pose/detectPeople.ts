@@ -1,4 +1,4 @@
-import { type BodyKeypoint, type MoveNetPart, withHumanEngine } from './detectBodyPose.js';
+import { type BodyKeypoint, LIMB_AND_TORSO, type MoveNetPart, withHumanEngine } from './detectBodyPose.js';
 
 /**
  * Several people in a video frame, top-down, with the one body model shipped inside
@@ -38,21 +38,6 @@ export interface PersonPose {
   /** The crop the model looked at. */
   readonly cropPx: BoxPx;
 }
-
-const LIMB_AND_TORSO: readonly MoveNetPart[] = [
-  'leftShoulder',
-  'rightShoulder',
-  'leftElbow',
-  'rightElbow',
-  'leftWrist',
-  'rightWrist',
-  'leftHip',
-  'rightHip',
-  'leftKnee',
-  'rightKnee',
-  'leftAnkle',
-  'rightAnkle',
-];
 
 /** MoveNet sees 192 x 192; crops are shrunk (area average) to this before the model's own resize. */
 const POSE_CROP_SIDE_PX = 256;

@@ -3,6 +3,7 @@ import type { CharacterFiles } from '../../core/contract/jobs.js';
 import { jointId } from '../../core/ids.js';
 import type { Pose } from '../../core/motion/types.js';
 import { type OutputFrame, poseFrame } from '../../core/render/parts/posed.js';
+import { renderReference } from '../../core/render/parts/reference.js';
 import type { PartsRig } from '../../core/render/parts/types.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
@@ -98,13 +99,19 @@ export function preparedFor(engine: PartsEngine, ch: WorkerCharacter, scale: num
   return prepared;
 }
 
+/**
+ * One frame of a character: by the ONNX engine, or ('reference') by the plain-TypeScript
+ * reference renderer from the same prepared rig and posed frame, which the engine must equal.
+ */
 export async function renderFrame(
   engine: PartsEngine,
   ch: WorkerCharacter,
   pose: Pose,
   output: OutputFrame,
+  renderer: 'engine' | 'reference' = 'engine',
 ): Promise<RgbaImage> {
   const prepared = preparedFor(engine, ch, output.scale);
   const frame = poseFrame({ rig: ch.rig, atlas: prepared.atlas, skeleton: ch.skeleton, pose, output });
+  if (renderer === 'reference') return renderReference(frame, prepared.atlas, prepared.profiles);
   return engine.render(prepared, frame);
 }

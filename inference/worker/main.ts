@@ -118,7 +118,7 @@ async function runJob(job: ReturnType<typeof renderJobSchema.parse>): Promise<vo
   for (const frame of job.frames) {
     if (state.cancelled) break;
     const t0 = performance.now();
-    let image = await renderFrame(engine, ch, frame.pose, job.output);
+    let image = await renderFrame(engine, ch, frame.pose, job.output, job.renderer);
     if (pack?.refine) {
       const poseMap = drawPoseMap(poseJoints(ch, frame.pose, job.output), {
         width: image.width,

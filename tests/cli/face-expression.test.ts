@@ -1,26 +1,16 @@
-import { execFile } from 'node:child_process';
 import { access, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateFace } from '../../core/face/evaluate.js';
 import { loadProject } from '../../host/project/store.js';
+import { runKeypose, SAMPLE } from './runKeypose.js';
 
 /** `keypose face expression` through the bin launcher, on the sample project. */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'cli', 'bin', 'keypose.js');
-const SAMPLE = join(ROOT, 'assets', 'sample', 'sample.keypose');
-
 let dir: string;
 
-function keypose(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const keypose = (args: string[]) => runKeypose(args, dir);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'keypose-cli-face-'));

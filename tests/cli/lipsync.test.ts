@@ -7,28 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRhubarbTsv } from '../../core/face/trackFormats.js';
 import { loadProject } from '../../host/project/store.js';
 import { speak } from '../fixtures/speech/speech.js';
+import { runKeypose, SAMPLE } from './runKeypose.js';
 
 /** `keypose lipsync` through the bin launcher, on the sample project and espeak-ng speech. */
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'cli', 'bin', 'keypose.js');
-const SAMPLE = join(ROOT, 'assets', 'sample', 'sample.keypose');
 
 const run = promisify(execFile);
 let dir: string;
 
-function keypose(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: dir, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const keypose = (args: string[]) => runKeypose(args, dir);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'keypose-cli-lipsync-'));

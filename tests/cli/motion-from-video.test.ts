@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { parseBvh } from '../../core/io/bvh.js';
 import { poseSequenceSchema } from '../../core/io/poseSequence.js';
 import { lastKeyedFrame } from '../../core/motion/edit.js';
 import { loadProject } from '../../host/project/store.js';
+import { ROOT, runKeypose, SAMPLE } from './runKeypose.js';
 
 /**
  * `keypose motion from-video` through the bin launcher, on the rendered test videos (real ffmpeg,
@@ -14,31 +14,14 @@ import { loadProject } from '../../host/project/store.js';
  * characters, and clear errors for what is not a video.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'cli', 'bin', 'keypose.js');
-const SAMPLE = join(ROOT, 'assets', 'sample', 'sample.keypose');
 const VIDEOS = join(ROOT, 'tests', 'fixtures', 'video');
 
 let dir: string;
-let env: NodeJS.ProcessEnv;
 
-function keypose(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const keypose = (args: string[]) => runKeypose(args, dir);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'keypose-cli-video-'));
-  env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

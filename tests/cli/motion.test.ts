@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,36 +10,19 @@ import { quatAngleBetween } from '../../core/math/quat.js';
 import { evaluateMotion } from '../../core/motion/evaluate.js';
 import { loadProject } from '../../host/project/store.js';
 import { CMU_HIP, smoothMotion, writeConventionBvh } from '../core/motion/conventions.js';
+import { runKeypose, SAMPLE } from './runKeypose.js';
 
 /**
  * `keypose motion import|export|list` and `keypose render --motion`, through the bin launcher as
  * `npx keypose` runs them, on the sample project and on BVH files written in code.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'cli', 'bin', 'keypose.js');
-const SAMPLE = join(ROOT, 'assets', 'sample', 'sample.keypose');
-
 let dir: string;
-let env: NodeJS.ProcessEnv;
 
-function keypose(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const keypose = (args: string[]) => runKeypose(args, dir);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'keypose-cli-motion-'));
-  env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
   await writeFile(join(dir, 'cmu.bvh'), writeConventionBvh(CMU_HIP, smoothMotion(CMU_HIP, 240, 2)));
 });
 afterAll(async () => {

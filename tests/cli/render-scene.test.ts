@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,27 +8,18 @@ import { serializeProject } from '../../core/document/parse.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import { characterId } from '../../core/ids.js';
 import { humanoidPng } from '../host/jobHelpers.js';
+import { runKeypose } from './runKeypose.js';
 
 /**
  * `keypose render` of a project with two characters: the whole scene by default, one character
  * with --character. Through the bin launcher, the real worker and the real ffmpeg (PNG sequence).
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'cli', 'bin', 'keypose.js');
 const SIZE = 96;
 
 let dir: string;
-let env: NodeJS.ProcessEnv;
 
-function keypose(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, env }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const keypose = (args: string[]) => runKeypose(args, dir);
 
 /** Two copies of a drawn figure, the second 40 px to the right of the first (which stays centred). */
 async function twoCharacterProject(): Promise<ProjectDocument> {
@@ -65,7 +55,6 @@ async function alphaIn(folder: string, x0: number, x1: number): Promise<number> 
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'keypose-cli-scene-'));
-  env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
   await writeFile(join(dir, 'pair.keypose'), serializeProject(await twoCharacterProject()));
 });
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,31 +8,20 @@ import { createProgressReporter, formatEta, progressLine } from '../../cli/comma
 import { loadProject } from '../../host/project/store.js';
 import { ffprobe } from '../host/export/helpers.js';
 import { humanoidPng } from '../host/jobHelpers.js';
+import { BIN, cliEnv, runKeypose } from './runKeypose.js';
 
 /**
  * `keypose rig` then `keypose render`, end to end through the bin launcher (as `npx keypose`
  * runs it): real worker, real ffmpeg; exit codes on bad input and on Ctrl+C.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'cli', 'bin', 'keypose.js');
-
 let dir: string;
-let env: NodeJS.ProcessEnv;
 
 /** Runs the CLI; the frame cache goes to the test's folder so runs never share frames. */
-function keypose(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, env }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const keypose = (args: string[]) => runKeypose(args, dir);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'keypose-cli-rig-'));
-  env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
   await writeFile(join(dir, 'hero.png'), await humanoidPng(192));
 });
 afterAll(async () => {
@@ -122,7 +111,7 @@ describe('keypose rig + render', () => {
       [BIN, 'render', 'hero.keypose', '-o', 'long.mov', '--format', 'prores'],
       {
         cwd: dir,
-        env,
+        env: cliEnv(dir),
       },
     );
     let stderr = '';

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,27 +5,15 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../host/project/store.js';
 import { drawnFigures } from '../inference/rigging/testSet/drawings.js';
+import { runKeypose } from './runKeypose.js';
 
 /**
  * `keypose rig --skeleton joints.json` keeps exactly the joints given (picture pixels, format in
  * docs/rigging.md), and `--template` is checked; a bad joints file is a clear usage-level error.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'cli', 'bin', 'keypose.js');
 let dir: string;
 
-function keypose(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') } },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const keypose = (args: string[]) => runKeypose(args, dir);
 
 const figure = drawnFigures().find((f) => f.name === 'dog')!;
 

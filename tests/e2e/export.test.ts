@@ -66,28 +66,37 @@ const sidecarsOf = async (files: string[]) => {
   return files.filter((f) => present.has(`${f}${SIDECAR}`));
 };
 
-/** Follows the dialog's (or the status bar's) progress until it goes away; returns what it showed. */
-async function followProgress(): Promise<{ maxDone: number; total: number; texts: string[] }> {
-  const progress = page.getByTestId('export-progress').first();
-  let maxDone = 0;
-  let total = 0;
-  const texts: string[] = [];
-  const started = Date.now();
-  while (Date.now() - started < 180_000) {
-    const bar = progress.locator('progress');
-    if ((await progress.count()) === 0) break;
-    const done = Number((await bar.getAttribute('data-done').catch(() => null)) ?? 0);
-    total = Math.max(total, Number((await bar.getAttribute('data-total').catch(() => null)) ?? 0));
-    maxDone = Math.max(maxDone, done);
-    const text = await page
-      .getByTestId('export-progress-text')
-      .first()
-      .textContent()
-      .catch(() => null);
-    if (text && texts.at(-1) !== text) texts.push(text);
-    await page.waitForTimeout(100);
-  }
-  return { maxDone, total, texts };
+/**
+ * Records every state the dialog's (or the status bar's) progress shows, from the page itself: a
+ * MutationObserver sees each render, where polling from the test missed a short export whole.
+ */
+async function recordProgress(): Promise<void> {
+  await page.evaluate(() => {
+    const log = { maxDone: 0, total: 0, texts: [] as string[] };
+    (window as unknown as { __progress: typeof log }).__progress = log;
+    const read = () => {
+      const bar = document.querySelector('[data-testid=export-progress] progress');
+      if (bar) {
+        log.maxDone = Math.max(log.maxDone, Number(bar.getAttribute('data-done') ?? 0));
+        log.total = Math.max(log.total, Number(bar.getAttribute('data-total') ?? 0));
+      }
+      const text = document.querySelector('[data-testid=export-progress-text]')?.textContent;
+      if (text && log.texts.at(-1) !== text) log.texts.push(text);
+    };
+    new MutationObserver(read).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
+  });
+}
+
+async function recordedProgress(): Promise<{ maxDone: number; total: number; texts: string[] }> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __progress: { maxDone: number; total: number; texts: string[] } }).__progress,
+  );
 }
 
 beforeAll(async () => {
@@ -131,10 +140,11 @@ describe('export dialog (Chromium, studio, frame engine, ffmpeg)', () => {
     await page.getByTestId('export-background').fill('#204060');
     expect(await page.getByTestId('export-problems').count()).toBe(0);
 
+    await recordProgress();
     await page.getByTestId('export-start').click();
-    const progress = await followProgress();
     const result = page.getByTestId('export-result');
-    await result.waitFor({ timeout: 60_000 });
+    await result.waitFor({ timeout: 180_000 });
+    const progress = await recordedProgress();
     const message = (await result.textContent()) ?? '';
     expect(message).toMatch(/^Exported /);
 

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import type { DebugSnapshot } from '../../renderer/debug.js';
+import { T_POSE_FIGURE, tPoseFigurePng } from '../fixtures/tPoseFigure.js';
 import { writeAnimatedDrawingsFolder } from '../host/import/fixtures.js';
 import {
   countPixels,
@@ -29,22 +30,10 @@ import {
 const SCREENSHOT = screenshotPath('characters.png');
 
 /** The figure's outline in picture pixels (for checking where the rig put the joints). */
-const FIGURE = { width: 400, height: 500, armLeftPx: 60, armRightPx: 340, topPx: 68, bottomPx: 440 };
+const FIGURE = T_POSE_FIGURE;
 
 /** A simple T-posed figure on white paper: head, torso, arms straight out, two legs. */
-async function drawFigure(colour: string, size = FIGURE): Promise<Buffer> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size.width}" height="${size.height}">
-    <rect width="100%" height="100%" fill="white"/>
-    <g fill="${colour}">
-      <circle cx="200" cy="100" r="32"/>
-      <rect x="170" y="125" width="60" height="150" rx="10"/>
-      <rect x="${FIGURE.armLeftPx}" y="135" width="${FIGURE.armRightPx - FIGURE.armLeftPx}" height="26" rx="12"/>
-      <rect x="172" y="270" width="24" height="170" rx="10"/>
-      <rect x="204" y="270" width="24" height="170" rx="10"/>
-    </g>
-  </svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
-}
+const drawFigure = (colour: string) => tPoseFigurePng({ fill: colour });
 
 let session: EditorSession;
 let studio: StartedStudio;

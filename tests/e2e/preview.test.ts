@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import { hashBytes } from '../../core/render/frameKey.js';
+import { tPoseFigurePng } from '../fixtures/tPoseFigure.js';
 import { type EditorSession, openEditorSession, type PageErrors, screenshotPath } from './harness.js';
 
 /**
@@ -18,21 +18,15 @@ import { type EditorSession, openEditorSession, type PageErrors, screenshotPath 
  * A T-posed figure on paper, striped so that a moved part changes many pixels; drawn big (1600 x
  * 2000, a scan's size), where the engine's frame takes long enough for the preview to matter.
  */
-async function stripedFigure(): Promise<Buffer> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="2000" viewBox="0 0 400 500">
-    <defs><pattern id="s" width="10" height="10" patternUnits="userSpaceOnUse">
+function stripedFigure(): Promise<Buffer> {
+  return tPoseFigurePng({
+    fill: 'url(#s)',
+    stroke: { colour: '#222', width: 3 },
+    defs: `<pattern id="s" width="10" height="10" patternUnits="userSpaceOnUse">
       <rect width="10" height="10" fill="#2f6fb0"/><rect width="5" height="10" fill="#f0b030"/>
-    </pattern></defs>
-    <rect width="100%" height="100%" fill="white"/>
-    <g fill="url(#s)" stroke="#222" stroke-width="3">
-      <circle cx="200" cy="100" r="32"/>
-      <rect x="170" y="125" width="60" height="150" rx="10"/>
-      <rect x="60" y="135" width="280" height="26" rx="12"/>
-      <rect x="172" y="270" width="24" height="170" rx="10"/>
-      <rect x="204" y="270" width="24" height="170" rx="10"/>
-    </g>
-  </svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
+    </pattern>`,
+    pixels: { width: 1600, height: 2000 },
+  });
 }
 
 let session: EditorSession;

@@ -142,8 +142,8 @@ export function keypose(
 }
 
 /** Process ids whose parent is `pid` (Linux /proc). */
-export async function childPids(pid: number): Promise<{ pid: number; name: string }[]> {
-  const found: { pid: number; name: string }[] = [];
+export async function childPids(pid: number): Promise<{ pid: number; name: string; args: string[] }[]> {
+  const found: { pid: number; name: string; args: string[] }[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -151,7 +151,9 @@ export async function childPids(pid: number): Promise<{ pid: number; name: strin
       // pid (comm) state ppid …: comm may hold spaces, so split after the last ')'.
       const close = stat.lastIndexOf(')');
       const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-      if (ppid === pid) found.push({ pid: Number(entry), name: stat.slice(stat.indexOf('(') + 1, close) });
+      if (ppid !== pid) continue;
+      const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+      found.push({ pid: Number(entry), name: stat.slice(stat.indexOf('(') + 1, close), args });
     } catch {
       // gone meanwhile
     }

@@ -30,8 +30,12 @@ let tmp: string;
 let before: Fingerprint;
 const random = seededRandom(20_261_202);
 
-const render = (out: string, extra: Parameters<typeof keypose>[1] = { cwd: '', tmp: '' }) =>
-  keypose(['render', 'p.keypose', '-o', out, '--format', 'png', '--range', `0-${FRAMES - 1}`], {
+const render = (
+  out: string,
+  extra: Parameters<typeof keypose>[1] = { cwd: '', tmp: '' },
+  args: string[] = [],
+) =>
+  keypose(['render', 'p.keypose', '-o', out, '--format', 'png', '--range', `0-${FRAMES - 1}`, ...args], {
     ...extra,
     cwd: cli,
     tmp,
@@ -183,18 +187,43 @@ describe('kill -9 at random moments', () => {
   it('ffmpeg mid-encode: exit 3 saying ffmpeg was killed, nothing at the destination', async () => {
     const out = join(cli, 'ffmpeg-killed');
     const seen = new Map<number, string>();
-    const result = await render(out, {
-      cwd: cli,
-      tmp,
-      onSpawn: (child) => {
-        const stop = watchChildren(child.pid!, seen);
-        void waitFor(() => [...seen.values()].includes('ffmpeg'), 60_000, 10).then(() => {
-          const ffmpeg = [...seen].find(([, name]) => name === 'ffmpeg');
-          if (ffmpeg) process.kill(ffmpeg[0], 'SIGKILL');
-          stop();
-        });
+    let killed = false;
+    // A scale no other test renders: the frames are not cached, so the encoder (spawned on the
+    // first frame) waits on the engine for the other eleven and is surely alive when it is killed.
+    const result = await render(
+      out,
+      {
+        cwd: cli,
+        tmp,
+        onSpawn: (child) => {
+          const stop = watchChildren(child.pid!, seen);
+          // The encoder, not the `ffmpeg -version` / `-encoders` probes that run (and end) first.
+          const encoder = async () =>
+            (await childPids(child.pid!)).find(
+              (c) => c.name === 'ffmpeg' && c.args.some((a) => a.includes('ffmpeg-killed')),
+            );
+          void (async () => {
+            const deadline = Date.now() + 60_000;
+            while (Date.now() < deadline && child.exitCode === null) {
+              const found = await encoder();
+              if (found) {
+                try {
+                  process.kill(found.pid, 'SIGKILL');
+                  killed = true;
+                } catch {
+                  // ended meanwhile: the assertions below say so
+                }
+                break;
+              }
+              await new Promise((r) => setTimeout(r, 10));
+            }
+            stop();
+          })();
+        },
       },
-    });
+      ['--scale', '0.75'],
+    );
+    expect(killed, 'the encoding ffmpeg was found and killed').toBe(true);
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toMatch(/ffmpeg-killed: ffmpeg was killed \(SIGKILL\) before it finished/);
     expect(await expectAbsentOrComplete(out)).toBe('absent');
@@ -204,25 +233,30 @@ describe('kill -9 at random moments', () => {
 });
 
 describe('SIGTERM and SIGHUP stop the CLI like Ctrl+C', () => {
-  for (const [signal, code] of [
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
+  // Each at a scale no other test renders, so no frame is cached and the job is surely under way.
+  for (const [signal, code, scale] of [
+    ['SIGTERM', 143, '0.6'],
+    ['SIGHUP', 129, '0.65'],
   ] as const) {
     it(`${signal}: exit ${code}, no partial file, no worker folder, no process left`, async () => {
       const out = join(cli, `stopped-${signal}`);
       const seen = new Map<number, string>();
-      const result = await render(out, {
-        cwd: cli,
-        tmp,
-        onSpawn: (child) => {
-          const stop = watchChildren(child.pid!, seen);
-          // Once the worker runs: the job is under way.
-          void waitFor(() => [...seen.values()].includes('node'), 60_000).then(() => {
-            child.kill(signal);
-            stop();
-          });
+      const result = await render(
+        out,
+        {
+          cwd: cli,
+          tmp,
+          onSpawn: (child) => {
+            const stop = watchChildren(child.pid!, seen);
+            // Once the worker runs: the job is under way.
+            void waitFor(() => [...seen.values()].includes('node'), 60_000).then(() => {
+              child.kill(signal);
+              stop();
+            });
+          },
         },
-      });
+        ['--scale', scale],
+      );
       expect(result.code, result.stderr).toBe(code);
       expect(result.stderr).toMatch(/cancelled; nothing was written/);
       expect(await expectAbsentOrComplete(out)).toBe('absent');
