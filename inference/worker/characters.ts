@@ -11,6 +11,7 @@ import { atlasScaleFor, type PartsEngine, type PreparedParts } from '../engine/p
 import { computeMask } from '../rigging/mask.js';
 import { buildPartsRig } from '../rigging/parts/build.js';
 import { partHintsFromWire } from './partHintsWire.js';
+import { loadOrBuildRig } from './rigCache.js';
 
 /**
  * The worker's characters: the host's files read once, the figure separated from its background
@@ -24,7 +25,10 @@ export interface WorkerCharacter {
   readonly art: RgbaImage;
   readonly skeleton: Skeleton;
   readonly rig: PartsRig;
+  /** Time to read the files and build the rig (or read it from the rig cache). */
   readonly buildMs: number;
+  /** True when the rig came from the rig cache file instead of being built. */
+  readonly fromCache: boolean;
   /** Prepared atlases by atlas scale (texels per art pixel). */
   readonly prepared: Map<number, PreparedParts>;
 }
@@ -59,7 +63,12 @@ export function figureArt(files: CharacterFiles, rgba: Uint8Array, mask: Uint8Ar
   return { width, height, data };
 }
 
-export function loadCharacter(files: CharacterFiles): WorkerCharacter {
+export interface LoadOptions {
+  /** The rig builder (tests count its calls). */
+  readonly build?: typeof buildPartsRig;
+}
+
+export function loadCharacter(files: CharacterFiles, opts: LoadOptions = {}): WorkerCharacter {
   const t0 = performance.now();
   const { width, height } = files;
   const rgba = readExact(files.artFile, width * height * 4, 'RGBA');
@@ -80,10 +89,22 @@ export function loadCharacter(files: CharacterFiles): WorkerCharacter {
           height,
         )
       : undefined;
-  const figure = new Uint8Array(width * height);
-  for (let p = 0; p < figure.length; p++) figure[p] = art.data[p * 4 + 3]! > 0 ? 1 : 0;
-  const rig = buildPartsRig({ art, mask: figure, skeleton, partHints });
-  return { id: files.id, art, skeleton, rig, buildMs: performance.now() - t0, prepared: new Map() };
+  // The rig key (files.id) hashes the art, mask, hints, rest skeleton and the cut's version, so a
+  // rig cached under it is the rig these files build.
+  const { rig, fromCache } = loadOrBuildRig(files.rigFile, files.id, files, () => {
+    const figure = new Uint8Array(width * height);
+    for (let p = 0; p < figure.length; p++) figure[p] = art.data[p * 4 + 3]! > 0 ? 1 : 0;
+    return (opts.build ?? buildPartsRig)({ art, mask: figure, skeleton, partHints });
+  });
+  return {
+    id: files.id,
+    art,
+    skeleton,
+    rig,
+    buildMs: performance.now() - t0,
+    fromCache,
+    prepared: new Map(),
+  };
 }
 
 /** The engine's preparation of a character for an output scale (made once per scale, kept). */

@@ -212,7 +212,7 @@ onMessage((data) => {
             partJointIds: ch.rig.parts.map((p) => p.jointId as string),
             labels: new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength),
             buildMs: ch.buildMs,
-            fromCache: false,
+            fromCache: ch.fromCache,
           });
         },
         (err: Error) => {
