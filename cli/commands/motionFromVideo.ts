@@ -93,6 +93,11 @@ function parseAssign(text: string): Map<number, string> {
     }
     out.set(Number(id), name);
   }
+  // Refused before the analysis, not after it: one person per character.
+  const names = [...out.values()];
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice)
+    throw new UsageError(`--assign: two people are assigned to ${twice}; give each character one person.`);
   return out;
 }
 
@@ -141,6 +146,7 @@ export async function fromVideoCommand(args: readonly string[], context: CliCont
   if (filter && !(filter.beta >= 0))
     throw new UsageError(`--beta must be a number >= 0, got "${values.get('beta')}".`);
   const fov = positiveNumber(values, 'fov', '--fov');
+  const assignArg = values.has('assign') ? parseAssign(values.get('assign')!) : null;
   const placeArg = values.get('place') ?? 'on';
   if (placeArg !== 'on' && placeArg !== 'off')
     throw new UsageError(`--place takes on or off, not "${placeArg}".`);
@@ -196,8 +202,8 @@ export async function fromVideoCommand(args: readonly string[], context: CliCont
     };
     const written: { person: number; path?: string; character?: string; keys?: number }[] = [];
     if (document) {
-      const assign = values.has('assign')
-        ? parseAssign(values.get('assign')!)
+      const assign = assignArg
+        ? assignArg
         : new Map([
             [
               personArg && personArg !== 'all' ? Number(personArg) : result.people[0]!.trackId,

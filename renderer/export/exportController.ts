@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { ApiError, type ExportPresetInfo, type JobEvent, type KeyposeApi } from '../../core/contract/api.js';
+import { withoutReferenceVideo } from '../../core/document/referenceVideo.js';
 import type { Commands } from '../commands.js';
 import { activeCharacter, type Editor } from '../state/editorStore.js';
 import {
@@ -150,7 +151,8 @@ export function createExportController(
       const remembered = { ...prefs, presetId: preset?.id ?? prefs.presetId };
       saveExportPreferences(storage, remembered);
       const characterId = activeCharacter(state)?.id;
-      const request = buildExportRequest(remembered, document, presets, characterId);
+      // Exports never show the reference video: its bytes need not travel with the request.
+      const request = buildExportRequest(remembered, withoutReferenceVideo(document), presets, characterId);
       early = [];
       store.setState({
         running: {

@@ -187,7 +187,7 @@ export function VideoMotionDialog(): ReactElement | null {
       </div>
       <TrackPreview result={result} videoUrl={phase.videoUrl} trackId={phase.trackId} />
       <label>
-        Onto{' '}
+        Picked person onto{' '}
         <select
           value={phase.characterId ?? ''}
           data-testid="video-motion-character"

@@ -90,6 +90,58 @@ describe('keypose motion from-video', () => {
     expect(Object.keys(hero.motion.rotations).length).toBeGreaterThan(8);
   });
 
+  it('puts two people onto two characters, placed as they stood, with the video kept as the reference', async () => {
+    const sample = JSON.parse(await readFile(SAMPLE, 'utf8'));
+    const hero = sample.characters[0];
+    sample.characters = [hero, { ...hero, id: 'char_villain', name: 'Villain' }];
+    await writeFile(join(dir, 'two.keypose'), JSON.stringify(sample));
+    const result = await keypose([
+      'motion',
+      'from-video',
+      join(VIDEOS, 'two-crossing.mp4'),
+      '--project',
+      'two.keypose',
+      '-o',
+      'two-moved.keypose',
+      '--assign',
+      '1=Hero,2=Villain',
+      '--reference',
+      'on',
+      '--start',
+      '5',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.written.map((w: { character: string }) => w.character).sort()).toEqual([
+      'Hero',
+      'Villain',
+    ]);
+    const doc = await loadProject(join(dir, 'two-moved.keypose'));
+    const [a, b] = ['Hero', 'Villain'].map((n) => doc.characters.find((c) => c.name === n)!);
+    for (const c of [a!, b!]) expect(Object.keys(c.motion.rotations).length).toBeGreaterThan(8);
+    // They stood well apart (the sample's copy stood on the Hero): now they do.
+    expect(Math.abs(a!.placement.offset[0] - b!.placement.offset[0])).toBeGreaterThan(20);
+    expect(doc.referenceVideo?.fileName).toBe('two-crossing.mp4');
+    expect(doc.referenceVideo?.startFrame).toBe(5);
+    expect(Buffer.from(doc.referenceVideo!.dataBase64, 'base64')).toEqual(
+      await readFile(join(VIDEOS, 'two-crossing.mp4')),
+    );
+    const twice = await keypose([
+      'motion',
+      'from-video',
+      join(VIDEOS, 'two-crossing.mp4'),
+      '--project',
+      'two.keypose',
+      '-o',
+      'x.keypose',
+      '--assign',
+      '1=Hero,2=Hero',
+    ]);
+    expect(twice.code).not.toBe(0);
+    expect(twice.stderr).toContain('two people are assigned to Hero');
+  });
+
   it('refuses what is not a video, and a person that is not there, with clear messages', async () => {
     await writeFile(join(dir, 'not-a-video.mp4'), 'hello');
     const bad = await keypose(['motion', 'from-video', 'not-a-video.mp4', '-o', 'x.json', '--json']);
