@@ -1,11 +1,17 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { ApiError } from '../../core/contract/api.js';
 import { applyExpressionText } from '../../core/document/expressionEdits.js';
+import { applyFacePerformance } from '../../core/document/facePerformanceEdits.js';
+import { DEFAULT_PERFORMANCE_FILTER } from '../../core/face/facePerformance.js';
 import { parseFrameRange } from '../../host/export/formats.js';
+import { extractFaceVideo } from '../../host/face/faceVideo.js';
+import { FaceWorkerError } from '../../host/face/faceWorker.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
 import { type CliCommand, type CliContext, EXIT, UsageError } from '../command.js';
 import { characterNamed } from './motionOptions.js';
 import { parseOptions } from './options.js';
+import { createProgressReporter } from './progress.js';
 import { reportFailure } from './rig.js';
 
 /**
@@ -94,15 +100,166 @@ async function expression(args: readonly string[], context: CliContext): Promise
   }
 }
 
+/**
+ * `keypose face from-video face.mp4 -p project.keypose [--range 0-95]`: head pose and face from a
+ * video (docs/face.md, "Head pose and face from a video"): the video is sampled at the project's
+ * frame rate, the face's head rotation keyed on the character's head joint and its expressions
+ * into the "Face video" face layer, from the range's first frame on; saved atomically (in place
+ * unless -o).
+ */
+const FROM_VIDEO_USAGE =
+  'keypose face from-video <video> -p <project.keypose> [--range 0-95] [--face N] [--rest-frame N] [--filter on|off] [--no-head] [--no-expressions] [--character NAME] [-o out.keypose] [--json]';
+
+function wholeNumber(values: ReadonlyMap<string, string>, key: string, flag: string): number | undefined {
+  const text = values.get(key);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(Number.isInteger(n) && n >= 0))
+    throw new UsageError(`${flag} must be a whole number ≥ 0, got "${text}".`);
+  return n;
+}
+
+async function fromVideo(args: readonly string[], context: CliContext): Promise<number> {
+  const flags = new Set<string>(args.filter((a) => a === '--no-head' || a === '--no-expressions'));
+  const { positionals, values } = parseOptions(
+    args.filter((a) => !flags.has(a)),
+    {
+      '-p': 'project',
+      '--project': 'project',
+      '-o': 'out',
+      '--out': 'out',
+      '--range': 'range',
+      '--face': 'face',
+      '--rest-frame': 'rest',
+      '--filter': 'filter',
+      '--character': 'character',
+    },
+  );
+  const videoArg = positionals[0];
+  if (!videoArg) throw new UsageError(`face from-video needs a video: ${FROM_VIDEO_USAGE}`);
+  if (positionals.length > 1) throw new UsageError('face from-video takes one video.');
+  const projectArg = values.get('project');
+  if (!projectArg) throw new UsageError(`face from-video needs a project (-p): ${FROM_VIDEO_USAGE}`);
+  const filterText = values.get('filter') ?? 'on';
+  if (filterText !== 'on' && filterText !== 'off')
+    throw new UsageError(`--filter must be on or off, got "${filterText}".`);
+  let range: { startFrame: number; endFrame: number } | undefined;
+  const rangeText = values.get('range');
+  if (rangeText !== undefined) {
+    try {
+      range = parseFrameRange(rangeText);
+    } catch (error) {
+      throw new UsageError(`--range: ${(error as Error).message}.`);
+    }
+  }
+  const faceNumber = wholeNumber(values, 'face', '--face');
+  const restFrame = wholeNumber(values, 'rest', '--rest-frame');
+  const head = !flags.has('--no-head');
+  const expressions = !flags.has('--no-expressions');
+  if (!head && !expressions)
+    throw new UsageError('--no-head and --no-expressions together leave nothing to key.');
+  const videoPath = resolve(context.cwd, videoArg);
+  const projectPath = resolve(context.cwd, projectArg);
+  const outPath = resolve(context.cwd, values.get('out') ?? projectArg);
+  try {
+    if (!existsSync(videoPath)) {
+      throw new ApiError({ code: 'not-found', message: `${videoArg}: no such file`, file: videoPath });
+    }
+    const document = await loadProject(projectPath);
+    const character = characterNamed(document, values.get('character'));
+    if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
+    const from = range?.startFrame ?? 0;
+    const to = Math.min(range?.endFrame ?? document.durationFrames - 1, document.durationFrames - 1);
+    const progress = createProgressReporter(context.stderr, context.stderrIsTTY ?? false);
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    let result: Awaited<ReturnType<typeof extractFaceVideo>>;
+    try {
+      result = await extractFaceVideo(videoPath, {
+        fps: document.fps,
+        signal: abort.signal,
+        filter: filterText === 'on' ? DEFAULT_PERFORMANCE_FILTER : null,
+        ...(restFrame !== undefined ? { restFrame } : {}),
+        onProgress: ({ done, total, etaSec }) =>
+          progress.update({
+            fraction: total > 0 ? Math.min(1, done / total) : 0,
+            stage: 'reading the face',
+            etaSec,
+            detail: `${done}/${total} frames`,
+          }),
+      });
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      progress.finish();
+    }
+    const face =
+      faceNumber === undefined ? result.faces[0]! : result.faces.find((f) => f.trackId === faceNumber);
+    if (!face) {
+      throw new UsageError(
+        `no face ${faceNumber} in ${basename(videoPath)}; found: ${result.faces.map((f) => f.trackId).join(', ')}.`,
+      );
+    }
+    const updated = applyFacePerformance(
+      document,
+      character.id,
+      face.frames,
+      { from, to },
+      {
+        head,
+        expressions,
+        layerName: `Face video (${result.fileName})`,
+      },
+    );
+    await saveProject(outPath, updated);
+    const keyed = Math.min(face.frames.length, to - from + 1);
+    const summary = {
+      ok: true,
+      project: outPath,
+      character: character.name,
+      video: result.fileName,
+      faces: result.faces.map((f) => ({
+        face: f.trackId,
+        seenFrames: f.seenFrames,
+        firstFrame: f.firstFrame,
+      })),
+      face: face.trackId,
+      restFrame: face.restFrame,
+      frames: { first: from, last: from + keyed - 1 },
+      videoFrames: result.frameCount,
+      elapsedSec: Math.round(result.elapsedSec * 10) / 10,
+    };
+    if (context.json) context.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    else {
+      context.stdout(
+        `Face ${face.trackId} of ${result.fileName} (${result.faces.length} found) on ${character.name}, frames ${from}-${from + keyed - 1} -> ${outPath}\n  ${head ? 'head rotation keyed' : 'head left alone'}; ${expressions ? 'expressions in the "Face video" layer' : 'expressions left alone'}; rest frame ${face.restFrame}; ${result.frameCount} video frames in ${result.elapsedSec.toFixed(1)} s\n`,
+      );
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (error instanceof ApiError) return reportFailure(context, 'face from-video', error.toData());
+    if (error instanceof FaceWorkerError) {
+      return reportFailure(context, 'face from-video', { code: 'worker-failed', message: error.message });
+    }
+    return reportFailure(context, 'face from-video', {
+      code: 'internal',
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
 async function run(args: readonly string[], context: CliContext): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'expression') return expression(rest, context);
-  throw new UsageError(`face needs a subcommand: ${EXPRESSION_USAGE}`);
+  if (sub === 'from-video') return fromVideo(rest, context);
+  throw new UsageError(`face needs a subcommand:\n  ${EXPRESSION_USAGE}\n  ${FROM_VIDEO_USAGE}`);
 }
 
 export const faceCommand: CliCommand = {
   name: 'face',
-  summary: 'Face animation without the editor: expression (an expression from text over a frame range).',
-  usage: EXPRESSION_USAGE,
+  summary:
+    'Face animation without the editor: expression (an expression from text over a frame range), from-video (head pose and face from a video).',
+  usage: `${EXPRESSION_USAGE}\n       ${FROM_VIDEO_USAGE}`,
   run,
 };

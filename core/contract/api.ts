@@ -302,6 +302,57 @@ export const videoMotionResultSchema = z.object({
 });
 export type VideoMotionResult = z.output<typeof videoMotionResultSchema>;
 
+/**
+ * A face video to read head pose and expressions from (issue 13): its bytes, the rate to sample it
+ * at (the project's) and optionally the rest frame (the neutral, camera-facing video frame).
+ */
+export const faceVideoRequestSchema = z.object({
+  fileName: z.string().min(1).max(300),
+  dataBase64: z.string().min(1).max(IMPORT_FOLDER_MAX_BASE64_CHARS),
+  fps: z.number().positive().max(240),
+  restFrame: z.number().int().min(0).optional(),
+});
+export type FaceVideoRequest = z.input<typeof faceVideoRequestSchema>;
+
+const performanceChannelsSchema = z.object({
+  blinkL: z.number(),
+  blinkR: z.number(),
+  browRaiseL: z.number(),
+  browRaiseR: z.number(),
+  jawOpen: z.number(),
+  mouthWide: z.number(),
+  smile: z.number(),
+});
+
+/** The result of an analyzeFaceVideo job: each face found, as a performance per video frame. */
+export const faceVideoResultSchema = z.object({
+  fileName: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  fps: z.number(),
+  frameCount: z.number().int(),
+  elapsedSec: z.number(),
+  faces: z.array(
+    z.object({
+      trackId: z.number().int(),
+      firstFrame: z.number().int(),
+      seenFrames: z.number().int(),
+      restFrame: z.number().int(),
+      thumbnailPngBase64: z.string(),
+      frames: z.array(
+        z.object({
+          found: z.boolean(),
+          yawDeg: z.number(),
+          pitchDeg: z.number(),
+          rollDeg: z.number(),
+          channels: performanceChannelsSchema,
+        }),
+      ),
+    }),
+  ),
+});
+export type FaceVideoResultData = z.output<typeof faceVideoResultSchema>;
+
 const jobKindSchema = z.enum(['render', 'import', 'export', 'lipsync']);
 export const jobEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -421,6 +472,12 @@ export const apiMethods = {
    * VideoMotionResult (thumbnails, 2D tracks for the picker, the sequences).
    */
   analyzeVideoMotion: { args: z.tuple([videoMotionRequestSchema]), result: jobStartedSchema },
+  /**
+   * Head pose and face from a video (a job, kind 'import'): ffmpeg decodes it at `fps`, the face
+   * worker finds the faces' landmarks, each face becomes a performance (head yaw/pitch/roll, face
+   * channels); the 'done' event's result is a FaceVideoResult, which the editor keys as one edit.
+   */
+  analyzeFaceVideo: { args: z.tuple([faceVideoRequestSchema]), result: jobStartedSchema },
 } as const;
 
 export type ApiMethods = typeof apiMethods;

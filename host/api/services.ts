@@ -25,6 +25,7 @@ import { createCharacterServices } from './characterServices.js';
 import { createServiceContext, type ServiceContext, type ServicesOptions } from './context.js';
 import { createExportServices } from './exportServices.js';
 import { createFaceServices } from './faceServices.js';
+import { createFaceVideoServices } from './faceVideoServices.js';
 import { createRenderServices } from './renderServices.js';
 import { createVideoMotionServices } from './videoMotionServices.js';
 
@@ -86,6 +87,7 @@ export function createServices(
     ...createVideoMotionServices(context),
     ...createExportServices(context),
     ...createFaceServices(context),
+    ...createFaceVideoServices(context),
     async getShellInfo() {
       return { shell: options.shell, version, projectsDir };
     },

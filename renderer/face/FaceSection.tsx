@@ -15,6 +15,7 @@ import { useEditor, useServices } from '../context.js';
 import { activeCharacter, type Editor } from '../state/editorStore.js';
 import { ExpressionRow } from './ExpressionRow.js';
 import { FaceEditor } from './FaceEditor.js';
+import { FaceVideoRow } from './FaceVideoRow.js';
 import { cancelLipSync, faceUiFor, runLipSync } from './faceUi.js';
 import { editMouthKeys } from './MouthRow.js';
 import './face.css';
@@ -201,6 +202,7 @@ export function FaceSection(): ReactElement | null {
         </div>
       ) : null}
       <ExpressionRow character={character} />
+      <FaceVideoRow character={character} />
       {layer ? (
         <div className="field-group face-layer" data-testid="speech-motion">
           <label className="face-field">

@@ -18,7 +18,7 @@ import type { FaceVideoTruth } from '../../video/renderFaceVideo.js';
  * over-reads a 30° turn by ~6° and the filter lags the fastest turn by about a frame). Measured:
  * angle error median 1.4° yaw, 1.6° pitch, 0.5° roll; jawOpen correlation 0.917; 5 of 5 blinks, none
  * false. The far-eye rule and the filter settings were chosen on this video (no held-out video
- * yet; bench/faceVideo.bench.ts renders another).
+ * yet).
  */
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'video');
