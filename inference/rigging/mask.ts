@@ -111,10 +111,38 @@ export function maskFromBackground(image: RgbaImage, options: MaskOptions = {}):
   // half a percent of the picture.
   const gap = Math.max(2, Math.round(Math.max(width, height) / 200));
   mask = largestCoherentShape(mask, gap);
-  // Close the strokes' small gaps so an outline drawing becomes one fillable figure, then fill
-  // it (half the grouping gap: wider closing would weld a raised arm to the head beside it).
-  mask = morphClose(mask, Math.max(1, Math.round(gap / 2)));
-  return fillHoles(mask);
+  // Close the strokes' small gaps so an outline drawing becomes one fillable figure (half the
+  // grouping gap: wider closing would weld a raised arm to the head beside it).
+  return closeOutlines(mask, Math.max(1, Math.round(gap / 2)));
+}
+
+/**
+ * The figure filled, with the cracks narrower than 2 * radius + 1 bridged only where bridging
+ * closes off a region: an outline not quite closed is sealed and its inside filled, while a narrow
+ * gap open to the outside (between two outlined legs, an arm drawn close to the body) stays open.
+ * A plain closing welded such legs into one, and the fit then saw a figure with a single leg.
+ */
+export function closeOutlines(mask: Mask, radius: number): Mask {
+  const closed = morphClose(mask, radius);
+  const sealedOrClosed = fillHoles(closed);
+  const { width, height } = mask;
+  const sealed = new Uint8Array(width * height);
+  let any = false;
+  for (let p = 0; p < sealed.length; p++) {
+    if (sealedOrClosed.data[p] && !closed.data[p]) {
+      sealed[p] = 1;
+      any = true;
+    }
+  }
+  const out = fillHoles(mask);
+  if (!any) return out;
+  // The bridges that seal those regions: pixels the closing added next to them.
+  const nearSealed = dilate({ width, height, data: sealed }, radius + 1);
+  for (let p = 0; p < sealed.length; p++) {
+    if (sealed[p] || (closed.data[p] && nearSealed.data[p])) out.data[p] = 1;
+  }
+  // The bridges and the sealed region form one shape with the figure: fill what they enclose.
+  return fillHoles(out);
 }
 
 /**

@@ -40,6 +40,46 @@ describe('computeMask', () => {
     expect(maskIoU(mask, truth)).toBeGreaterThanOrEqual(0.95);
   });
 
+  /** A 600×600 white page with dark ink where `ink(x, y)` says. */
+  const page = (ink: (x: number, y: number) => boolean) => {
+    const size = 600;
+    const data = new Uint8Array(size * size * 4).fill(255);
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++) if (ink(x, y)) data.set([26, 26, 26], (y * size + x) * 4);
+    return { width: size, height: size, data };
+  };
+  /** The outline (5 px of ink) of an axis-aligned box, optionally broken over rows y0..y1 of its left side. */
+  const outlinedBox = (x: number, y: number, bx0: number, by0: number, bx1: number, by1: number) =>
+    x >= bx0 &&
+    x <= bx1 &&
+    y >= by0 &&
+    y <= by1 &&
+    (x < bx0 + 5 || x > bx1 - 5 || y < by0 + 5 || y > by1 - 5);
+
+  it('keeps a narrow gap between two outlined legs open (4 px of paper: not welded into one leg)', () => {
+    // A body with two legs below it, the legs' outlines 4 px apart (as an outlined T-pose drawing's).
+    const drawing = page(
+      (x, y) =>
+        outlinedBox(x, y, 250, 100, 350, 300) ||
+        outlinedBox(x, y, 258, 296, 298, 520) ||
+        outlinedBox(x, y, 303, 296, 343, 520),
+    );
+    const { mask } = computeMask(drawing, false);
+    const at = (x: number, y: number) => mask.data[y * mask.width + x];
+    for (const y of [360, 420, 480, 515]) expect(at(300, y), `gap at y=${y}`).toBe(0);
+    // Each leg is filled, the body too.
+    expect([at(278, 420), at(323, 420), at(300, 200)]).toEqual([1, 1, 1]);
+  });
+
+  it('seals an outline left open by a 3 px break and fills it', () => {
+    const drawing = page(
+      (x, y) => outlinedBox(x, y, 200, 150, 400, 450) && !(x < 205 && y >= 300 && y < 303),
+    );
+    const { mask } = computeMask(drawing, false);
+    expect(mask.data[300 * mask.width + 300]).toBe(1);
+    expect(mask.data[300 * mask.width + 202]).toBe(1);
+  });
+
   it('takes the alpha channel when there is one: IoU >= 0.95', () => {
     const figure = drawHumanoid({ width: 400, height: 400, figureHeightPx: 340, armAngleDeg: 20 });
     const { mask, source } = computeMask(renderWithAlpha(figure), true);

@@ -1,9 +1,11 @@
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createDefaultHumanoid } from '../../../core/skeleton/humanoid.js';
 import { buildPartHints, jointsForPartName } from '../../../inference/rigging/partHints.js';
 import { segmentParts } from '../../../inference/rigging/parts/segment.js';
 import { type RigProgress, rigCharacter } from '../../../inference/rigging/rigCharacter.js';
 import { RiggingError } from '../../../inference/rigging/types.js';
+import { tPoseFigurePng } from '../../fixtures/tPoseFigure.js';
 import { drawHumanoid, renderOnPaper, renderWithAlpha } from './syntheticFigure.js';
 
 describe('rigCharacter', () => {
@@ -33,6 +35,23 @@ describe('rigCharacter', () => {
     for (const ms of stages) expect(Number.isFinite(ms) && ms >= 0, `stage time ${ms}`).toBe(true);
     expect(result.timingsMs.mask).toBeGreaterThan(0);
     expect(stages.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(wallMs);
+  });
+
+  it('rigs an outlined drawing whose legs are drawn close together as a humanoid, one leg each', async () => {
+    // Dark outlines close the 8-unit gap between the legs to about 4 px of paper at 480×600: the
+    // mask once welded them and the fit chose a chain skeleton.
+    const png = await tPoseFigurePng({
+      fill: '#d04a3a',
+      stroke: { colour: '#1a1a1a', width: 4 },
+      pixels: { width: 480, height: 600 },
+    });
+    const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const image = { width: info.width, height: info.height, data: new Uint8Array(data) };
+    const result = await rigCharacter({ image, hasAlpha: false }, { poseModel: 'off' });
+    expect(result.fit?.template).toBe('humanoid');
+    const x = (name: string) => result.skeleton.joints.find((j) => j.name === name)!.restPosition[0];
+    // The legs' centres are 38 px apart (x = 221 and 259 px).
+    expect(x('LeftFoot') - x('RightFoot')).toBeGreaterThan(25);
   });
 
   it('uses a skeleton it is given (an AD rig) instead of fitting one', async () => {
