@@ -237,8 +237,13 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
   const stallMs = req.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const stall = new AbortController();
   let stallTimer: NodeJS.Timeout | null = null;
+  // Once ffmpeg has ended nothing re-arms the timer: the frame generator can still resume after a
+  // failure (a frame that arrives after ffmpeg died), and a timer armed then kept the process
+  // alive for the whole stall timeout after the error was reported (the CLI hung two minutes).
+  let ffmpegEnded = false;
   const watchdog = {
     busy() {
+      if (ffmpegEnded) return;
       if (stallTimer) clearTimeout(stallTimer);
       stallTimer = setTimeout(() => stall.abort(), stallMs);
     },
@@ -312,6 +317,7 @@ export async function exportVideo(req: VideoExportRequest): Promise<VideoExportR
       }
       throw err;
     } finally {
+      ffmpegEnded = true;
       watchdog.idle();
     }
     if (framesDone !== req.frameCount) {
