@@ -20,6 +20,12 @@ export interface MaskOptions {
 const MIN_FIGURE_FRACTION = 0.002;
 /** Ink (share of the picture) a drawn shape needs to be a figure candidate: more than a line of writing. */
 const MIN_SHAPE_INK = 0.002;
+/**
+ * A separate piece of the chosen shape smaller than this share of its largest piece is a mark on
+ * the page beside the figure (a squiggle under a foot, a speck), not part of it: a stick figure's
+ * head or a stroke drawn apart is far larger than that next to the rest of the figure.
+ */
+const MIN_PIECE_SHARE = 0.03;
 /** Ink a figure needs, as a share of the picture. */
 const MIN_FIGURE_INK = 0.005;
 /** Smallest extent (bounding box diagonal) of a drawn figure, as a fraction of the picture's diagonal. */
@@ -187,7 +193,21 @@ export function largestCoherentShape(mask: Mask, gap: number): Mask {
   }
   const out = new Uint8Array(data.length);
   if (best > 0) for (let p = 0; p < out.length; p++) out[p] = data[p] && labels[p] === best ? 1 : 0;
-  return { width, height, data: out };
+  return withoutMinorPieces({ width, height, data: out });
+}
+
+/**
+ * The mask without the pieces smaller than MIN_PIECE_SHARE of its largest piece, each measured
+ * with its holes filled (a head drawn as a ring counts as the disc it will be).
+ */
+function withoutMinorPieces(mask: Mask): Mask {
+  const { labels, areas } = labelComponents(fillHoles(mask));
+  const largest = Math.max(0, ...areas.slice(1));
+  const keep = areas.map((area, l) => l > 0 && area >= MIN_PIECE_SHARE * largest);
+  if (keep.slice(1).every(Boolean)) return mask;
+  const data = new Uint8Array(mask.data.length);
+  for (let p = 0; p < data.length; p++) data[p] = mask.data[p] && keep[labels[p]!] ? 1 : 0;
+  return { width: mask.width, height: mask.height, data };
 }
 
 /** Extent of a mask's figure: its bounding box's diagonal (0 when empty). */

@@ -80,6 +80,22 @@ describe('computeMask', () => {
     expect(mask.data[300 * mask.width + 202]).toBe(1);
   });
 
+  it('drops a mark drawn just beside the figure (a squiggle under a foot), keeps a head drawn apart', () => {
+    const drawing = page(
+      (x, y) =>
+        // A solid body, a squiggle 6 px under it, a stick neck and a ring head 4 px above it.
+        (x >= 220 && x <= 380 && y >= 200 && y <= 500) ||
+        (x >= 200 && x <= 420 && Math.abs(y - (512 + 4 * Math.sin(x / 6))) < 2) ||
+        (x >= 297 && x <= 303 && y >= 137 && y < 200) ||
+        Math.abs(Math.hypot(x - 300, y - 90) - 40) < 3,
+    );
+    const { mask } = computeMask(drawing, false);
+    const at = (x: number, y: number) => mask.data[y * mask.width + x];
+    expect([at(300, 350), at(300, 170), at(300, 90)]).toEqual([1, 1, 1]);
+    for (const x of [210, 300, 410])
+      expect(at(x, Math.round(512 + 4 * Math.sin(x / 6))), `squiggle at ${x}`).toBe(0);
+  });
+
   it('takes the alpha channel when there is one: IoU >= 0.95', () => {
     const figure = drawHumanoid({ width: 400, height: 400, figureHeightPx: 340, armAngleDeg: 20 });
     const { mask, source } = computeMask(renderWithAlpha(figure), true);
