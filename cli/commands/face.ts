@@ -4,13 +4,12 @@ import { ApiError } from '../../core/contract/api.js';
 import { applyExpressionText } from '../../core/document/expressionEdits.js';
 import { applyFacePerformance } from '../../core/document/facePerformanceEdits.js';
 import { DEFAULT_PERFORMANCE_FILTER } from '../../core/face/facePerformance.js';
-import { parseFrameRange } from '../../host/export/formats.js';
 import { extractFaceVideo } from '../../host/face/faceVideo.js';
 import { FaceWorkerError } from '../../host/face/faceWorker.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
 import { type CliCommand, type CliContext, EXIT, UsageError } from '../command.js';
 import { characterNamed } from './motionOptions.js';
-import { parseOptions } from './options.js';
+import { parseOptions, rangeOption } from './options.js';
 import { createProgressReporter } from './progress.js';
 import { reportFailure } from './rig.js';
 
@@ -43,15 +42,7 @@ async function expression(args: readonly string[], context: CliContext): Promise
   const text = values.get('text');
   if (!text?.trim())
     throw new UsageError('face expression needs --text "…" (e.g. "sad", "a bit surprised").');
-  let range: { startFrame: number; endFrame: number } | undefined;
-  const rangeText = values.get('range');
-  if (rangeText !== undefined) {
-    try {
-      range = parseFrameRange(rangeText);
-    } catch (error) {
-      throw new UsageError(`--range: ${(error as Error).message}.`);
-    }
-  }
+  const range = rangeOption(values);
   const easeText = values.get('ease');
   const ease = easeText === undefined ? undefined : Number(easeText);
   if (ease !== undefined && !(Number.isInteger(ease) && ease >= 0))
@@ -143,15 +134,7 @@ async function fromVideo(args: readonly string[], context: CliContext): Promise<
   const filterText = values.get('filter') ?? 'on';
   if (filterText !== 'on' && filterText !== 'off')
     throw new UsageError(`--filter must be on or off, got "${filterText}".`);
-  let range: { startFrame: number; endFrame: number } | undefined;
-  const rangeText = values.get('range');
-  if (rangeText !== undefined) {
-    try {
-      range = parseFrameRange(rangeText);
-    } catch (error) {
-      throw new UsageError(`--range: ${(error as Error).message}.`);
-    }
-  }
+  const range = rangeOption(values);
   const faceNumber = wholeNumber(values, 'face', '--face');
   const restFrame = wholeNumber(values, 'rest', '--rest-frame');
   const head = !flags.has('--no-head');

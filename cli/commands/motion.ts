@@ -7,7 +7,6 @@ import { writePoseSequence } from '../../core/io/poseSequence.js';
 import { lastKeyedFrame } from '../../core/motion/edit.js';
 import { MOTION_LIBRARY } from '../../core/motion/library.js';
 import { writeFileAtomic } from '../../host/export/atomicWrite.js';
-import { parseFrameRange } from '../../host/export/formats.js';
 import { readMotionFile } from '../../host/motion/motionFiles.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
 import { type CliCommand, type CliContext, EXIT, UsageError } from '../command.js';
@@ -19,7 +18,7 @@ import {
   MOTION_IMPORT_FLAGS,
   MOTION_IMPORT_USAGE,
 } from './motionOptions.js';
-import { parseOptions } from './options.js';
+import { parseOptions, rangeOption } from './options.js';
 import { createProgressReporter } from './progress.js';
 import { reportFailure } from './rig.js';
 
@@ -135,18 +134,10 @@ async function exportCommand(args: readonly string[], context: CliContext): Prom
     const document = await loadProject(resolve(context.cwd, positionals[0]!));
     const character = characterNamed(document, values.get('character'));
     if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
-    let frameRange = {
+    const frameRange = rangeOption(values) ?? {
       startFrame: 0,
       endFrame: Math.max(document.durationFrames - 1, lastKeyedFrame(character.motion)),
     };
-    const rangeText = values.get('range');
-    if (rangeText !== undefined) {
-      try {
-        frameRange = parseFrameRange(rangeText);
-      } catch (err) {
-        throw new UsageError(`--range: ${(err as Error).message}.`);
-      }
-    }
     const fps = parseFrameRate(values.get('fps') ?? String(document.fps));
     const text =
       ext === '.json'

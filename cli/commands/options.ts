@@ -1,3 +1,4 @@
+import { parseFrameRange } from '../../host/export/formats.js';
 import { UsageError } from '../command.js';
 
 /**
@@ -30,4 +31,17 @@ export function parseOptions(
     values.set(name, value);
   }
   return { positionals, values };
+}
+
+/** `--range START-END` (inclusive frames) when given; a malformed one is a usage error. */
+export function rangeOption(
+  values: ReadonlyMap<string, string>,
+): { startFrame: number; endFrame: number } | undefined {
+  const text = values.get('range');
+  if (text === undefined) return undefined;
+  try {
+    return parseFrameRange(text);
+  } catch (error) {
+    throw new UsageError(`--range: ${(error as Error).message}.`);
+  }
 }

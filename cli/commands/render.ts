@@ -12,13 +12,12 @@ import {
   startExportJob,
 } from '../../host/api/exportServices.js';
 import { checkExportDestination } from '../../host/export/destination.js';
-import { parseFrameRange } from '../../host/export/formats.js';
 import { toJobErrorData } from '../../host/jobs/jobManager.js';
 import { loadProject } from '../../host/project/store.js';
 import { type CliCommand, EXIT, UsageError } from '../command.js';
 import { motionOntoProject } from './motion.js';
 import { MOTION_IMPORT_FLAGS, MOTION_IMPORT_USAGE } from './motionOptions.js';
-import { parseOptions } from './options.js';
+import { parseOptions, rangeOption } from './options.js';
 import { createProgressReporter, withInterrupt } from './progress.js';
 import { reportFailure } from './rig.js';
 
@@ -122,16 +121,8 @@ export const renderCommand: CliCommand = {
     const projectPath = resolve(context.cwd, positionals[0]!);
     const outPath = resolve(context.cwd, out);
     const format = formatFor(outPath, values.get('format'));
-    let range: { start: number; end: number } | undefined;
-    const rangeText = values.get('range');
-    if (rangeText !== undefined) {
-      try {
-        const parsed = parseFrameRange(rangeText);
-        range = { start: parsed.startFrame, end: parsed.endFrame };
-      } catch (err) {
-        throw new UsageError(`--range: ${(err as Error).message}.`);
-      }
-    }
+    const given = rangeOption(values);
+    const range = given ? { start: given.startFrame, end: given.endFrame } : undefined;
     const scaleText = values.get('scale');
     const scale = scaleText === undefined ? undefined : Number(scaleText);
     if (scale !== undefined && !(scale > 0 && scale <= 4)) {

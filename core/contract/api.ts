@@ -277,14 +277,19 @@ export const videoMotionRequestSchema = z.object({
 });
 export type VideoMotionRequest = z.input<typeof videoMotionRequestSchema>;
 
-/** The result of an analyzeVideoMotion job: each person found, as a pose sequence to import. */
-export const videoMotionResultSchema = z.object({
+/** What every video analysis reports about the video it read (motion, face). */
+const analysedVideoFields = {
   fileName: z.string(),
   width: z.number().int(),
   height: z.number().int(),
   fps: z.number(),
   frameCount: z.number().int(),
   elapsedSec: z.number(),
+};
+
+/** The result of an analyzeVideoMotion job: each person found, as a pose sequence to import. */
+export const videoMotionResultSchema = z.object({
+  ...analysedVideoFields,
   people: z.array(
     z.object({
       trackId: z.number().int(),
@@ -306,10 +311,7 @@ export type VideoMotionResult = z.output<typeof videoMotionResultSchema>;
  * A face video to read head pose and expressions from (issue 13): its bytes, the rate to sample it
  * at (the project's) and optionally the rest frame (the neutral, camera-facing video frame).
  */
-export const faceVideoRequestSchema = z.object({
-  fileName: z.string().min(1).max(300),
-  dataBase64: z.string().min(1).max(IMPORT_FOLDER_MAX_BASE64_CHARS),
-  fps: z.number().positive().max(240),
+export const faceVideoRequestSchema = videoMotionRequestSchema.extend({
   restFrame: z.number().int().min(0).optional(),
 });
 export type FaceVideoRequest = z.input<typeof faceVideoRequestSchema>;
@@ -326,12 +328,7 @@ const performanceChannelsSchema = z.object({
 
 /** The result of an analyzeFaceVideo job: each face found, as a performance per video frame. */
 export const faceVideoResultSchema = z.object({
-  fileName: z.string(),
-  width: z.number().int(),
-  height: z.number().int(),
-  fps: z.number(),
-  frameCount: z.number().int(),
-  elapsedSec: z.number(),
+  ...analysedVideoFields,
   faces: z.array(
     z.object({
       trackId: z.number().int(),

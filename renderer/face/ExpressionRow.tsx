@@ -2,7 +2,8 @@ import { type ReactElement, useState } from 'react';
 import { applyExpression } from '../../core/document/expressionEdits.js';
 import type { Character } from '../../core/document/schema.js';
 import { parseExpression } from '../../core/face/expressionText.js';
-import { useEditor, useServices } from '../context.js';
+import { useServices } from '../context.js';
+import { FrameRangeFields, useFrameRange } from './FrameRangeFields.js';
 
 /**
  * The Face section's "Expression" row (docs/face.md, "Expressions from text"): a prompt ("a bit
@@ -12,23 +13,20 @@ import { useEditor, useServices } from '../context.js';
  */
 export function ExpressionRow({ character }: { character: Character }): ReactElement | null {
   const { editor } = useServices();
-  const durationFrames = useEditor((s) => s.document?.durationFrames ?? 1);
   const [text, setText] = useState('');
-  const [from, setFrom] = useState(0);
-  const [to, setTo] = useState<number | null>(null);
+  const range = useFrameRange();
+  const { from, end } = range;
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
-  const last = durationFrames - 1;
-  const end = Math.min(to ?? last, last);
 
   const apply = () => {
     try {
       const expression = parseExpression(text);
       editor.actions.edit(`Expression "${text.trim()}"`, (doc) =>
-        applyExpression(doc, character.id, expression, { from: Math.min(from, end), to: end }),
+        applyExpression(doc, character.id, expression, { from, to: end }),
       );
       setMessage({
         error: false,
-        text: `${expression.terms.map((t) => `${t.term} ×${t.intensity.toFixed(2)}`).join(', ')} on frames ${Math.min(from, end)}–${end}`,
+        text: `${expression.terms.map((t) => `${t.term} ×${t.intensity.toFixed(2)}`).join(', ')} on frames ${from}–${end}`,
       });
     } catch (error) {
       setMessage({ error: true, text: error instanceof Error ? error.message : String(error) });
@@ -53,28 +51,7 @@ export function ExpressionRow({ character }: { character: Character }): ReactEle
           }}
         />
       </label>
-      <label className="face-field">
-        Frames
-        <input
-          type="number"
-          min={0}
-          max={last}
-          value={Math.min(from, end)}
-          aria-label="First frame"
-          data-testid="expression-from"
-          onChange={(event) => setFrom(Math.max(0, Math.round(Number(event.currentTarget.value) || 0)))}
-        />
-        –
-        <input
-          type="number"
-          min={0}
-          max={last}
-          value={end}
-          aria-label="Last frame"
-          data-testid="expression-to"
-          onChange={(event) => setTo(Math.max(0, Math.round(Number(event.currentTarget.value) || 0)))}
-        />
-      </label>
+      <FrameRangeFields range={range} testId="expression" firstLabel="First frame" lastLabel="Last frame" />
       <button
         type="button"
         className="tool-button"

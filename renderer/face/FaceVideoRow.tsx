@@ -1,8 +1,9 @@
 import { type ReactElement, useState } from 'react';
 import { useStore } from 'zustand';
 import type { Character } from '../../core/document/schema.js';
-import { useEditor, useServices } from '../context.js';
+import { useServices } from '../context.js';
 import { HiddenFileInput } from '../panels/HiddenFileInput.js';
+import { FrameRangeFields, useFrameRange } from './FrameRangeFields.js';
 import {
   applyFaceFromVideo,
   cancelFaceVideo,
@@ -26,13 +27,9 @@ function formatEta(etaSec: number | null): string {
  */
 export function FaceVideoRow({ character }: { character: Character }): ReactElement {
   const { editor, api, commands } = useServices();
-  const durationFrames = useEditor((s) => s.document?.durationFrames ?? 1);
   const phase = useStore(faceVideoFor(editor), (s) => s.phase);
-  const [from, setFrom] = useState(0);
-  const [to, setTo] = useState<number | null>(null);
+  const range = useFrameRange();
   const [rest, setRest] = useState('');
-  const last = durationFrames - 1;
-  const end = Math.min(to ?? last, last);
   const restFrame = rest.trim() === '' ? undefined : Math.max(0, Math.round(Number(rest) || 0));
 
   return (
@@ -44,34 +41,18 @@ export function FaceVideoRow({ character }: { character: Character }): ReactElem
         onFile={(file) =>
           void runFaceVideo(editor, api, commands, file, {
             characterId: character.id,
-            from: Math.min(from, end),
-            to: end,
+            from: range.from,
+            to: range.end,
             ...(restFrame !== undefined ? { restFrame } : {}),
           })
         }
       />
-      <label className="face-field">
-        Frames
-        <input
-          type="number"
-          min={0}
-          max={last}
-          value={Math.min(from, end)}
-          aria-label="First frame to key from the video"
-          data-testid="face-video-from"
-          onChange={(event) => setFrom(Math.max(0, Math.round(Number(event.currentTarget.value) || 0)))}
-        />
-        –
-        <input
-          type="number"
-          min={0}
-          max={last}
-          value={end}
-          aria-label="Last frame to key from the video"
-          data-testid="face-video-to"
-          onChange={(event) => setTo(Math.max(0, Math.round(Number(event.currentTarget.value) || 0)))}
-        />
-      </label>
+      <FrameRangeFields
+        range={range}
+        testId="face-video"
+        firstLabel="First frame to key from the video"
+        lastLabel="Last frame to key from the video"
+      />
       <label
         className="face-field"
         title="The video frame where the face looks into the camera with a neutral face"
