@@ -210,6 +210,75 @@ function withoutMinorPieces(mask: Mask): Mask {
   return { width: mask.width, height: mask.height, data };
 }
 
+/**
+ * A solid piece smaller than this share of the figure's largest solid piece, touching a bigger one
+ * only through a pinch, is a mark that ran into the figure (a star drawn beside a hand, which the
+ * photo's perspective made touch it).
+ */
+const MAX_PINCHED_MARK_SHARE = 0.05;
+
+/**
+ * The mask without marks that touch the figure at a pinch. The mask's solid pieces are what an
+ * erosion by `radius` leaves (strokes thinner than 2 * radius + 1 vanish); every figure pixel
+ * belongs to the solid piece nearest to it inside the figure (a geodesic Voronoi split). A small
+ * solid piece whose pixels meet a bigger piece's within a short path (a pinch: the two shapes
+ * only touch) is dropped with every pixel that belongs to it. A fist at the end of a stroke arm
+ * is kept: the stroke is long, so its solid piece meets no other one nearby. Returns the mask
+ * itself when nothing is dropped.
+ */
+export function withoutPinchedMarks(mask: Mask, radius: number): Mask {
+  const { width, height, data } = mask;
+  const n = width * height;
+  const { labels: coreLabels, areas } = labelComponents(erode(mask, radius));
+  if (areas.length < 3) return mask;
+  const largest = Math.max(...areas.slice(1));
+  // Geodesic Voronoi: breadth-first from every solid pixel at once, through figure pixels.
+  const owner = new Int32Array(n);
+  const steps = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let p = 0; p < n; p++) {
+    if (!coreLabels[p]) continue;
+    owner[p] = coreLabels[p]!;
+    steps[p] = 0;
+    queue[tail++] = p;
+  }
+  for (let head = 0; head < tail; head++) {
+    const p = queue[head]!;
+    const x = p % width;
+    for (const q of [p - 1, p + 1, p - width, p + width]) {
+      if (q < 0 || q >= n || !data[q] || steps[q]! >= 0) continue;
+      if ((q === p - 1 && x === 0) || (q === p + 1 && x === width - 1)) continue;
+      steps[q] = steps[p]! + 1;
+      owner[q] = owner[p]!;
+      queue[tail++] = q;
+    }
+  }
+  // Where two owners meet, and how short the path through the meeting point is.
+  const dropped = new Set<number>();
+  for (let p = 0; p < n; p++) {
+    const a = owner[p]!;
+    if (!a) continue;
+    const x = p % width;
+    for (const q of x < width - 1 ? [p + 1, p + width] : [p + width]) {
+      if (q >= n) continue;
+      const b = owner[q]!;
+      if (!b || b === a) continue;
+      const [small, big] = areas[a]! <= areas[b]! ? [a, b] : [b, a];
+      if (areas[small]! >= MAX_PINCHED_MARK_SHARE * largest) continue;
+      // A pinch: the pieces come within about two solid radii of the small piece (plus the
+      // erosion) of each other; a limb drawn as a stroke between them is far longer.
+      const reach = 2.5 * Math.sqrt(areas[small]! / Math.PI) + 2 * radius + 2;
+      if (steps[p]! + steps[q]! + 1 <= reach && areas[big]! > areas[small]!) dropped.add(small);
+    }
+  }
+  if (dropped.size === 0) return mask;
+  const out = new Uint8Array(n);
+  for (let p = 0; p < n; p++) out[p] = data[p] && !dropped.has(owner[p]!) ? 1 : 0;
+  // Pixels of no solid piece (a stroke drawn apart) stay; slivers left apart are dropped.
+  return withoutMinorPieces({ width, height, data: out });
+}
+
 /** Extent of a mask's figure: its bounding box's diagonal (0 when empty). */
 export function maskExtent(mask: Mask): number {
   let x0 = mask.width;

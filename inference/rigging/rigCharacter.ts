@@ -3,7 +3,7 @@ import type { TemplateKind } from '../../core/skeleton/templates.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
 import { type BodyPoseResult, detectBodyPose } from '../pose/detectBodyPose.js';
 import type { FitResult } from './fit.js';
-import { computeMask, type MaskSource } from './mask.js';
+import { computeMask, type MaskSource, withoutPinchedMarks } from './mask.js';
 import { fitFigure } from './medial/fitFigure.js';
 import { buildPartHints, type PartHints, type PartLayer } from './partHints.js';
 import { fitFromBodyPose } from './poseFit.js';
@@ -89,6 +89,14 @@ async function automaticFit(image: RigInput['image'], mask: Mask, options: RigOp
   return { ...silhouette, warnings: [`Silhouette fit: ${outcome.rejected}.`] };
 }
 
+const MARK_LEFT_OUT =
+  'A mark on the page touching the figure was left out of it; paint it back in Fit mode if it belongs.';
+
+/** The pinch width a mark touching the figure leaves: about the strokes' closing gap (a 200th of the picture). */
+function markPinchRadius(mask: Mask): number {
+  return Math.max(2, Math.round(Math.max(mask.width, mask.height) / 200));
+}
+
 /** Lets the event loop run (so a cancel message can arrive) between stages. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -140,6 +148,21 @@ export async function rigCharacter(input: RigInput, options: RigOptions = {}): P
     skeleton = input.skeleton;
   } else {
     fit = await automaticFit(image, mask, options);
+    if (maskSource === 'background' && fit.template === 'chain' && (options.template ?? 'auto') === 'auto') {
+      // A figure that fits no template may have a mark on the page running into it (a photo's
+      // perspective brings a doodle into contact with a hand): fitted without it, it may.
+      // The contact is as wide as the strokes, or wider where the outlines' closing filled the
+      // wedge beside it: wider pinches are tried until one fit finds the template.
+      for (const times of [1, 2, 3]) {
+        const cleaned = withoutPinchedMarks(mask, times * markPinchRadius(mask));
+        if (cleaned === mask) continue;
+        const refit = await automaticFit(image, cleaned, options);
+        if (refit.template === 'chain') continue;
+        mask = cleaned;
+        fit = { ...refit, warnings: [...refit.warnings, MARK_LEFT_OUT] };
+        break;
+      }
+    }
     skeleton = fit.skeleton;
   }
   const partHints = input.layers

@@ -6,13 +6,16 @@ import { type Mask, RiggingError } from '../types.js';
 import { edgesAt, type MedialGraph, medialGraph, otherEnd, type Pt, pointsFrom } from './graph.js';
 import {
   bendArc,
+  crossingBehind,
   endJoint,
   type Limb,
   limbLine,
   makeLimb,
+  median,
   pointAtArc,
   radiusAtArc,
   rootArc,
+  rootedAt,
   sharpestTurn,
   withApex,
 } from './limb.js';
@@ -177,6 +180,13 @@ function projectArc(path: Path, p: Pt): number {
     if (d < best.d) best = { d, arc: path.arc[i - 1]! + t * (path.arc[i]! - path.arc[i - 1]!) };
   }
   return best.arc;
+}
+
+/** The figure's inscribed radius at a work pixel (0 outside the figure). */
+function radiusAt(graph: MedialGraph, [x, y]: Pt): number {
+  const xi = Math.max(0, Math.min(graph.width - 1, Math.round(x)));
+  const yi = Math.max(0, Math.min(graph.height - 1, Math.round(y)));
+  return graph.distance[yi * graph.width + xi]!;
 }
 
 /** A limb that leaves a thin body at its fork (a stroke of a stick figure). */
@@ -465,6 +475,30 @@ function placeUpright(s: Structure, c: Classified, work: Work, mask: Mask): Plac
     legLength += limb.length / 2;
     for (const n of ['UpLeg', 'Leg', 'Foot', 'ToeBase']) sources[`${side}${n}`] = 'outline';
   }
+  // Head: the base of the head blob (its widest point, one radius back towards the body).
+  let blob = { r: 0, arc: total };
+  const headStart = projectArc(spine, baseOf(head));
+  for (let i = 0; i < head.points.length; i++) {
+    if (head.arc[i]! < 0.25 * head.length) continue;
+    if (head.radii[i]! > blob.r) blob = { r: head.radii[i]!, arc: headStart + head.arc[i]! };
+  }
+  const headBase = Math.min(total, blob.arc) - 0.95 * blob.r;
+  // The shoulder line: an animator's shoulders sit at the top of the torso, about a third of a
+  // head's height below its base (capped, for the big heads of children's drawings).
+  const shoulderLevel = headBase - 0.62 * Math.min(blob.r, 0.2 * total);
+  const shoulderLine = (() => {
+    // Across the spine at that level (perpendicular to its local direction).
+    const a = at(shoulderLevel - 0.08 * total);
+    const b = at(shoulderLevel + 0.08 * total);
+    const n = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
+    return { p: at(shoulderLevel), d: [-(b[1] - a[1]) / n, (b[0] - a[0]) / n] as Pt };
+  })();
+  // A body drawn as a stroke (a stick figure): its half-width is about the arms'.
+  const torsoRadii = spine.points
+    .filter((_, i) => spine.arc[i]! >= 0.1 * total && spine.arc[i]! <= 0.6 * total)
+    .map((p) => radiusAt(work.graph, p));
+  const torsoRadius = median(torsoRadii.length > 0 ? torsoRadii : [0]);
+  const figureAt = (p: Pt) => radiusAt(work.graph, p) > 0;
   // Arms, upper pair first (nearer the head along the spine).
   const arms = [...c.arms].sort((a, b) => projectArc(spine, baseOf(b)) - projectArc(spine, baseOf(a)));
   const pairs = [arms.slice(0, 2), arms.slice(2, 4)].filter((p) => p.length === 2);
@@ -480,8 +514,35 @@ function placeUpright(s: Structure, c: Classified, work: Work, mask: Mask): Plac
       const n = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
       return { p: a, d: [(b[0] - a[0]) / n, (b[1] - a[1]) / n] as Pt };
     };
-    if (thinRoot(armL)) armL = withApex(armL, spineLine(armL));
-    if (thinRoot(armR)) armR = withApex(armR, spineLine(armR));
+    const stickBody = torsoRadius < 1.8 * Math.max(armL.radius, armR.radius);
+    const rooted = (l: Limb): Limb => {
+      if (thinRoot(l)) return withApex(l, spineLine(l));
+      const r = rootArc(l);
+      if (stickBody) {
+        // A stroke arm leaving a blob (the closed wedge between a raised arm and the head, an arm
+        // hanging close to the body): its line crosses the body's where the strokes meet.
+        const end = endJoint(l, r, HAND_FRACTION, false);
+        const elbow = bendArc(l, r, end.arc, ELBOW_FRACTION).arc;
+        const root = crossingBehind(l, r, elbow, spineLine(l), 0.4);
+        return root && figureAt(root) ? rootedAt(l, root, r) : l;
+      }
+      if (k !== 0) return l;
+      // A thick arm on a thick body that leaves it below the shoulders (an A-pose, arms down, an
+      // arm drawn onto the side of an oval body): the outline leaves the body at the armpit, but
+      // the pivot is up on the shoulder line, above where the arm meets the body.
+      const p0 = pointAtArc(l, r);
+      const rel: Pt = [p0[0] - shoulderLine.p[0], p0[1] - shoulderLine.p[1]];
+      const below = -(rel[0] * up[0] + rel[1] * up[1]);
+      if (below < 0.5 * l.radius) return l;
+      const lateral = rel[0] * shoulderLine.d[0] + rel[1] * shoulderLine.d[1];
+      const root: Pt = [
+        shoulderLine.p[0] + lateral * shoulderLine.d[0],
+        shoulderLine.p[1] + lateral * shoulderLine.d[1],
+      ];
+      return figureAt(root) ? rootedAt(l, root, r) : l;
+    };
+    armL = rooted(armL);
+    armR = rooted(armR);
     for (const [side, limb] of [
       ['Left', armL],
       ['Right', armR],
@@ -500,14 +561,7 @@ function placeUpright(s: Structure, c: Classified, work: Work, mask: Mask): Plac
     }
     if (k === 0) shoulderArc = (projectArc(spine, j.LeftArm!) + projectArc(spine, j.RightArm!)) / 2;
   });
-  // Head: the base of the head blob (its widest point, one radius back towards the body).
-  let blob = { r: 0, arc: total };
-  const headStart = projectArc(spine, baseOf(head));
-  for (let i = 0; i < head.points.length; i++) {
-    if (head.arc[i]! < 0.25 * head.length) continue;
-    if (head.radii[i]! > blob.r) blob = { r: head.radii[i]!, arc: headStart + head.arc[i]! };
-  }
-  const headArc = Math.max(shoulderArc, Math.min(total, blob.arc) - 0.95 * blob.r);
+  const headArc = Math.max(shoulderArc, headBase);
   j.Head = at(headArc);
   j.Neck = at(shoulderArc + 0.4 * (headArc - shoulderArc));
   // Hips: between the thigh sockets, a little up the torso (the pelvis pivot).

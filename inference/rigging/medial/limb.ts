@@ -241,3 +241,49 @@ export function sharpestTurn(limb: Limb, from: number, to: number): { angle: num
   }
   return best;
 }
+
+/**
+ * The limb re-rooted at `root`: the point, then the limb's own centre line from arc `fromArc` on
+ * (the part of the centre line before it ran through the body, not along the limb).
+ */
+export function rootedAt(limb: Limb, root: Pt, fromArc: number): Limb {
+  let i = 0;
+  while (i < limb.points.length - 1 && limb.arc[i]! < fromArc) i++;
+  const points = [root, ...limb.points.slice(i)];
+  const radii = [limb.radius, ...limb.radii.slice(i)];
+  const arc = [0];
+  for (let k = 1; k < points.length; k++)
+    arc.push(arc[k - 1]! + Math.hypot(points[k]![0] - points[k - 1]![0], points[k]![1] - points[k - 1]![1]));
+  return { ...limb, points, radii, arc, length: arc.at(-1)! };
+}
+
+/**
+ * Where the limb's own line (its centre line between `fromArc`, where it leaves the body, and
+ * `toArc`, its first bend), extended back into the body, crosses `other`: null when the lines
+ * are nearly parallel, or the crossing is not behind the limb's root or farther back than
+ * `maxBack` of the limb's length.
+ */
+export function crossingBehind(
+  limb: Limb,
+  fromArc: number,
+  toArc: number,
+  other: { p: Pt; d: Pt },
+  maxBack: number,
+): Pt | null {
+  const span = toArc - fromArc;
+  // The line through most of the upper limb, clear of the root's and the bend's curvature.
+  const a = pointAtArc(limb, fromArc + 0.1 * span);
+  const b = pointAtArc(limb, fromArc + 0.9 * span);
+  const n = Math.hypot(b[0] - a[0], b[1] - a[1]);
+  if (n < 1) return null;
+  const own = { p: a, d: [(b[0] - a[0]) / n, (b[1] - a[1]) / n] as Pt };
+  // Crossing at under 25 degrees: the point is ill-defined.
+  if (Math.abs(own.d[0] * other.d[1] - own.d[1] * other.d[0]) < Math.sin((25 * Math.PI) / 180)) return null;
+  const p = intersectLines(own, other);
+  if (!p) return null;
+  const root = pointAtArc(limb, fromArc);
+  const back: Pt = [p[0] - root[0], p[1] - root[1]];
+  if (back[0] * own.d[0] + back[1] * own.d[1] > 0) return null;
+  if (Math.hypot(back[0], back[1]) > maxBack * limb.length) return null;
+  return p;
+}

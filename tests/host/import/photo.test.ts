@@ -83,6 +83,31 @@ describe('photos of drawings on paper', () => {
     }
   });
 
+  it('leaves out a mark that the photo brought into contact with a hand (and says so)', async () => {
+    // Seed 4 tilts the page so that the star beside the monster's upper hand touches it; fitted
+    // with the star, the figure has eleven limb tips and is read as a free chain.
+    const figure = withMarks(drawnFigures().find((f) => f.name === 'six-limbed monster')!);
+    const path = await photoFile('monster-star', figure.svg, 4);
+    const imported = await importCharacter(path);
+    const result = await rigCharacter(
+      { image: imported.rgba, hasAlpha: imported.hasAlpha },
+      { poseModel: 'off' },
+    );
+    expect(result.fit?.template).toBe('six-limbed');
+    expect(result.fit?.warnings.join(' ')).toContain('mark on the page');
+    // The star's centre (withMarks draws it at 10% / 9% of the page) is out of the mask.
+    const sx = imported.rgba.width / figure.width;
+    const sy = imported.rgba.height / figure.height;
+    const star =
+      Math.round(0.09 * figure.height * sy) * result.mask.width + Math.round(0.1 * figure.width * sx);
+    expect(result.mask.data[star]).toBe(0);
+    const fitted = jointPixels(result.skeleton, imported.rgba.width, imported.rgba.height);
+    const truth = Object.fromEntries(
+      Object.entries(figure.joints).map(([k, [x, y]]) => [k, [x * sx, y * sy] as [number, number]]),
+    );
+    expect(scoreFit(truth, fitted, figureSizePx(result.mask)).medianPct).toBeLessThan(5);
+  });
+
   it("a page with no figure is a 'no-figure' error, never a default skeleton", async () => {
     const blank = drawnFigures()[0]!;
     // The page with only the small marks on it (no figure).

@@ -8,6 +8,7 @@ import {
   largestComponent,
   maskIoU,
   morphOpen,
+  withoutPinchedMarks,
 } from '../../../inference/rigging/mask.js';
 import { type Mask, RiggingError } from '../../../inference/rigging/types.js';
 import { drawHumanoid, renderOnPaper, renderWithAlpha, seededRandom, trueMask } from './syntheticFigure.js';
@@ -152,6 +153,56 @@ describe('mask clean-up', () => {
     const single = emptyMask(10, 10);
     single.data[55] = 1;
     expect(countMask(morphOpen(single, 1))).toBe(0);
+  });
+});
+
+describe('withoutPinchedMarks', () => {
+  /** A body, a thick arm ending in a ball, and a stroke arm ending in a fist. */
+  function figure(): Mask {
+    let mask = emptyMask(300, 160);
+    const add = (x: number, y: number, r: number) => {
+      mask = brushMask(mask, { xPx: x, yPx: y, radiusPx: r, mode: 'add' });
+    };
+    add(150, 80, 45); // body
+    for (let x = 195; x <= 240; x += 2) add(x, 80, 9); // thick arm
+    add(248, 80, 16); // its ball hand
+    for (let x = 105; x >= 45; x -= 1) add(x, 80, 1.5); // stroke arm
+    add(40, 80, 8); // its fist
+    return mask;
+  }
+  const at = (m: Mask, x: number, y: number) => m.data[y * m.width + x];
+
+  it('drops a small solid mark touching the hand at a point, with the spike that touches', () => {
+    let mask = figure();
+    // A blob above the ball, joined to it by a 3 px spike (a star's point touching the hand).
+    mask = brushMask(mask, { xPx: 248, yPx: 40, radiusPx: 10, mode: 'add' });
+    for (let y = 50; y <= 64; y++) mask = brushMask(mask, { xPx: 248, yPx: y, radiusPx: 1, mode: 'add' });
+    const cleaned = withoutPinchedMarks(mask, 3);
+    expect(cleaned).not.toBe(mask);
+    expect(at(cleaned, 248, 40)).toBe(0);
+    expect(at(cleaned, 248, 55)).toBe(0);
+    // The figure is untouched: body, both hands, both arms.
+    for (const [x, y] of [
+      [150, 80],
+      [248, 80],
+      [215, 80],
+      [75, 80],
+      [40, 80],
+    ] as const)
+      expect(at(cleaned, x, y), `${x},${y}`).toBe(1);
+    expect(countMask(mask) - countMask(cleaned)).toBeLessThan(420);
+  });
+
+  it('keeps a fist at the end of a stroke arm and a drawing with nothing touching it', () => {
+    const mask = figure();
+    expect(withoutPinchedMarks(mask, 3)).toBe(mask);
+  });
+
+  it('keeps a big piece joined at a pinch (a head on a thin neck is no mark)', () => {
+    let mask = figure();
+    mask = brushMask(mask, { xPx: 150, yPx: 18, radiusPx: 16, mode: 'add' });
+    for (let y = 34; y <= 36; y++) mask = brushMask(mask, { xPx: 150, yPx: y, radiusPx: 1, mode: 'add' });
+    expect(withoutPinchedMarks(mask, 3)).toBe(mask);
   });
 });
 
