@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ApiError } from '../../core/contract/api.js';
 import { applyExpressionText } from '../../core/document/expressionEdits.js';
+import { setFaceRig } from '../../core/document/faceEdits.js';
 import { applyFacePerformance } from '../../core/document/facePerformanceEdits.js';
 import { DEFAULT_PERFORMANCE_FILTER } from '../../core/face/facePerformance.js';
+import { detectCharacterFace } from '../../host/api/faceServices.js';
 import { extractFaceVideo } from '../../host/face/faceVideo.js';
 import { FaceWorkerError } from '../../host/face/faceWorker.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
@@ -85,6 +87,63 @@ async function expression(args: readonly string[], context: CliContext): Promise
     if (error instanceof UsageError) throw error;
     if (error instanceof ApiError) return reportFailure(context, 'face expression', error.toData());
     return reportFailure(context, 'face expression', {
+      code: 'internal',
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/**
+ * `keypose face setup <project> [--character NAME]`: the character's face rig placed automatically
+ * (docs/face.md, "Setting it up"; the Inspector's Set up face): the landmark model on a photo or a
+ * realistic render, the drawn-face finder on a drawing; saved into the project (atomically; in
+ * place unless -o). A rig already there is replaced only with --replace (it may be hand-placed).
+ */
+const SETUP_USAGE =
+  'keypose face setup <project.keypose> [--character NAME] [--replace] [-o out.keypose] [--json]';
+
+async function setup(args: readonly string[], context: CliContext): Promise<number> {
+  const replace = args.includes('--replace');
+  const { positionals, values } = parseOptions(
+    args.filter((a) => a !== '--replace'),
+    { '-p': 'project', '--project': 'project', '-o': 'out', '--out': 'out', '--character': 'character' },
+  );
+  const projectArg = values.get('project') ?? positionals[0];
+  if (!projectArg) throw new UsageError(`face setup needs a project: ${SETUP_USAGE}`);
+  if (positionals.length > (values.has('project') ? 0 : 1))
+    throw new UsageError('face setup takes one project.');
+  const projectPath = resolve(context.cwd, projectArg);
+  const outPath = resolve(context.cwd, values.get('out') ?? projectArg);
+  try {
+    const document = await loadProject(projectPath);
+    const character = characterNamed(document, values.get('character'));
+    if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
+    if (character.face && !replace) {
+      return reportFailure(context, 'face setup', {
+        code: 'invalid-argument',
+        message: `${character.name} already has a face rig (${character.face.source}); --replace places it again.`,
+      });
+    }
+    const { rig, found } = await detectCharacterFace(document, character.id);
+    await saveProject(outPath, setFaceRig(document, character.id, rig));
+    const by = rig.source === 'facemesh' ? 'the landmark model' : 'the drawn-face finder';
+    if (context.json) {
+      context.stdout(
+        `${JSON.stringify({ ok: true, project: outPath, character: character.name, source: rig.source, found, rig }, null, 2)}
+`,
+      );
+    } else {
+      context.stdout(
+        `Face rig on ${character.name} by ${by} -> ${outPath}
+  ${found.length > 0 ? `found: ${found.join(', ')}` : 'no features found: placed by proportion'}; check it in the editor (Inspector ▸ Face ▸ Edit points…)
+`,
+      );
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (error instanceof ApiError) return reportFailure(context, 'face setup', error.toData());
+    return reportFailure(context, 'face setup', {
       code: 'internal',
       message: error instanceof Error ? error.message : String(error),
     });
@@ -236,13 +295,16 @@ async function run(args: readonly string[], context: CliContext): Promise<number
   const [sub, ...rest] = args;
   if (sub === 'expression') return expression(rest, context);
   if (sub === 'from-video') return fromVideo(rest, context);
-  throw new UsageError(`face needs a subcommand:\n  ${EXPRESSION_USAGE}\n  ${FROM_VIDEO_USAGE}`);
+  if (sub === 'setup') return setup(rest, context);
+  throw new UsageError(
+    `face needs a subcommand:\n  ${SETUP_USAGE}\n  ${EXPRESSION_USAGE}\n  ${FROM_VIDEO_USAGE}`,
+  );
 }
 
 export const faceCommand: CliCommand = {
   name: 'face',
   summary:
-    'Face animation without the editor: expression (an expression from text over a frame range), from-video (head pose and face from a video).',
-  usage: `${EXPRESSION_USAGE}\n       ${FROM_VIDEO_USAGE}`,
+    'Face animation without the editor: setup (the face rig, placed automatically), expression (an expression from text over a frame range), from-video (head pose and face from a video).',
+  usage: `${SETUP_USAGE}\n       ${EXPRESSION_USAGE}\n       ${FROM_VIDEO_USAGE}`,
   run,
 };

@@ -1,7 +1,9 @@
 import sharp from 'sharp';
 import { ApiError } from '../../core/contract/api.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
-import { detectDrawnFace } from '../../core/face/detectDrawnFace.js';
+import { type DetectedFace, detectDrawnFace } from '../../core/face/detectDrawnFace.js';
+import type { FaceRig, Point } from '../../core/face/schema.js';
+import { detectStillFace } from '../face/stillFace.js';
 import { lipSyncSound } from '../lipsync/lipSync.js';
 import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
@@ -58,17 +60,50 @@ export function headJointOf(character: ProjectDocument['characters'][number]): {
   return { id: joint.id, restX: joint.restPosition[0], restY: joint.restPosition[1] };
 }
 
+/** The drawn finder found both eyes and the mouth within a quarter of the eye distance of the model's. */
+export function drawnAgrees(drawn: DetectedFace, mesh: FaceRig): boolean {
+  if (!drawn.found.includes('eyes') || !drawn.found.includes('mouth')) return false;
+  const d = (a: Point, b: Point) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+  const tolerance = 0.25 * d(mesh.eyes.left.center, mesh.eyes.right.center);
+  const mouth = (r: FaceRig): Point => [
+    (r.mouth.left[0] + r.mouth.right[0]) / 2,
+    (r.mouth.upper[1] + r.mouth.lower[1]) / 2,
+  ];
+  return (
+    d(drawn.rig.eyes.left.center, mesh.eyes.left.center) <= tolerance &&
+    d(drawn.rig.eyes.right.center, mesh.eyes.right.center) <= tolerance &&
+    d(mouth(drawn.rig), mouth(mesh)) <= tolerance
+  );
+}
+
+/**
+ * The face rig of a character's picture (Inspector ▸ Face ▸ Set up face, `keypose face setup`):
+ * from the landmark model on photos and realistic renders, else from the drawn-face finder.
+ */
+export async function detectCharacterFace(
+  document: ProjectDocument,
+  characterId: string,
+): Promise<{ rig: FaceRig; found: DetectedFace['found'][number][] }> {
+  const character = characterOf(document, characterId);
+  const art = await decodeArt(document, character.artAssetId);
+  const head = headJointOf(character);
+  // Character space (y up, origin at the picture's centre) to image pixels.
+  const headPx: [number, number] = [head.restX + art.width / 2, art.height / 2 - head.restY];
+  const drawn = detectDrawnFace(art, { headPx, headJointId: head.id });
+  // Photos and realistic renders: the landmark model. The drawn-face finder answers where the
+  // model finds no face it trusts (most drawings, or the model could not run), and where it
+  // found the eyes and the mouth as marks just where the model puts them: a cartoon the model
+  // also reads as a face, whose drawn eyes (bigger than a person's) the marks measure.
+  const still = await detectStillFace(art, { headPx, headJointId: head.id }).catch(() => null);
+  if (still && !drawnAgrees(drawn, still.rig)) {
+    return { rig: still.rig, found: ['eyes', 'brows', 'mouth', 'chin'] };
+  }
+  return { rig: drawn.rig, found: [...drawn.found] };
+}
+
 export function createFaceServices(ctx: ServiceContext): Pick<ApiImplementation, 'detectFace' | 'lipSync'> {
   return {
-    async detectFace({ document, characterId }) {
-      const character = characterOf(document, characterId);
-      const art = await decodeArt(document, character.artAssetId);
-      const head = headJointOf(character);
-      // Character space (y up, origin at the picture's centre) to image pixels.
-      const headPx: [number, number] = [head.restX + art.width / 2, art.height / 2 - head.restY];
-      const { rig, found } = detectDrawnFace(art, { headPx, headJointId: head.id });
-      return { rig, found: [...found] };
-    },
+    detectFace: ({ document, characterId }) => detectCharacterFace(document, characterId),
     async lipSync(request) {
       characterOf(request.document, request.characterId);
       const sound = request.voice ?? request.document.audio;

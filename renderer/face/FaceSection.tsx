@@ -69,9 +69,11 @@ export function FaceSection(): ReactElement | null {
       ({ rig: found, found: features }) => {
         editor.actions.edit('Set up face', (doc) => setFaceRig(doc, character.id, found));
         editor.actions.setNotice(
-          features.length > 0
-            ? `Face found: ${features.join(', ')}. Check the points (Edit points…).`
-            : 'No face features found: the points are placed by proportion. Drag them into place (Edit points…).',
+          found.source === 'facemesh'
+            ? 'Face found by the landmark model. Check the points (Edit points…).'
+            : features.length > 0
+              ? `Face found: ${features.join(', ')}. Check the points (Edit points…).`
+              : 'No face features found: the points are placed by proportion. Drag them into place (Edit points…).',
         );
       },
       (error: unknown) => commands.reportError('Could not set up the face', error),

@@ -114,6 +114,26 @@ function head(face) {
   return g;
 }
 
+/**
+ * Where head() puts the features a face rig marks, head-local: the front of each eyeball (the
+ * person's left eye is +x), the lips' corners and outer edges, the nose's tip, the chin's bottom.
+ */
+function featurePoints(face) {
+  const drop = 0.022 * (face.jawOpen ?? 0);
+  const width = 0.021 * (1 + 0.15 * (face.smile ?? 0));
+  const my = -0.052;
+  return {
+    eyeLeft: [0.031, 0.018, 0.066 + 0.0125],
+    eyeRight: [-0.031, 0.018, 0.066 + 0.0125],
+    mouthLeft: [width, my, 0.081],
+    mouthRight: [-width, my, 0.081],
+    mouthUpper: [0, my + 0.0045 + 0.021 * 0.2, 0.081],
+    mouthLower: [0, my - 0.0045 - drop - 0.02 * 0.27, 0.08],
+    nose: [0, -0.026, 0.087 + 0.011],
+    chin: [0, -0.085 - drop - 0.028 * 0.8, 0.045],
+  };
+}
+
 let renderer = null;
 let canvas = null;
 
@@ -163,9 +183,15 @@ window.renderFace = ({ widthPx, heightPx, background, camera: cam, pose, face })
   camera.updateProjectionMatrix();
   renderer.render(scene, camera);
   const png = canvas.toDataURL('image/png');
+  scene.updateMatrixWorld(true);
+  const landmarks = {};
+  for (const [name, p] of Object.entries(featurePoints(face))) {
+    const v = h.localToWorld(new THREE.Vector3(...p)).project(camera);
+    landmarks[name] = [((v.x + 1) / 2) * widthPx, ((1 - v.y) / 2) * heightPx];
+  }
   scene.traverse((o) => {
     if (o.geometry) o.geometry.dispose();
     if (o.material) o.material.dispose();
   });
-  return { png };
+  return { png, landmarks };
 };

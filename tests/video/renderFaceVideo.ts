@@ -45,6 +45,12 @@ export interface FaceState {
 
 export interface FaceTruthFrame extends HeadPose, FaceState {}
 
+/** Projected feature points of a rendered face, pixels (x right, y down); sides are the person's. */
+export type FaceLandmarks = Record<
+  'eyeLeft' | 'eyeRight' | 'mouthLeft' | 'mouthRight' | 'mouthUpper' | 'mouthLower' | 'nose' | 'chin',
+  [number, number]
+>;
+
 export interface FaceVideoSpec {
   readonly widthPx: number;
   readonly heightPx: number;
@@ -89,7 +95,12 @@ function ffmpegPath(): string {
 export async function openFaceRenderer(
   widthPx: number,
   heightPx: number,
-): Promise<{ render(pose: HeadPose, face: FaceState): Promise<Buffer>; close(): Promise<void> }> {
+): Promise<{
+  render(pose: HeadPose, face: FaceState): Promise<Buffer>;
+  /** The frame and where its features are (pixels): eyes, mouth corners and edges, nose, chin. */
+  renderWithLandmarks(pose: HeadPose, face: FaceState): Promise<{ png: Buffer; landmarks: FaceLandmarks }>;
+  close(): Promise<void>;
+}> {
   const program = await bundlePage();
   const browser: Browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -101,15 +112,22 @@ export async function openFaceRenderer(
   page.on('pageerror', (e) => errors.push(e.message));
   await page.setContent('<!doctype html><html><body style="margin:0"></body></html>');
   await page.addScriptTag({ content: program });
+  const renderWithLandmarks = async (pose: HeadPose, face: FaceState) => {
+    const r = await page.evaluate(
+      (o) =>
+        (
+          globalThis as unknown as { renderFace(o: unknown): { png: string; landmarks: FaceLandmarks } }
+        ).renderFace(o),
+      { widthPx, heightPx, background: BACKGROUND, camera: CAMERA, pose, face },
+    );
+    if (errors.length) throw new Error(`rendering failed in Chromium: ${errors.join('; ')}`);
+    return { png: Buffer.from(r.png.slice(r.png.indexOf(',') + 1), 'base64'), landmarks: r.landmarks };
+  };
   return {
     async render(pose, face) {
-      const r = await page.evaluate(
-        (o) => (globalThis as unknown as { renderFace(o: unknown): { png: string } }).renderFace(o),
-        { widthPx, heightPx, background: BACKGROUND, camera: CAMERA, pose, face },
-      );
-      if (errors.length) throw new Error(`rendering failed in Chromium: ${errors.join('; ')}`);
-      return Buffer.from(r.png.slice(r.png.indexOf(',') + 1), 'base64');
+      return (await renderWithLandmarks(pose, face)).png;
     },
+    renderWithLandmarks,
     close: () => browser.close(),
   };
 }
