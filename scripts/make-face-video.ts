@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { FACE_TEST_VIDEOS, renderFaceVideo } from '../tests/video/renderFaceVideo.js';
 
 /**
- * Writes the test video of the face performance from a video (issue 13) with its truth:
- * tests/fixtures/video/face-turn.mp4 + face-turn.truth.json (see tests/video/renderFaceVideo.ts).
+ * Writes the test videos of the face performance from a video (issue 13) with their truth:
+ * tests/fixtures/video/face-turn.mp4 + face-turn.truth.json, and the held-out face-heldout.mp4 +
+ * face-heldout.truth.json (see tests/video/renderFaceVideo.ts).
  *
  * Usage: npx tsx scripts/make-face-video.ts [outDir]
  */

@@ -70,8 +70,18 @@ function head(face) {
   for (const s of [1, -1]) {
     const c = [s * 0.031, 0.018, 0.066];
     ball(g, c, 0.0125, white);
-    ball(g, [c[0], c[1], c[2] + 0.0095], 0.0062, irisMat, [1, 1, 0.5]);
-    ball(g, [c[0], c[1], c[2] + 0.0118], 0.0029, pupilMat, [1, 1, 0.4]);
+    // Gaze turns the iris and pupil about the eyeball's centre: gazeX to the person's left (+x),
+    // gazeY up; 1 = 0.35 rad across, 0.3 rad up.
+    const a = 0.35 * (face.gazeX ?? 0);
+    const b = 0.3 * (face.gazeY ?? 0);
+    const onBall = (r) => [
+      c[0] + r * Math.sin(a) * Math.cos(b),
+      c[1] + r * Math.sin(b),
+      c[2] + r * Math.cos(a) * Math.cos(b),
+    ];
+    const iris = ball(g, onBall(0.0095), 0.0062, irisMat, [1, 1, 0.5]);
+    const pupil = ball(g, onBall(0.0118), 0.0029, pupilMat, [1, 1, 0.4]);
+    for (const m of [iris, pupil]) m.rotation.set(-b, a, 0, 'YXZ');
     // Upper lid: the top of a skin shell over the eyeball; its edge comes down as the eye closes.
     const edge = Math.PI * (0.36 + 0.64 * blinks[s]);
     const lid = new THREE.Mesh(new THREE.SphereGeometry(0.0136, 32, 20, 0, Math.PI * 2, 0, edge), skin);

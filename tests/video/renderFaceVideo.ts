@@ -41,6 +41,9 @@ export interface FaceState {
   readonly jawOpen: number;
   readonly browRaise: number;
   readonly smile: number;
+  /** Pupils to the person's left (+) and up (+), the parameters' units (core/face/params.ts); 0 when absent. */
+  readonly gazeX?: number;
+  readonly gazeY?: number;
 }
 
 export interface FaceTruthFrame extends HeadPose, FaceState {}
@@ -223,6 +226,33 @@ export function faceTurnAt(t: number): FaceTruthFrame {
   };
 }
 
+/**
+ * The held-out test video (320x320, 24 fps, 4 s), made after the face-turn video's settings were
+ * chosen and never used to tune them: other turns (yaw -25° then +15°, pitch up 12°, roll -12°),
+ * blinks at other times and a wink of the other eye, the jaw open twice, the brows up and then
+ * down, a smile, and the eyes looking left, right and up.
+ */
+export function faceHeldOutAt(t: number): FaceTruthFrame {
+  const yaw = -25 * deg * bump(t, 0.5, 1.5) + 15 * deg * bump(t, 2.6, 3.6);
+  const pitch = -12 * deg * bump(t, 1.4, 2.2) + 8 * deg * bump(t, 2.8, 3.6);
+  const roll = -12 * deg * bump(t, 1.8, 2.8);
+  const blink = (c: number) => Math.max(0, 1 - Math.abs(t - c) / 0.09);
+  const blinkBoth = Math.max(blink(0.6), blink(3.2));
+  return {
+    yawRad: yaw,
+    pitchRad: pitch,
+    rollRad: roll,
+    blinkL: blinkBoth,
+    blinkR: Math.min(1, blinkBoth + blink(2.0)),
+    jawOpen: 0.8 * bump(t, 0.9, 1.6) + bump(t, 2.3, 3.0),
+    browRaise: bump(t, 0.5, 1.3) - 0.8 * bump(t, 2.4, 3.2),
+    smile: bump(t, 1.5, 2.5),
+    gazeX: 0.9 * (bump(t, 0.2, 0.9) - bump(t, 1.2, 1.9)),
+    gazeY: 0.8 * bump(t, 3.0, 3.8),
+  };
+}
+
 export const FACE_TEST_VIDEOS: Record<string, FaceVideoSpec> = {
   'face-turn': { widthPx: 320, heightPx: 320, fps: 24, durationSec: 4, at: faceTurnAt },
+  'face-heldout': { widthPx: 320, heightPx: 320, fps: 24, durationSec: 4, at: faceHeldOutAt },
 };

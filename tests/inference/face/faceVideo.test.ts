@@ -17,8 +17,8 @@ import type { FaceVideoTruth } from '../../video/renderFaceVideo.js';
  * bounds are the issue's 5° median; the worst frame is bounded at 15° (measured ≤ 9°: the model
  * over-reads a 30° turn by ~6° and the filter lags the fastest turn by about a frame). Measured:
  * angle error median 1.4° yaw, 1.6° pitch, 0.5° roll; jawOpen correlation 0.917; 5 of 5 blinks, none
- * false. The far-eye rule and the filter settings were chosen on this video (no held-out video
- * yet).
+ * false. The far-eye rule and the filter settings were chosen on this video; the held-out video
+ * below checks them on motion they were not chosen on.
  */
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'video');
@@ -136,5 +136,80 @@ describe('face performance from a rendered face video (real landmark model)', ()
     expect(left.of + right.of).toBe(5);
     expect((left.hit + right.hit) / (left.of + right.of)).toBeGreaterThanOrEqual(0.9);
     expect(left.falses + right.falses).toBe(0);
+  });
+});
+
+/**
+ * The held-out video (tests/fixtures/video/face-heldout.mp4, made after every setting above was
+ * chosen on face-turn and never used to tune them): other turns, blinks at other times and a wink
+ * of the other eye, the jaw, brows up then down, a smile (on this head a wider mouth) and the eyes
+ * looking about. Measured: angle error median 1.1° yaw, 0.7° pitch, 0.3° roll; jawOpen correlation
+ * 0.955; all 5 blinks found, one false one-frame blink of the left eye during the 25° turn; the
+ * brow channels do not follow the brows (correlation −0.1 / −0.3 here, −0.3 / −0.4 on face-turn:
+ * the mesh barely moves its brow points for this head's thin brow bars, and the turn leaks in).
+ */
+describe('face performance on the held-out face video', () => {
+  let truth: FaceVideoTruth;
+  let frames: readonly PerformanceFrame[];
+
+  beforeAll(async () => {
+    truth = JSON.parse(await readFile(join(FIXTURES, 'face-heldout.truth.json'), 'utf8')) as FaceVideoTruth;
+    const result = await extractFaceVideo(join(FIXTURES, 'face-heldout.mp4'), { fps: truth.fps });
+    expect(result.faces).toHaveLength(1);
+    frames = result.faces[0]!.frames;
+    expect(frames).toHaveLength(truth.frameCount);
+  }, 240_000);
+
+  it('recovers yaw, pitch and roll within 5° (median) and the jaw (correlation ≥ 0.9)', () => {
+    for (const axis of ['yaw', 'pitch', 'roll'] as const) {
+      const errors = frames.map((f, i) => Math.abs(f[`${axis}Deg`] - truth.frames[i]![`${axis}Rad`] * DEG));
+      expect(median(errors), axis).toBeLessThan(5);
+      expect(Math.max(...errors), axis).toBeLessThan(15);
+    }
+    expect(frames[24]!.yawDeg).toBeLessThan(-15);
+    expect(frames[74]!.yawDeg).toBeGreaterThan(8);
+    const r = correlation(
+      frames.map((f) => f.channels.jawOpen),
+      truth.frames.map((t) => t.jawOpen),
+    );
+    expect(r).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('finds at least 90% of the blinks, the wink on its own eye', () => {
+    const left = blinkScore(
+      frames.map((f) => f.channels.blinkL),
+      truth.frames.map((t) => t.blinkL),
+    );
+    const right = blinkScore(
+      frames.map((f) => f.channels.blinkR),
+      truth.frames.map((t) => t.blinkR),
+    );
+    expect(left.of + right.of).toBe(5);
+    expect((left.hit + right.hit) / (left.of + right.of)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  // Known defect (issue 13): a one-frame false blink of the far eye during the 25° turn.
+  it.fails('finds no false blinks', () => {
+    const falses =
+      blinkScore(
+        frames.map((f) => f.channels.blinkL),
+        truth.frames.map((t) => t.blinkL),
+      ).falses +
+      blinkScore(
+        frames.map((f) => f.channels.blinkR),
+        truth.frames.map((t) => t.blinkR),
+      ).falses;
+    expect(falses).toBe(0);
+  });
+
+  // Known defect (issue 13): the brow channels do not follow this head's brows.
+  it.fails('follows the brows up and down (correlation ≥ 0.7 each side)', () => {
+    for (const side of ['browRaiseL', 'browRaiseR'] as const) {
+      const r = correlation(
+        frames.map((f) => f.channels[side]),
+        truth.frames.map((t) => t.browRaise),
+      );
+      expect(r, side).toBeGreaterThanOrEqual(0.7);
+    }
   });
 });
