@@ -15,6 +15,19 @@ import { parseOptions, rangeOption } from './options.js';
 import { createProgressReporter } from './progress.js';
 import { reportFailure } from './rig.js';
 
+/** A subcommand's failure: usage errors rethrown (printed with the usage), the rest reported. */
+function reportFaceFailure(context: CliContext, command: string, error: unknown): number {
+  if (error instanceof UsageError) throw error;
+  if (error instanceof ApiError) return reportFailure(context, command, error.toData());
+  if (error instanceof FaceWorkerError) {
+    return reportFailure(context, command, { code: 'worker-failed', message: error.message });
+  }
+  return reportFailure(context, command, {
+    code: 'internal',
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
+
 /**
  * `keypose face expression <project> --text "sad" [--range 0-47]`: an expression from text
  * (docs/face.md, "Expressions from text") keyed onto a character's face channels over a frame
@@ -84,12 +97,7 @@ async function expression(args: readonly string[], context: CliContext): Promise
     }
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    if (error instanceof ApiError) return reportFailure(context, 'face expression', error.toData());
-    return reportFailure(context, 'face expression', {
-      code: 'internal',
-      message: error instanceof Error ? error.message : String(error),
-    });
+    return reportFaceFailure(context, 'face expression', error);
   }
 }
 
@@ -129,24 +137,16 @@ async function setup(args: readonly string[], context: CliContext): Promise<numb
     const by = rig.source === 'facemesh' ? 'the landmark model' : 'the drawn-face finder';
     if (context.json) {
       context.stdout(
-        `${JSON.stringify({ ok: true, project: outPath, character: character.name, source: rig.source, found, rig }, null, 2)}
-`,
+        `${JSON.stringify({ ok: true, project: outPath, character: character.name, source: rig.source, found, rig }, null, 2)}\n`,
       );
     } else {
       context.stdout(
-        `Face rig on ${character.name} by ${by} -> ${outPath}
-  ${found.length > 0 ? `found: ${found.join(', ')}` : 'no features found: placed by proportion'}; check it in the editor (Inspector ▸ Face ▸ Edit points…)
-`,
+        `Face rig on ${character.name} by ${by} -> ${outPath}\n  ${found.length > 0 ? `found: ${found.join(', ')}` : 'no features found: placed by proportion'}; check it in the editor (Inspector ▸ Face ▸ Edit points…)\n`,
       );
     }
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    if (error instanceof ApiError) return reportFailure(context, 'face setup', error.toData());
-    return reportFailure(context, 'face setup', {
-      code: 'internal',
-      message: error instanceof Error ? error.message : String(error),
-    });
+    return reportFaceFailure(context, 'face setup', error);
   }
 }
 
@@ -279,15 +279,7 @@ async function fromVideo(args: readonly string[], context: CliContext): Promise<
     }
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    if (error instanceof ApiError) return reportFailure(context, 'face from-video', error.toData());
-    if (error instanceof FaceWorkerError) {
-      return reportFailure(context, 'face from-video', { code: 'worker-failed', message: error.message });
-    }
-    return reportFailure(context, 'face from-video', {
-      code: 'internal',
-      message: error instanceof Error ? error.message : String(error),
-    });
+    return reportFaceFailure(context, 'face from-video', error);
   }
 }
 

@@ -31,6 +31,14 @@ const MIN_FIGURE_INK = 0.005;
 /** Smallest extent (bounding box diagonal) of a drawn figure, as a fraction of the picture's diagonal. */
 const MIN_FIGURE_EXTENT = 0.1;
 
+/**
+ * The gap a stroke of one drawing may leave (a head not quite touching its body, an outline not
+ * quite closed): about half a percent of the picture.
+ */
+export function strokeGap(width: number, height: number): number {
+  return Math.max(2, Math.round(Math.max(width, height) / 200));
+}
+
 /** The figure mask of a picture; throws RiggingError('no-figure') when there is no figure. */
 export function computeMask(
   image: RgbaImage,
@@ -115,7 +123,7 @@ export function maskFromBackground(image: RgbaImage, options: MaskOptions = {}):
   // Strokes of one drawing lie close together; a doodle or a note beside it does not. The gap a
   // stroke may leave (a head not quite touching its body, an outline not quite closed) is about
   // half a percent of the picture.
-  const gap = Math.max(2, Math.round(Math.max(width, height) / 200));
+  const gap = strokeGap(width, height);
   mask = largestCoherentShape(mask, gap);
   // Close the strokes' small gaps so an outline drawing becomes one fillable figure (half the
   // grouping gap: wider closing would weld a raised arm to the head beside it).

@@ -3,7 +3,7 @@ import type { TemplateKind } from '../../core/skeleton/templates.js';
 import type { Skeleton } from '../../core/skeleton/types.js';
 import { type BodyPoseResult, detectBodyPose } from '../pose/detectBodyPose.js';
 import type { FitResult } from './fit.js';
-import { computeMask, type MaskSource, withoutPinchedMarks } from './mask.js';
+import { computeMask, type MaskSource, strokeGap, withoutPinchedMarks } from './mask.js';
 import { fitFigure } from './medial/fitFigure.js';
 import { buildPartHints, type PartHints, type PartLayer } from './partHints.js';
 import { fitFromBodyPose } from './poseFit.js';
@@ -92,11 +92,6 @@ async function automaticFit(image: RigInput['image'], mask: Mask, options: RigOp
 const MARK_LEFT_OUT =
   'A mark on the page touching the figure was left out of it; paint it back in Fit mode if it belongs.';
 
-/** The pinch width a mark touching the figure leaves: about the strokes' closing gap (a 200th of the picture). */
-function markPinchRadius(mask: Mask): number {
-  return Math.max(2, Math.round(Math.max(mask.width, mask.height) / 200));
-}
-
 /** Lets the event loop run (so a cancel message can arrive) between stages. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -154,7 +149,7 @@ export async function rigCharacter(input: RigInput, options: RigOptions = {}): P
       // The contact is as wide as the strokes, or wider where the outlines' closing filled the
       // wedge beside it: wider pinches are tried until one fit finds the template.
       for (const times of [1, 2, 3]) {
-        const cleaned = withoutPinchedMarks(mask, times * markPinchRadius(mask));
+        const cleaned = withoutPinchedMarks(mask, times * strokeGap(mask.width, mask.height));
         if (cleaned === mask) continue;
         const refit = await automaticFit(image, cleaned, options);
         if (refit.template === 'chain') continue;
