@@ -155,6 +155,8 @@ export interface RenderRequest {
   readonly frames: readonly FrameRequest[];
   readonly transfer?: FrameTransfer;
   readonly packDir?: string;
+  /** Which renderer draws the frames (RenderJob.renderer in core/contract/jobs.ts); default the engine. */
+  readonly renderer?: 'engine' | 'reference';
 }
 
 export interface RenderJobHandle {
@@ -413,6 +415,9 @@ export class WorkerSupervisor {
         transfer: job.request.transfer ?? 'inline',
         ...(job.request.transfer === 'file' ? { frameDir } : {}),
         ...(job.request.packDir ? { packDir: job.request.packDir } : {}),
+        // Dropping this made `--reference` renders come from the engine (caught by
+        // tests/host/supervisor-messages.test.ts).
+        ...(job.request.renderer ? { renderer: job.request.renderer } : {}),
       },
     });
   }

@@ -65,6 +65,44 @@ describe('worker supervisor + real worker process', () => {
     expect(differing / ref.data.length).toBeLessThan(0.002);
   });
 
+  it('renders with the reference renderer when the job asks for it (keypose render --reference)', async () => {
+    const mask = new Uint8Array(160 * 192).map((_, p) => (ch.art.data[p * 4 + 3]! > 0 ? 1 : 0));
+    const rig = buildPartsRig({ art: ch.art, mask, skeleton: ch.skeleton });
+    const engine = new PartsEngine();
+    const prepared = engine.prepare(rig, 1);
+    // The two renderers agree to rounding, mostly to the byte: the check needs a frame where they
+    // do not, so that a job given to the wrong one shows.
+    let index = -1;
+    let byReference: Uint8Array | null = null;
+    for (let i = 0; i < 24 && index < 0; i++) {
+      const frame = poseFrame({
+        rig,
+        atlas: prepared.atlas,
+        skeleton: ch.skeleton,
+        pose: motionPose(i),
+        output,
+      });
+      const ref = renderReference(frame, prepared.atlas, prepared.profiles).data;
+      const eng = (await engine.render(prepared, frame)).data;
+      if (!Buffer.from(ref).equals(Buffer.from(eng))) {
+        index = i;
+        byReference = ref;
+      }
+    }
+    expect(index, 'no frame where the engine and the reference differ').toBeGreaterThanOrEqual(0);
+    const rendered = async (renderer: 'engine' | 'reference') => {
+      const { events, on } = collect();
+      const job = sup.render(
+        { characterId: 'c1', output, frames: frames(24).slice(index, index + 1), renderer },
+        on,
+      );
+      expect(await job.finished).toBe('done');
+      return Buffer.from(events.find((e) => e.type === 'frame')!.rgba);
+    };
+    expect((await rendered('reference')).equals(Buffer.from(byReference!))).toBe(true);
+    expect((await rendered('engine')).equals(Buffer.from(byReference!))).toBe(false);
+  });
+
   it('transfers frames through shared files as well', async () => {
     const { events, on } = collect();
     const job = sup.render({ characterId: 'c1', output, frames: frames(3), transfer: 'file' }, on);
