@@ -10,10 +10,14 @@ import type { ShownFrame } from '../../renderer/render/frameProbe.js';
 import { providerLabel } from '../../renderer/render/renderSystem.js';
 import {
   type EditorSession,
+  expectedOnScreen,
+  fetchFrame,
+  meanAbsDiff,
   openEditorSession,
   type PageErrors,
   type StartedStudio,
   screenshotPath,
+  studioApi,
   waitForShownFrame,
 } from './harness.js';
 
@@ -34,26 +38,8 @@ let studio: StartedStudio;
 let page: Page;
 let errors: PageErrors;
 
-async function api<T>(method: string, ...args: unknown[]): Promise<T> {
-  const response = await fetch(`${studio.url}api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ args }),
-  });
-  const body = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.value as T;
-}
-
-async function engineFrame(key: string): Promise<{ width: number; height: number; data: Uint8Array }> {
-  const response = await fetch(`${studio.url}frames/${encodeURIComponent(key)}`);
-  expect(response.status).toBe(200);
-  return {
-    width: Number(response.headers.get('x-frame-width')),
-    height: Number(response.headers.get('x-frame-height')),
-    data: new Uint8Array(await response.arrayBuffer()),
-  };
-}
+const api = <T>(method: string, ...args: unknown[]) => studioApi<T>(studio, method, ...args);
+const engineFrame = (key: string) => fetchFrame(studio, key);
 
 const documentNow = async () =>
   (await page.evaluate(() => window.__keyposeDebug?.getState().document)) as ProjectDocument;
@@ -84,26 +70,6 @@ async function goToFrame(frame: number): Promise<ShownFrame> {
   const s = await shown();
   if (!s) throw new Error(`frame ${frame} is not shown`);
   return s;
-}
-
-/** Mean absolute difference per channel of two RGB buffers of the same size. */
-function meanAbsDiff(a: Buffer, b: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
-  return sum / a.length;
-}
-
-/** The engine's frame as the viewport should draw it: over the picture backdrop, at screen size. */
-async function expectedOnScreen(
-  frame: { width: number; height: number; data: Uint8Array },
-  size: { width: number; height: number },
-): Promise<Buffer> {
-  return sharp(Buffer.from(frame.data), { raw: { width: frame.width, height: frame.height, channels: 4 } })
-    .flatten({ background: '#3a3a3a' })
-    .resize(size.width, size.height, { fit: 'fill', kernel: 'linear' })
-    .removeAlpha()
-    .raw()
-    .toBuffer();
 }
 
 beforeAll(async () => {

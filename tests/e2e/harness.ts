@@ -216,3 +216,70 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Calls a studio API method as the page does (POST /api/<method> with `{ args }`). */
+export async function studioApi<T>(studio: StartedStudio, method: string, ...args: unknown[]): Promise<T> {
+  const response = await fetch(`${studio.url}api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ args }),
+  });
+  const body = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+  return body.value as T;
+}
+
+export interface FetchedFrame {
+  readonly width: number;
+  readonly height: number;
+  /** Straight RGBA8, as the host cached it. */
+  readonly data: Uint8Array;
+}
+
+/** A rendered frame's bytes from the studio's frame cache (GET /frames/<key>). */
+export async function fetchFrame(studio: StartedStudio, key: string): Promise<FetchedFrame> {
+  const response = await fetch(`${studio.url}frames/${encodeURIComponent(key)}`);
+  if (response.status !== 200) throw new Error(`frame ${key}: HTTP ${response.status}`);
+  return {
+    width: Number(response.headers.get('x-frame-width')),
+    height: Number(response.headers.get('x-frame-height')),
+    data: new Uint8Array(await response.arrayBuffer()),
+  };
+}
+
+/** Mean absolute difference per channel of two buffers of the same size. */
+export function meanAbsDiff(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+  return sum / a.length;
+}
+
+/** A frame as the viewport should draw it: over the picture backdrop, resized to the plane on screen. */
+export async function expectedOnScreen(
+  frame: FetchedFrame,
+  size: { width: number; height: number },
+): Promise<Buffer> {
+  return sharp(Buffer.from(frame.data), { raw: { width: frame.width, height: frame.height, channels: 4 } })
+    .flatten({ background: '#3a3a3a' })
+    .resize(size.width, size.height, { fit: 'fill', kernel: 'linear' })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+}
+
+/** The art plane's pixels on screen (a screenshot clipped to it), RGB, with the clip's size. */
+export async function planeOnScreen(page: Page): Promise<{ rgb: Buffer; width: number; height: number }> {
+  const rect = await page.evaluate(() => window.__keyposeFrames?.planeScreenRect());
+  if (!rect) throw new Error('no art plane on screen');
+  const clip = {
+    x: Math.round(rect.x),
+    y: Math.round(rect.y),
+    width: Math.round(rect.width),
+    height: Math.round(rect.height),
+  };
+  const rgb = await sharp(await page.screenshot({ clip }))
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  return { rgb, width: clip.width, height: clip.height };
+}
