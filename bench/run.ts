@@ -18,6 +18,7 @@ const ENTRIES: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = 
   pose: async (o) => (await import('./pose.bench.js')).runPoseBench(o),
   groundTruth: async (o) => (await import('./groundTruth/bench.js')).runGroundTruthBench(o),
   lipsync: async (o) => (await import('./lipsync.bench.js')).runLipSyncBench(o),
+  preview: async (o) => (await import('./preview.bench.js')).runPreviewBench(o),
 };
 
 const quick = process.argv.includes('--quick');

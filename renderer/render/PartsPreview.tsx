@@ -5,6 +5,7 @@ import type { Character } from '../../core/document/schema.js';
 import { useEditor, useServices } from '../context.js';
 import { activeCharacter } from '../state/editorStore.js';
 import { createWorldPoseReader } from '../viewport/worldPose.js';
+import { recordPreviewDraw } from './frameProbe.js';
 import { previewState, previewWanted, setShown } from './previewState.js';
 import { useRenderSystem } from './useRenderSystem.js';
 
@@ -166,6 +167,7 @@ export function PartsPreview({ artRef }: { artRef: RefObject<THREE.Object3D | nu
     order.forEach(({ part }, i) => {
       part.mesh.renderOrder = PREVIEW_ORDER + i / (order.length + 1);
     });
+    recordPreviewDraw();
   });
 
   return <group ref={root} visible={false} />;

@@ -25,6 +25,16 @@ export interface ScreenRect {
 }
 
 let shown: ShownFrame | null = null;
+/** performance.now() of the live preview's latest draws (a ring, for bench/preview.bench.ts). */
+const previewDraws: number[] = [];
+const PREVIEW_DRAWS_KEPT = 2000;
+
+/** Called by the live preview on each frame it draws the posed parts. */
+export function recordPreviewDraw(): void {
+  previewDraws.push(performance.now());
+  if (previewDraws.length > PREVIEW_DRAWS_KEPT)
+    previewDraws.splice(0, previewDraws.length - PREVIEW_DRAWS_KEPT);
+}
 let planeRect: (() => ScreenRect) | null = null;
 
 /**
@@ -50,6 +60,8 @@ export interface KeyposeFramesDebug {
   provider(): string | null;
   /** What the viewport shows for the active character: the engine's frame, the live preview or the art. */
   shownKind(): ShownKind;
+  /** When the live preview drew its latest frames (performance.now(), oldest first, up to 2000). */
+  previewDrawTimes(): number[];
 }
 
 declare global {
@@ -70,5 +82,6 @@ export function createFramesDebugHook(system: RenderSystem): KeyposeFramesDebug 
     },
     provider: () => system.engine.getState().provider,
     shownKind: () => previewState.getState().shown,
+    previewDrawTimes: () => [...previewDraws],
   });
 }

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startStudioServer } from '../../host/studio/server.js';
+// For their declarations of window.__keyposeDebug and window.__keyposeFrames (page.evaluate).
+import type {} from '../../renderer/debug.js';
+import type {} from '../../renderer/render/frameProbe.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
 /**
