@@ -8,6 +8,7 @@ import {
 } from '../../core/face/facePerformance.js';
 import { trackFaces } from '../../core/face/faceTrack.js';
 import type { Mesh } from '../../core/face/headPose.js';
+import { type FaceImageCues, faceImageCues } from '../../core/face/imageCues.js';
 import { decodeVideoFrames, FfmpegError, probeVideo, resolveFfmpegPath } from '../export/ffmpeg.js';
 import { FaceWorker, type WorkerFace } from './faceWorker.js';
 
@@ -103,6 +104,8 @@ export async function extractFaceVideo(file: string, opts: FaceVideoOptions): Pr
   const total = info.durationSec ? Math.max(1, Math.round(info.durationSec * opts.fps)) : 0;
   const worker = new FaceWorker();
   const perFrame: WorkerFace[][] = [];
+  // Gaze and brow measures from each face's pixels (core/face/imageCues.ts), beside perFrame.
+  const perFrameCues: FaceImageCues[][] = [];
   // A few decoded frames are kept for thumbnails: the first frame each face track could start in.
   const firstFrames = new Map<number, { width: number; height: number; data: Uint8Array }>();
   try {
@@ -121,6 +124,7 @@ export async function extractFaceVideo(file: string, opts: FaceVideoOptions): Pr
         firstFrames.set(frame.index, { width: frame.width, height: frame.height, data: frame.data.slice() });
       }
       perFrame.push(faces);
+      perFrameCues.push(faces.map((face) => faceImageCues(frame, face.mesh as Mesh)));
       const done = perFrame.length;
       const elapsed = (performance.now() - analysisStarted) / 1000;
       const expected = Math.max(total, done);
@@ -172,6 +176,7 @@ export async function extractFaceVideo(file: string, opts: FaceVideoOptions): Pr
     const perf = facePerformance(meshes, {
       fps: opts.fps,
       restFrame,
+      cues: track.indices.map((k, f) => (k < 0 ? null : perFrameCues[f]![k]!)),
       ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
     });
     const thumbFrame = firstFrames.get(track.firstFrame);
