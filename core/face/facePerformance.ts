@@ -49,6 +49,16 @@ const CLOSED_EYE_OPENNESS = 0.3;
  */
 const FAR_EYE_FROM_DEG = 10;
 const FAR_EYE_TO_DEG = 20;
+/**
+ * An eye whose white shows at least this share of the rest frame's (imageCues.ts) is open,
+ * whatever the mesh's lids say: its blink is held at or below OPEN_EYE_BLINK. Only while the
+ * head faces the camera within OPEN_EYE_MAX_YAW_DEG, where the eye's box is where the mesh puts
+ * it and not foreshortened. (The mesh alone read a half-closed left eye for 8 frames of the
+ * held-out video while that eye looked aside; a blink shows no white at all.)
+ */
+const OPEN_EYE_WHITE = 0.75;
+const OPEN_EYE_BLINK = 0.25;
+const OPEN_EYE_MAX_YAW_DEG = 12;
 /** Gaps in the face (not found, e.g. turned away) up to this long are interpolated. */
 const MAX_GAP_SEC = 0.5;
 
@@ -239,8 +249,20 @@ export function facePerformance(
       for (const c of PERFORMANCE_CHANNELS) series[c][i] = Number.NaN;
       continue;
     }
-    const blink = (side: 'left' | 'right') =>
-      openRef[side] > 0 ? (1 - m.eyeOpen[side] / openRef[side]) / (1 - CLOSED_EYE_OPENNESS) : 0;
+    const blink = (side: 'left' | 'right') => {
+      const fromMesh =
+        openRef[side] > 0 ? (1 - m.eyeOpen[side] / openRef[side]) / (1 - CLOSED_EYE_OPENNESS) : 0;
+      const white = opts.cues?.[i]?.[side].white;
+      const restWhite = restCues?.[side].white;
+      const whiteShows =
+        white !== null &&
+        white !== undefined &&
+        restWhite &&
+        restWhite > 0 &&
+        white >= OPEN_EYE_WHITE * restWhite &&
+        Math.abs(euler.yaw[i]!) < OPEN_EYE_MAX_YAW_DEG;
+      return whiteShows ? Math.min(fromMesh, OPEN_EYE_BLINK) : fromMesh;
+    };
     const brow = (side: 'left' | 'right') => {
       const eyeHeight = openRef[side] * restM.eyeWidth[side];
       if (!(eyeHeight > 0)) return 0;

@@ -30,6 +30,11 @@ export interface EyeImageCues {
   readonly gaze: readonly [number, number] | null;
   /** Brow bar's height above the eye's corner line, in outer-corner distances; null where no bar is found. */
   readonly brow: number | null;
+  /**
+   * How much of the eye's white shows: the area brighter than the skin around the eye, in a box
+   * of the eye's width around its middle, over the eye's width squared. Near 0 in a blink.
+   */
+  readonly white: number | null;
 }
 
 export interface FaceImageCues {
@@ -164,6 +169,29 @@ function gazeOf(frame: FrameRgb, mesh: Mesh, side: 'left' | 'right', ef: EyeFram
   ];
 }
 
+function whiteOf(frame: FrameRgb, ef: EyeFrame): number | null {
+  if (ef.width < 6) return null;
+  const n = Math.max(16, Math.round(ef.width * 3));
+  const samples: { a: number; h: number; l: number }[] = [];
+  for (let r = 0; r <= n; r++) {
+    for (let c = 0; c <= n; c++) {
+      const a = -0.6 + (1.2 * c) / n;
+      const h = -0.35 + (0.7 * r) / n;
+      const x = ef.mid[0] + (a * ef.across[0] + h * ef.up[0]) * ef.width;
+      const y = ef.mid[1] + (a * ef.across[1] + h * ef.up[1]) * ef.width;
+      if (x < 0 || y < 0 || x >= frame.width || y >= frame.height) continue;
+      samples.push({ a, h, l: luminanceAt(frame, x, y) });
+    }
+  }
+  // The skin: the box's rim, beyond the eye's corners and lids.
+  const rim = samples.filter((p) => Math.abs(p.a) > 0.55 || Math.abs(p.h) > 0.3).map((p) => p.l);
+  if (rim.length < 8) return null;
+  const skin = quantile(rim, 0.5);
+  const threshold = skin + 0.35 * (255 - skin);
+  const cell = (1.2 / n) * (0.7 / n);
+  return samples.filter((p) => p.l > threshold).length * cell;
+}
+
 function browOf(
   frame: FrameRgb,
   side: 'left' | 'right',
@@ -238,7 +266,11 @@ export function faceImageCues(frame: FrameRgb, mesh: Mesh): FaceImageCues {
   const across: P = [(l[0] - r[0]) / len, (l[1] - r[1]) / len];
   const cues = (side: 'left' | 'right'): EyeImageCues => {
     const ef = eyeFrame(mesh, side, across);
-    return { gaze: gazeOf(frame, mesh, side, ef), brow: browOf(frame, side, ef, mesh, len) };
+    return {
+      gaze: gazeOf(frame, mesh, side, ef),
+      brow: browOf(frame, side, ef, mesh, len),
+      white: whiteOf(frame, ef),
+    };
   };
   return { left: cues('left'), right: cues('right') };
 }

@@ -15,7 +15,10 @@ const EYE_Y = 110;
 const EYES = { right: 80, left: 160 } as const; // the person's right eye is on the picture's left
 const EYE_HALF = 18;
 
-function face(opts: { browLiftPx: number; irisShiftPx: number }): { frame: FrameRgb; mesh: Mesh } {
+function face(opts: { browLiftPx: number; irisShiftPx: number; shut?: boolean }): {
+  frame: FrameRgb;
+  mesh: Mesh;
+} {
   const data = new Uint8Array(W * H * 3);
   const set = (x: number, y: number, rgb: readonly [number, number, number]) => {
     if (x < 0 || y < 0 || x >= W || y >= H) return;
@@ -25,6 +28,7 @@ function face(opts: { browLiftPx: number; irisShiftPx: number }): { frame: Frame
   for (const cx of Object.values(EYES)) {
     for (let y = EYE_Y - 8; y <= EYE_Y + 8; y++)
       for (let x = cx - EYE_HALF; x <= cx + EYE_HALF; x++) {
+        if (opts.shut) continue; // the lids over the eye: skin
         if (((x - cx) / EYE_HALF) ** 2 + ((y - EYE_Y) / 8) ** 2 <= 1) set(x, y, [245, 245, 240]);
         if ((x - cx - opts.irisShiftPx) ** 2 + (y - EYE_Y) ** 2 <= 36) set(x, y, [40, 30, 25]);
       }
@@ -93,5 +97,16 @@ describe('gaze and brows from the pixels', () => {
     const mesh = closed.mesh as [number, number, number][];
     for (const k of [...EYE.left.upper, ...EYE.left.lower]) mesh[k] = [mesh[k]![0], EYE_Y, 0];
     expect(faceImageCues(closed.frame, mesh).left.gaze).toBeNull();
+  });
+
+  it('sees the white of an open eye and none of a shut one', () => {
+    const open = face({ browLiftPx: 0, irisShiftPx: 0 });
+    const shut = face({ browLiftPx: 0, irisShiftPx: 0, shut: true });
+    const a = faceImageCues(open.frame, open.mesh);
+    const b = faceImageCues(shut.frame, shut.mesh);
+    for (const side of ['left', 'right'] as const) {
+      expect(a[side].white!, side).toBeGreaterThan(0.1);
+      expect(b[side].white!, side).toBeLessThan(0.01);
+    }
   });
 });
