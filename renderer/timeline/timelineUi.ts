@@ -1,10 +1,17 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { KeyClipboard, KeyRef } from '../../core/motion/keySelection.js';
 import type { Editor } from '../state/editorStore.js';
+import {
+  loadTimelinePreferences,
+  type PreferenceStorage,
+  pageStorage,
+  saveTimelinePreferences,
+} from './timelinePrefs.js';
 
 /**
- * The timeline's ephemeral state (not saved, not undoable), one store per editor: zoom, the key
- * selection, copied keys, whether the graph editor is open.
+ * The timeline's state, one store per editor: zoom, the key selection, copied keys (session state:
+ * not saved, not undoable), and whether the graph editor is open (a preference, kept in the page's
+ * storage by timelinePrefs.ts).
  */
 export interface TimelineUiState {
   /** Track width as a multiple of the visible width (1 = the whole animation fits). */
@@ -24,7 +31,10 @@ export const MAX_ZOOM = 20;
 
 const stores = new WeakMap<Editor, StoreApi<TimelineUiState>>();
 
-export function timelineUiFor(editor: Editor): StoreApi<TimelineUiState> {
+export function timelineUiFor(
+  editor: Editor,
+  storage: PreferenceStorage | null = pageStorage(),
+): StoreApi<TimelineUiState> {
   let store = stores.get(editor);
   if (!store) {
     const created = createStore<TimelineUiState>(() => ({
@@ -32,9 +42,12 @@ export function timelineUiFor(editor: Editor): StoreApi<TimelineUiState> {
       selection: [],
       clipboard: null,
       lastCopied: 'pose',
-      graphOpen: false,
+      graphOpen: loadTimelinePreferences(storage).graphOpen,
       fitRequest: 0,
     }));
+    created.subscribe((s, p) => {
+      if (s.graphOpen !== p.graphOpen) saveTimelinePreferences(storage, { graphOpen: s.graphOpen });
+    });
     // Another project or character: the selected keys belong to the old one.
     editor.store.subscribe((s, p) => {
       if (
