@@ -9,9 +9,9 @@ import { SPEECH_SAMPLE_RATE } from './decodeSpeech.js';
  * (rhubarb-lip-sync-wasm 0.1.8, MIT, ~41 MB with PocketSphinx's US English models). Chosen because
  * it runs offline in Node on Linux, Windows and macOS alike (no native binary, no download at run
  * time), it is the tool animators already use for this job, and it takes the dialogue text to
- * guide recognition. Measured on a 2-core machine: about 1.4 s of work per second of speech
- * (bench/lipsync.bench.ts), so long recordings are cut at silences and the pieces run on a pool of
- * worker threads, one per spare core.
+ * guide recognition. Measured on a 2-core machine: about 1.3-2 s of work per second of speech
+ * (bench/lipsync.bench.ts), so recordings are cut at silences into pieces, one or more a core,
+ * recognised on a pool of worker threads kept warm between runs.
  */
 
 export interface MouthCue {
@@ -41,8 +41,71 @@ interface RawCue {
 
 const THREAD_URL = new URL('./rhubarbThread.mjs', import.meta.url);
 
+/**
+ * Every core: the host's own thread only waits while the pieces are recognised, and the editor's
+ * UI runs in another process. (One per spare core left a 2-core machine on one thread.)
+ */
 function defaultThreads(): number {
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/**
+ * Recogniser threads stay warm between runs: a thread's first recognition also loads Rhubarb's
+ * models (~2 s of the ~8 s a 5 s sentence took here, the second run 6 s), which a user redoing a
+ * line's lip sync should not pay again. An idle thread is unref'd (a CLI run still exits) and
+ * ended after IDLE_MS; a cancelled run terminates its busy threads (Worker.terminate stops the
+ * blocking wasm call at once) and the pool makes new ones when asked.
+ */
+const IDLE_MS = 60_000;
+
+interface PooledThread {
+  readonly worker: Worker;
+  idleTimer: ReturnType<typeof setTimeout> | null;
+}
+
+const idleThreads: PooledThread[] = [];
+
+function takeThread(): PooledThread {
+  const warm = idleThreads.pop();
+  if (warm) {
+    if (warm.idleTimer) clearTimeout(warm.idleTimer);
+    warm.idleTimer = null;
+    warm.worker.ref();
+    return warm;
+  }
+  const worker = new Worker(THREAD_URL);
+  const thread: PooledThread = { worker, idleTimer: null };
+  // A thread that dies while idle leaves the pool.
+  worker.once('exit', () => {
+    const i = idleThreads.indexOf(thread);
+    if (i >= 0) idleThreads.splice(i, 1);
+  });
+  return thread;
+}
+
+function returnThread(thread: PooledThread): void {
+  thread.worker.removeAllListeners('message');
+  thread.worker.removeAllListeners('error');
+  thread.worker.unref();
+  thread.idleTimer = setTimeout(() => {
+    const i = idleThreads.indexOf(thread);
+    if (i >= 0) idleThreads.splice(i, 1);
+    void thread.worker.terminate();
+  }, IDLE_MS);
+  thread.idleTimer.unref();
+  idleThreads.push(thread);
+}
+
+/** How many recogniser threads wait warm now. */
+export function warmRecogniserThreads(): number {
+  return idleThreads.length;
+}
+
+/** Ends the warm recogniser threads now (app shutdown, tests). */
+export async function closeRecogniserThreads(): Promise<void> {
+  const all = idleThreads.splice(0);
+  for (const t of all) if (t.idleTimer) clearTimeout(t.idleTimer);
+  await Promise.all(all.map((t) => t.worker.terminate()));
 }
 
 class CancelledError extends Error {
@@ -62,12 +125,18 @@ export async function recogniseMouthCues(
 ): Promise<MouthCue[]> {
   const signal = options.signal;
   if (signal?.aborted) throw new CancelledError();
+  const wanted = Math.max(1, options.threads ?? defaultThreads());
+  // Long recordings are cut at their quietest points (word gaps) into pieces of up to 12 s, which
+  // the threads share. Shorter pieces for the threads' sake were tried: over the 22 bench
+  // sentences agreement fell 0.771 -> 0.752 (Rhubarb loses context at a cut), and on 2 busy cores
+  // it was slower (1.68 against 1.24 s per audio s).
   const pieces = segmentSpeech(samples, {
     sampleRate: SPEECH_SAMPLE_RATE,
     maxSec: options.maxPieceSec ?? 12,
   });
-  const threadCount = Math.max(1, Math.min(options.threads ?? defaultThreads(), pieces.length));
-  const workers: Worker[] = [];
+  const threadCount = Math.max(1, Math.min(wanted, pieces.length));
+  const threads: PooledThread[] = [];
+  let healthy = true;
   const results: RawCue[][] = new Array(pieces.length);
   let done = 0;
   let next = 0;
@@ -92,10 +161,9 @@ export async function recogniseMouthCues(
         worker.postMessage({ id: index, pcm, text: options.text ?? '' }, [pcm.buffer]);
       };
       for (let t = 0; t < threadCount; t++) {
-        const worker = new Worker(THREAD_URL, { stdout: true, stderr: true });
-        worker.stdout.resume();
-        worker.stderr.resume();
-        workers.push(worker);
+        const thread = takeThread();
+        threads.push(thread);
+        const worker = thread.worker;
         worker.on('error', (error) => fail(new Error(`the lip-sync recogniser failed: ${error.message}`)));
         worker.on('message', (message: { id: number; cues?: RawCue[]; error?: string }) => {
           if (message.error !== undefined)
@@ -120,8 +188,14 @@ export async function recogniseMouthCues(
         feed(worker);
       }
     });
+  } catch (error) {
+    healthy = false;
+    throw error;
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    // Done: the threads go back warm. Failed or cancelled: a thread may still be inside the
+    // recogniser, so it is ended.
+    if (healthy) for (const t of threads) returnThread(t);
+    else await Promise.all(threads.map((t) => t.worker.terminate()));
   }
   return cleanCues(results.flat(), totalSec);
 }

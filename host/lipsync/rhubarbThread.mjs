@@ -9,6 +9,13 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 
+// Rhubarb and emscripten also write notes through console ("Heap resize call ..."): silenced here
+// rather than by capturing the thread's stdio in the host, whose streams would keep an idle,
+// unref'd thread holding the process open (a CLI run would never exit).
+for (const name of ['log', 'info', 'warn', 'error', 'debug']) console[name] = () => {};
+process.stdout.write = () => true;
+process.stderr.write = () => true;
+
 const require = createRequire(import.meta.url);
 const wasmDir = join(dirname(require.resolve('rhubarb-lip-sync-wasm/package.json')), 'dist', 'wasm');
 const quiet = () => {};

@@ -6,7 +6,12 @@ import { mouthShapeAt } from '../../../core/face/evaluate.js';
 import { segmentSpeech } from '../../../core/face/speechSegments.js';
 import { decodeSpeech } from '../../../host/lipsync/decodeSpeech.js';
 import { lipSyncSound } from '../../../host/lipsync/lipSync.js';
-import { cleanCues, recogniseMouthCues } from '../../../host/lipsync/recogniser.js';
+import {
+  cleanCues,
+  closeRecogniserThreads,
+  recogniseMouthCues,
+  warmRecogniserThreads,
+} from '../../../host/lipsync/recogniser.js';
 import { scoreLipSync } from '../../fixtures/speech/score.js';
 import { speak } from '../../fixtures/speech/speech.js';
 
@@ -80,6 +85,28 @@ describe('lip sync from speech (Rhubarb as WebAssembly, espeak-ng truth)', () =>
     // Well before the recogniser would have finished (> 1 s of work per second of speech).
     expect(performance.now() - started).toBeLessThan(s.durationSec * 1000);
   }, 60_000);
+
+  it('keeps its threads warm for the next run and ends them when asked', async () => {
+    await closeRecogniserThreads();
+    const s = await speak('Hello there.');
+    const samples = await decodeSpeech(s.wavPath);
+    const first = await recogniseMouthCues(samples, { threads: 1 });
+    expect(warmRecogniserThreads()).toBe(1);
+    // The same thread serves the next run (none made, none left over), with the same answer.
+    const second = await recogniseMouthCues(samples, { threads: 1 });
+    expect(warmRecogniserThreads()).toBe(1);
+    expect(second).toEqual(first);
+    // A cancelled run ends the thread it was using rather than keeping it.
+    const controller = new AbortController();
+    const job = recogniseMouthCues(samples, { threads: 1, signal: controller.signal });
+    expect(warmRecogniserThreads()).toBe(0);
+    controller.abort();
+    await expect(job).rejects.toThrow(/cancelled/);
+    expect(warmRecogniserThreads()).toBe(0);
+    await recogniseMouthCues(samples, { threads: 1 });
+    await closeRecogniserThreads();
+    expect(warmRecogniserThreads()).toBe(0);
+  }, 120_000);
 
   it('names the file and the problem for something that is not a sound', async () => {
     const bad = join(tmpdir(), `keypose-not-audio-${process.pid}.wav`);
