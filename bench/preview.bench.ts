@@ -7,7 +7,7 @@ import {
   type StartedStudio,
   startStudio,
 } from '../tests/e2e/harness.js';
-import { tPoseFigurePng } from '../tests/fixtures/tPoseFigure.js';
+import { stripedFigurePng } from '../tests/fixtures/tPoseFigure.js';
 
 /**
  * The live preview's frame rate while a joint is dragged (issue: instant feedback, goal ≥ 30 fps),
@@ -113,14 +113,7 @@ export async function runPreviewBench({ quick }: { quick: boolean }): Promise<Dr
     await page.getByTestId('new-project-input').setInputFiles({
       name: 'striped.png',
       mimeType: 'image/png',
-      buffer: await tPoseFigurePng({
-        fill: 'url(#s)',
-        stroke: { colour: '#222', width: 3 },
-        defs: `<pattern id="s" width="10" height="10" patternUnits="userSpaceOnUse">
-          <rect width="10" height="10" fill="#2f6fb0"/><rect width="5" height="10" fill="#f0b030"/>
-        </pattern>`,
-        pixels: { width: 1600, height: 2000 },
-      }),
+      buffer: await stripedFigurePng(),
     });
     await page.waitForFunction(
       () => window.__keyposeDebug?.getState().document?.name === 'striped',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { type PreferenceStorage, pageStorage } from '../state/preferences.js';
 
 /**
  * Whether the reference video shows behind the viewport, and how strongly: preferences of the
@@ -38,16 +39,6 @@ export function parseReferencePreferences(text: string | null): ReferencePrefere
     shown: shown.success ? shown.data : DEFAULT_REFERENCE_PREFERENCES.shown,
     opacity: opacity.success ? opacity.data : DEFAULT_REFERENCE_PREFERENCES.opacity,
   };
-}
-
-export type PreferenceStorage = Pick<Storage, 'getItem' | 'setItem'>;
-
-function pageStorage(): PreferenceStorage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
 }
 
 /** A store of the preferences, written to `storage` as they change. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PreferenceStorage } from '../state/preferences.js';
 
 /**
  * The timeline's choices that outlive a reload: whether the graph editor is open (a user who works
@@ -15,8 +16,6 @@ export interface TimelinePreferences {
 
 export const DEFAULT_TIMELINE_PREFERENCES: TimelinePreferences = { graphOpen: false };
 
-export type PreferenceStorage = Pick<Storage, 'getItem' | 'setItem'>;
-
 /** A bad or missing field (an older version, a hand edit) falls back to its default. */
 export function parseTimelinePreferences(text: string | null): TimelinePreferences {
   let raw: unknown = null;
@@ -28,14 +27,6 @@ export function parseTimelinePreferences(text: string | null): TimelinePreferenc
   const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const graphOpen = z.boolean().safeParse(record.graphOpen);
   return { graphOpen: graphOpen.success ? graphOpen.data : DEFAULT_TIMELINE_PREFERENCES.graphOpen };
-}
-
-export function pageStorage(): PreferenceStorage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
 }
 
 export function loadTimelinePreferences(storage: PreferenceStorage | null): TimelinePreferences {

@@ -1,12 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { KeyClipboard, KeyRef } from '../../core/motion/keySelection.js';
 import type { Editor } from '../state/editorStore.js';
-import {
-  loadTimelinePreferences,
-  type PreferenceStorage,
-  pageStorage,
-  saveTimelinePreferences,
-} from './timelinePrefs.js';
+import { type PreferenceStorage, pageStorage } from '../state/preferences.js';
+import { loadTimelinePreferences, saveTimelinePreferences } from './timelinePrefs.js';
 
 /**
  * The timeline's state, one store per editor: zoom, the key selection, copied keys (session state:

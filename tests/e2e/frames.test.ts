@@ -1,7 +1,6 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameRef } from '../../core/contract/api.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
@@ -15,6 +14,7 @@ import {
   meanAbsDiff,
   openEditorSession,
   type PageErrors,
+  planeOnScreen,
   type StartedStudio,
   screenshotPath,
   studioApi,
@@ -175,23 +175,9 @@ describe('generated frames in the editor (Chromium, studio, real frame engine)',
 
   it("draws the engine's pixels: the page holds its bytes and the canvas shows its picture", async () => {
     const first = await goToFrame(0);
-    const rect = await page.evaluate(() => window.__keyposeFrames?.planeScreenRect());
-    if (!rect) throw new Error('no plane on screen');
-    const clip = {
-      x: Math.round(rect.x),
-      y: Math.round(rect.y),
-      width: Math.round(rect.width),
-      height: Math.round(rect.height),
-    };
-    const screen0 = await sharp(await page.screenshot({ clip }))
-      .removeAlpha()
-      .raw()
-      .toBuffer();
+    const screen0 = await planeOnScreen(page);
     const last = await goToFrame(FRAMES - 1);
-    const screenLast = await sharp(await page.screenshot({ clip }))
-      .removeAlpha()
-      .raw()
-      .toBuffer();
+    const screenLast = await planeOnScreen(page);
     expect(first.key).not.toBe(last.key);
 
     const { keys } = await engineKeys([0, FRAMES - 1]);
@@ -215,13 +201,13 @@ describe('generated frames in the editor (Chromium, studio, real frame engine)',
     }
     expect(changed).toBeGreaterThan(2000);
     // ...and each screen read-back is much closer to its own frame than to the other one.
-    const size = { width: clip.width, height: clip.height };
+    const size = { width: screen0.width, height: screen0.height };
     const expected0 = await expectedOnScreen(frame0, size);
     const expectedLast = await expectedOnScreen(frameLast, size);
-    const own0 = meanAbsDiff(screen0, expected0);
-    const ownLast = meanAbsDiff(screenLast, expectedLast);
-    const cross0 = meanAbsDiff(screen0, expectedLast);
-    const crossLast = meanAbsDiff(screenLast, expected0);
+    const own0 = meanAbsDiff(screen0.rgb, expected0);
+    const ownLast = meanAbsDiff(screenLast.rgb, expectedLast);
+    const cross0 = meanAbsDiff(screen0.rgb, expectedLast);
+    const crossLast = meanAbsDiff(screenLast.rgb, expected0);
     expect(own0, `own ${own0.toFixed(2)} vs other ${cross0.toFixed(2)}`).toBeLessThan(cross0 * 0.6);
     expect(ownLast, `own ${ownLast.toFixed(2)} vs other ${crossLast.toFixed(2)}`).toBeLessThan(
       crossLast * 0.6,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameRef } from '../../core/contract/api.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import { hashBytes } from '../../core/render/frameKey.js';
-import { tPoseFigurePng } from '../fixtures/tPoseFigure.js';
+import { markerFigurePng } from '../fixtures/tPoseFigure.js';
 import {
   type EditorSession,
   expectedOnScreen,
@@ -38,14 +38,7 @@ beforeAll(async () => {
   await page.getByTestId('new-project-input').setInputFiles({
     name: 'marker.png',
     mimeType: 'image/png',
-    buffer: await tPoseFigurePng({
-      fill: 'url(#s)',
-      stroke: { colour: '#1a1a1a', width: 4 },
-      defs: `<pattern id="s" width="12" height="12" patternUnits="userSpaceOnUse" patternTransform="rotate(30)">
-        <rect width="12" height="12" fill="#d04a3a"/><rect width="6" height="12" fill="#f3d36b"/>
-      </pattern>`,
-      pixels: { width: 480, height: 600 },
-    }),
+    buffer: await markerFigurePng(),
   });
   await page.waitForFunction(() => window.__keyposeDebug?.getState().document?.name === 'marker', undefined, {
     timeout: 120_000,

@@ -4,7 +4,7 @@ import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import { hashBytes } from '../../core/render/frameKey.js';
-import { tPoseFigurePng } from '../fixtures/tPoseFigure.js';
+import { stripedFigurePng } from '../fixtures/tPoseFigure.js';
 import { type EditorSession, openEditorSession, type PageErrors, screenshotPath } from './harness.js';
 
 /**
@@ -13,21 +13,6 @@ import { type EditorSession, openEditorSession, type PageErrors, screenshotPath 
  * its pixels change between pointer moves, with the status bar saying "live preview" — and once
  * the pointer rests the engine's frame takes over.
  */
-
-/**
- * A T-posed figure on paper, striped so that a moved part changes many pixels; drawn big (1600 x
- * 2000, a scan's size), where the engine's frame takes long enough for the preview to matter.
- */
-function stripedFigure(): Promise<Buffer> {
-  return tPoseFigurePng({
-    fill: 'url(#s)',
-    stroke: { colour: '#222', width: 3 },
-    defs: `<pattern id="s" width="10" height="10" patternUnits="userSpaceOnUse">
-      <rect width="10" height="10" fill="#2f6fb0"/><rect width="5" height="10" fill="#f0b030"/>
-    </pattern>`,
-    pixels: { width: 1600, height: 2000 },
-  });
-}
 
 let session: EditorSession;
 let page: Page;
@@ -40,7 +25,7 @@ beforeAll(async () => {
   await page.getByTestId('new-project-input').setInputFiles({
     name: 'striped.png',
     mimeType: 'image/png',
-    buffer: await stripedFigure(),
+    buffer: await stripedFigurePng(),
   });
   await page.waitForFunction(
     () => window.__keyposeDebug?.getState().document?.name === 'striped',
