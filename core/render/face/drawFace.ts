@@ -26,6 +26,8 @@ export interface FaceDrawInput {
   readonly params: FaceParams;
   /** The head joint at this frame: art pixels -> frame pixels. */
   readonly artToFrame: Affine2;
+  /** For mouthStyle 'swap': the asset id of the drawing the frame shows (core/face/mouthArt.ts). */
+  readonly mouthArtId?: string;
   /** For mouthStyle 'swap': the drawing of the shape to show (straight RGBA), placed by the rig. */
   readonly mouthDrawing?: RgbaImage | null;
 }
