@@ -84,3 +84,13 @@ export function mouthArtFor(
 export function fallbackIsComplete(): boolean {
   return MOUTH_SHAPES.every((s) => new Set([s, ...MOUTH_ART_FALLBACK[s]]).size === MOUTH_SHAPES.length);
 }
+
+/** A newly placed rig keeps the mouth style and drawings of the rig it replaces ("Find again"). */
+export function keepMouthOf(rig: FaceRig, previous: FaceRig | undefined): FaceRig {
+  if (!previous) return rig;
+  return {
+    ...rig,
+    mouthStyle: previous.mouthStyle,
+    ...(previous.mouthArt ? { mouthArt: previous.mouthArt } : {}),
+  };
+}

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { setFaceMotion, setFaceRig } from '../../core/document/faceEdits.js';
 import type { Character } from '../../core/document/schema.js';
 import { deleteMouthKey, EMPTY_FACE_MOTION, setMouthKey } from '../../core/face/edits.js';
+import { keepMouthOf } from '../../core/face/mouthArt.js';
 import { MOUTH_SHAPE_DOCS, MOUTH_SHAPES } from '../../core/face/mouthShapes.js';
 import type { FaceMotion } from '../../core/face/schema.js';
 import { SPEECH_MOTION_LAYER_ID } from '../../core/face/speechMotion.js';
@@ -67,7 +68,13 @@ export function FaceSection(): ReactElement | null {
   const setUp = () =>
     api.detectFace({ document, characterId: character.id }).then(
       ({ rig: found, found: features }) => {
-        editor.actions.edit('Set up face', (doc) => setFaceRig(doc, character.id, found));
+        editor.actions.edit('Set up face', (doc) =>
+          setFaceRig(
+            doc,
+            character.id,
+            keepMouthOf(found, doc.characters.find((c) => c.id === character.id)?.face),
+          ),
+        );
         editor.actions.setNotice(
           found.source === 'facemesh'
             ? 'Face found by the landmark model. Check the points (Edit points…).'
