@@ -18,6 +18,7 @@ import { ExpressionRow } from './ExpressionRow.js';
 import { FaceEditor } from './FaceEditor.js';
 import { FaceVideoRow } from './FaceVideoRow.js';
 import { cancelLipSync, faceUiFor, runLipSync } from './faceUi.js';
+import { MouthArtRow } from './MouthArtRow.js';
 import { editMouthKeys } from './MouthRow.js';
 import './face.css';
 
@@ -210,6 +211,7 @@ export function FaceSection(): ReactElement | null {
           </button>
         </div>
       ) : null}
+      <MouthArtRow character={character} />
       <ExpressionRow character={character} />
       <FaceVideoRow character={character} />
       {layer ? (
