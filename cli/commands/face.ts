@@ -137,7 +137,12 @@ async function setup(args: readonly string[], context: CliContext): Promise<numb
     }
     const { rig, found } = await detectCharacterFace(document, character.id);
     await saveProject(outPath, setFaceRig(document, character.id, keepMouthOf(rig, character.face)));
-    const by = rig.source === 'facemesh' ? 'the landmark model' : 'the drawn-face finder';
+    const by =
+      rig.source === 'facemesh'
+        ? 'the landmark model'
+        : rig.source === 'psd'
+          ? "the PSD's layer names"
+          : 'the drawn-face finder';
     if (context.json) {
       context.stdout(
         `${JSON.stringify({ ok: true, project: outPath, character: character.name, source: rig.source, found, rig }, null, 2)}\n`,

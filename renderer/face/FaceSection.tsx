@@ -79,9 +79,11 @@ export function FaceSection(): ReactElement | null {
         editor.actions.setNotice(
           found.source === 'facemesh'
             ? 'Face found by the landmark model. Check the points (Edit points…).'
-            : features.length > 0
-              ? `Face found: ${features.join(', ')}. Check the points (Edit points…).`
-              : 'No face features found: the points are placed by proportion. Drag them into place (Edit points…).',
+            : found.source === 'psd'
+              ? `Face placed from the PSD's layers: ${features.join(', ')}. Check the points (Edit points…).`
+              : features.length > 0
+                ? `Face found: ${features.join(', ')}. Check the points (Edit points…).`
+                : 'No face features found: the points are placed by proportion. Drag them into place (Edit points…).',
         );
       },
       (error: unknown) => commands.reportError('Could not set up the face', error),
