@@ -90,4 +90,33 @@ describe('swapped mouth drawings in the render path', () => {
     const w1 = await frame(warped, 1);
     expect(blue(w0) + green(w1)).toBe(0);
   }, 180_000);
+
+  it('a drawing that cannot be decoded: that frame shows the warped mouth, the render does not fail', async () => {
+    const id = doc.characters[0]?.id as string;
+    const a = await mouthDrawingAsset(BLUE, 'mouth_A.png');
+    const broken = {
+      assetId: 'sha256-0000000000000000000000000000000000000000000000000000000000000000',
+      asset: {
+        ...a.asset,
+        dataBase64: Buffer.from('not a picture').toString('base64'),
+        sourceName: 'mouth_D.png',
+      },
+    };
+    const rigged = setFaceMotion(setFaceRig(doc, id, sampleFaceRig()), id, {
+      mouth: [
+        { frame: 0, shape: 'A' },
+        { frame: 1, shape: 'D' },
+      ],
+      mouthBlendFrames: 0,
+      channels: {},
+    });
+    const swapped = setMouthArt(rigged, id, { style: 'swap', drawings: { A: a, D: broken } });
+    const f0 = await frame(swapped, 0);
+    const f1 = await frame(swapped, 1);
+    expect(countColour(f0.image, BLUE, MOUTH.x, MOUTH.y, 40)).toBeGreaterThan(400);
+    expect(countColour(f1.image, BLUE, MOUTH.x, MOUTH.y, 40)).toBe(0);
+    // Exactly the frame the warp style draws for D.
+    const warped = await frame(setMouthArt(swapped, id, { style: 'warp' }), 1);
+    expect(Buffer.from(f1.image.data).equals(Buffer.from(warped.image.data))).toBe(true);
+  }, 180_000);
 });

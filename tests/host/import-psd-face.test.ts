@@ -2,6 +2,7 @@ import { writePsdBuffer } from 'ag-psd';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { importedCharacterSchema } from '../../core/contract/api.js';
+import { setFaceMotion } from '../../core/document/faceEdits.js';
 import { createProject } from '../../core/document/factory.js';
 import { projectDocumentSchema } from '../../core/document/schema.js';
 import { countColour } from '../fixtures/face/mouthDrawings.js';
@@ -124,5 +125,38 @@ describe('a PSD with layers named for the face', () => {
     const found = await fx.services.detectFace({ document, characterId: result.character.id });
     expect(found.rig.source).toBe('psd');
     expect(found.rig.eyes.left.center).toEqual([176, 73]);
+
+    // Rendered (the real worker): a frame on A shows the blue drawing at the mouth, one on D the green.
+    const id = result.character.id;
+    const talking = setFaceMotion(document, id, {
+      mouth: [
+        { frame: 0, shape: 'A' },
+        { frame: 1, shape: 'D' },
+      ],
+      mouthBlendFrames: 0,
+      channels: {},
+    });
+    const frame = async (frameIndex: number) => {
+      const { jobId, cached } = await fx.ctx.render.renderFrames({
+        document: talking,
+        frames: [frameIndex],
+        quality: 'draft',
+      });
+      let key = cached[0]?.key;
+      if (jobId) {
+        await fx.jobs.finished(jobId);
+        const event = fx.jobs.of(jobId).find((e) => e.type === 'frame');
+        key = event && 'frame' in event ? event.frame.key : undefined;
+      }
+      const image = await fx.ctx.render.getFrame(key as string);
+      if (!image) throw new Error('no frame');
+      return image;
+    };
+    const f0 = await frame(0);
+    const f1 = await frame(1);
+    expect(countColour(f0, BLUE, 160, 104, 25)).toBeGreaterThan(150);
+    expect(countColour(f0, GREEN, 160, 104, 25)).toBe(0);
+    expect(countColour(f1, GREEN, 160, 104, 25)).toBeGreaterThan(150);
+    expect(countColour(f1, BLUE, 160, 104, 25)).toBe(0);
   }, 180_000);
 });
