@@ -65,6 +65,14 @@ describe('keypose face mouths', () => {
     await expect(access(join(dir, 'bad.keypose'))).rejects.toThrow();
   });
 
+  it('a drawing that is not a picture: an error naming the file, nothing written', async () => {
+    await writeFile(join(dir, 'mouth_E.png'), 'not a picture');
+    const result = await keypose(['face', 'mouths', 'p.keypose', 'mouth_E.png', '-o', 'bad2.keypose']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/mouth_E\.png/);
+    await expect(access(join(dir, 'bad2.keypose'))).rejects.toThrow();
+  });
+
   it('stores the drawings, swaps them in, and the rendered frames show each shape’s drawing', async () => {
     const before = await readFile(join(dir, 'p.keypose'), 'utf8');
     const result = await keypose([

@@ -9,6 +9,7 @@ import {
   mouthShapeFromName,
   unrecognisedMouthNames,
 } from '../../../core/face/mouthArt.js';
+import { removeCharacter } from '../../../renderer/characters/sceneEdits.js';
 import { mouthDrawingAsset } from '../../fixtures/face/mouthDrawings.js';
 import { sampleFaceRig } from '../../fixtures/face/sampleFace.js';
 
@@ -108,5 +109,22 @@ describe('setMouthArt', () => {
     expect(only.characters[0]?.face?.mouthArt).toEqual({ X: d.assetId });
     expect(only.assets[a.assetId]).toBeUndefined();
     expect(() => setMouthArt(base, id, { style: 'swap' })).toThrow(/no face rig/);
+  });
+
+  it('removing a character takes its mouth drawings from the assets', async () => {
+    const art = await mouthDrawingAsset([10, 200, 30], 'art.png');
+    const base = createProject({ name: 'p', art });
+    const first = base.characters[0];
+    if (!first) throw new Error('no character');
+    const two = { ...base, characters: [first, { ...first, id: 'char-2' as typeof first.id, name: 'Two' }] };
+    const a = await mouthDrawingAsset([0, 0, 255], 'mouth_A.png');
+    const withMouths = setMouthArt(setFaceRig(two, 'char-2', sampleFaceRig()), 'char-2', {
+      style: 'swap',
+      drawings: { A: a },
+    });
+    expect(withMouths.assets[a.assetId]).toBeDefined();
+    const removed = removeCharacter(withMouths, 'char-2');
+    expect(removed.assets[a.assetId]).toBeUndefined();
+    expect(removed.assets[art.assetId]).toBeDefined();
   });
 });
