@@ -1,3 +1,5 @@
+import { mouthDrawingPlacement } from '../render/face/drawFace.js';
+import type { RgbaImage } from '../render/types.js';
 import { MOUTH_SHAPES, type MouthShape } from './mouthShapes.js';
 import type { FaceRig } from './schema.js';
 
@@ -93,4 +95,39 @@ export function keepMouthOf(rig: FaceRig, previous: FaceRig | undefined): FaceRi
     mouthStyle: previous.mouthStyle,
     ...(previous.mouthArt ? { mouthArt: previous.mouthArt } : {}),
   };
+}
+
+/**
+ * A mouth drawing cut from a picture (a PSD's mouth-shape layers, `image` at `at` in the art) onto
+ * the canvas the face pass places on the rig's mouth (mouthDrawingPlacement), so at rest it shows
+ * exactly where and as large as it was drawn. The canvas is widened (and the drawing then shown a
+ * little smaller) only when the drawing reaches further than 1.3 × the mouth's width. Assumes a
+ * level mouth line (a tilted one turns the drawing with it).
+ */
+export function mouthDrawingOnRig(
+  image: RgbaImage,
+  at: { readonly left: number; readonly top: number },
+  rig: FaceRig,
+): RgbaImage {
+  const { center, width } = mouthDrawingPlacement(rig);
+  const halfW = Math.max(width / 2, center[0] - at.left, at.left + image.width - center[0]);
+  const halfH = Math.max(1, center[1] - at.top, at.top + image.height - center[1]);
+  const x0 = Math.round(center[0] - halfW);
+  const y0 = Math.round(center[1] - halfH);
+  const w = Math.max(1, Math.round(center[0] + halfW) - x0);
+  const h = Math.max(1, Math.round(center[1] + halfH) - y0);
+  const data = new Uint8Array(w * h * 4);
+  const dx = Math.round(at.left) - x0;
+  const dy = Math.round(at.top) - y0;
+  for (let y = 0; y < image.height; y++) {
+    const ty = y + dy;
+    if (ty < 0 || ty >= h) continue;
+    for (let x = 0; x < image.width; x++) {
+      const tx = x + dx;
+      if (tx < 0 || tx >= w) continue;
+      const s = (y * image.width + x) * 4;
+      data.set(image.data.subarray(s, s + 4), (ty * w + tx) * 4);
+    }
+  }
+  return { width: w, height: h, data };
 }

@@ -11,6 +11,7 @@ import { type FromWorker, type ToWorker, toWorkerSchema } from '../../core/contr
 import { hashAssetId } from '../../core/document/factory.js';
 import type { Asset, Character, ProjectDocument } from '../../core/document/schema.js';
 import { detectDrawnFace } from '../../core/face/detectDrawnFace.js';
+import { mouthDrawingOnRig } from '../../core/face/mouthArt.js';
 import type { MouthShape } from '../../core/face/mouthShapes.js';
 import {
   faceFeaturesFromLayers,
@@ -243,7 +244,10 @@ async function psdFace(
     face = detectDrawnFace(decoded.rgba, { headPx, headJointId: head.id }).rig;
   }
   const mouthArt: Partial<Record<MouthShape, string>> = {};
-  for (const [shape, image] of drawings) {
+  const box = decoded.mouths?.box ?? { left: 0, top: 0 };
+  for (const [shape, cut] of drawings) {
+    // Onto the canvas the face pass places on this rig's mouth: at rest, where it was drawn.
+    const image = mouthDrawingOnRig(cut, box, face);
     const asset = await pngAsset(image, `mouth ${shape} (${decoded.name})`);
     const id = hashAssetId(Buffer.from(asset.dataBase64, 'base64'));
     assets[id] = asset;

@@ -103,12 +103,13 @@ describe('a PSD with layers named for the face', () => {
     };
     const a = await decode(face.mouthArt?.A as string);
     const d = await decode(face.mouthArt?.D as string);
-    // One box for every shape (the union of the mouth-shape layers: 146-174 x 96-116).
-    expect([a.width, a.height]).toEqual([28, 20]);
-    expect([d.width, d.height]).toEqual([28, 20]);
-    expect(countColour(a, BLUE, 14, 10, 20)).toBe(28 * 8);
-    expect(countColour(a, GREEN, 14, 10, 20)).toBe(0);
-    expect(countColour(d, GREEN, 14, 10, 20)).toBe(20 * 20);
+    // One canvas for every shape: the one the face pass places on the rig's mouth (centred on it,
+    // 1.3 × its 28 px width, tall enough for the tallest shape: D's 96-116 about the lip line 104).
+    expect([a.width, a.height]).toEqual([36, 24]);
+    expect([d.width, d.height]).toEqual([36, 24]);
+    expect(countColour(a, BLUE, 18, 12, 30)).toBe(28 * 8);
+    expect(countColour(a, GREEN, 18, 12, 30)).toBe(0);
+    expect(countColour(d, GREEN, 18, 12, 30)).toBe(20 * 20);
     const art = await decode(result.character.artAssetId);
     expect(countColour(art, BLUE, 160, 100, 40) + countColour(art, GREEN, 160, 100, 40)).toBe(0);
 
@@ -154,9 +155,27 @@ describe('a PSD with layers named for the face', () => {
     };
     const f0 = await frame(0);
     const f1 = await frame(1);
-    expect(countColour(f0, BLUE, 160, 104, 25)).toBeGreaterThan(150);
+    // At rest each drawing shows where it was drawn in the PSD, as large: A on 146-174 x 100-108,
+    // D (taller than the picture's closed mouth, not cut off) on 150-170 x 96-116.
+    const inRect = (image: typeof f0, rgb: readonly [number, number, number], [l, t, r, b]: Rect) => {
+      let inside = 0;
+      let outside = 0;
+      for (let y = 60; y < 150; y++) {
+        for (let x = 110; x < 210; x++) {
+          if (countColour(image, rgb, x + 0.5, y + 0.5, 0.5) === 0) continue;
+          if (x >= l - 1 && x < r + 1 && y >= t - 1 && y < b + 1) inside++;
+          else outside++;
+        }
+      }
+      return { inside, outside };
+    };
+    const blue = inRect(f0, BLUE, [146, 100, 174, 108]);
+    expect(blue.inside).toBeGreaterThan(0.85 * 28 * 8);
+    expect(blue.outside).toBe(0);
+    const green = inRect(f1, GREEN, [150, 96, 170, 116]);
+    expect(green.inside).toBeGreaterThan(0.85 * 20 * 20);
+    expect(green.outside).toBe(0);
     expect(countColour(f0, GREEN, 160, 104, 25)).toBe(0);
-    expect(countColour(f1, GREEN, 160, 104, 25)).toBeGreaterThan(150);
     expect(countColour(f1, BLUE, 160, 104, 25)).toBe(0);
   }, 180_000);
 });
