@@ -298,7 +298,7 @@ async function fromVideo(args: readonly string[], context: CliContext): Promise<
  * --replace drops the drawings of shapes not given. Saved atomically (in place unless -o).
  */
 const MOUTHS_USAGE =
-  'keypose face mouths <project.keypose> [mouth_A.png mouth_D.png …] [--style swap|warp] [--replace] [--character NAME] [-o out.keypose] [--json]';
+  'keypose face mouths <project.keypose> [mouth_A.png mouth_D.png … | mouths.psd] [--style swap|warp] [--replace] [--character NAME] [-o out.keypose] [--json]';
 
 async function mouths(args: readonly string[], context: CliContext): Promise<number> {
   const replace = args.includes('--replace');
@@ -333,7 +333,10 @@ async function mouths(args: readonly string[], context: CliContext): Promise<num
         message: `${character.name} has no face rig yet: place it first (keypose face setup ${projectArg}).`,
       });
     }
-    const drawings = await readMouthDrawingFiles(files.map((f) => resolve(context.cwd, f)));
+    const drawings = await readMouthDrawingFiles(
+      files.map((f) => resolve(context.cwd, f)),
+      character.face,
+    );
     const style = (styleText as 'swap' | 'warp' | undefined) ?? (files.length > 0 ? 'swap' : undefined);
     const updated = setMouthArt(document, character.id, {
       ...(style ? { style } : {}),

@@ -1,6 +1,7 @@
 import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writePsdBuffer } from 'ag-psd';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setFaceMotion, setFaceRig } from '../../core/document/faceEdits.js';
@@ -113,6 +114,80 @@ describe('keypose face mouths', () => {
     expect(countColour(f0, GREEN, 384, 212, 40)).toBe(0);
     expect(countColour(f1, GREEN, 384, 212, 40)).toBeGreaterThan(400);
     expect(countColour(f1, BLUE, 384, 212, 40)).toBe(0);
+  }, 180_000);
+
+  it('takes a layered PSD’s mouth-shape layers, shown where they were drawn', async () => {
+    const rect = (
+      name: string,
+      [l, t, r, b]: [number, number, number, number],
+      rgb: readonly number[],
+      hidden: boolean,
+    ) => {
+      const data = new Uint8ClampedArray((r - l) * (b - t) * 4);
+      for (let i = 0; i < data.length; i += 4)
+        data.set([rgb[0] as number, rgb[1] as number, rgb[2] as number, 255], i);
+      return {
+        name,
+        left: l,
+        top: t,
+        right: r,
+        bottom: b,
+        hidden,
+        imageData: { width: r - l, height: b - t, data },
+      };
+    };
+    const sample = await loadProject(join(dir, 'p.keypose'));
+    const { width, height } = sample.resolution;
+    await writeFile(
+      join(dir, 'mouths.psd'),
+      writePsdBuffer({
+        width,
+        height,
+        children: [
+          {
+            name: 'Mouths',
+            children: [
+              rect('mouth A', [370, 205, 398, 213], BLUE, false),
+              rect('D', [374, 200, 394, 222], GREEN, true),
+            ],
+          },
+        ],
+      }),
+    );
+    const result = await keypose([
+      'face',
+      'mouths',
+      'p.keypose',
+      'mouths.psd',
+      '-o',
+      'psd.keypose',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).shapes).toEqual(['A', 'D']);
+    const render = await keypose([
+      'render',
+      'psd.keypose',
+      '-o',
+      'psdframes',
+      '--format',
+      'png',
+      '--range',
+      '1-1',
+    ]);
+    expect(render.code, render.stderr).toBe(0);
+    const f1 = await framePixels('psdframes', 0);
+    let inside = 0;
+    let outside = 0;
+    for (let y = 150; y < 280; y++) {
+      for (let x = 300; x < 470; x++) {
+        if (countColour(f1, GREEN, x + 0.5, y + 0.5, 0.5) === 0) continue;
+        if (x >= 373 && x < 395 && y >= 199 && y < 223) inside++;
+        else outside++;
+      }
+    }
+    expect(inside).toBeGreaterThan(0.85 * 20 * 22);
+    expect(outside).toBe(0);
   }, 180_000);
 
   it('--style warp goes back to the warped mouth and keeps the drawings', async () => {
