@@ -2,12 +2,15 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ApiError } from '../../core/contract/api.js';
 import { applyExpressionText } from '../../core/document/expressionEdits.js';
-import { setFaceRig } from '../../core/document/faceEdits.js';
+import { setFaceRig, setMouthArt } from '../../core/document/faceEdits.js';
 import { applyFacePerformance } from '../../core/document/facePerformanceEdits.js';
 import { DEFAULT_PERFORMANCE_FILTER } from '../../core/face/facePerformance.js';
+import { keepMouthOf, mouthArtFor } from '../../core/face/mouthArt.js';
+import { MOUTH_SHAPES } from '../../core/face/mouthShapes.js';
 import { detectCharacterFace } from '../../host/api/faceServices.js';
 import { extractFaceVideo } from '../../host/face/faceVideo.js';
 import { FaceWorkerError } from '../../host/face/faceWorker.js';
+import { readMouthDrawingFiles } from '../../host/face/mouthDrawingFiles.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
 import { type CliCommand, type CliContext, EXIT, UsageError } from '../command.js';
 import { characterNamed } from './motionOptions.js';
@@ -133,8 +136,13 @@ async function setup(args: readonly string[], context: CliContext): Promise<numb
       });
     }
     const { rig, found } = await detectCharacterFace(document, character.id);
-    await saveProject(outPath, setFaceRig(document, character.id, rig));
-    const by = rig.source === 'facemesh' ? 'the landmark model' : 'the drawn-face finder';
+    await saveProject(outPath, setFaceRig(document, character.id, keepMouthOf(rig, character.face)));
+    const by =
+      rig.source === 'facemesh'
+        ? 'the landmark model'
+        : rig.source === 'psd'
+          ? "the PSD's layer names"
+          : 'the drawn-face finder';
     if (context.json) {
       context.stdout(
         `${JSON.stringify({ ok: true, project: outPath, character: character.name, source: rig.source, found, rig }, null, 2)}\n`,
@@ -283,20 +291,110 @@ async function fromVideo(args: readonly string[], context: CliContext): Promise<
   }
 }
 
+/**
+ * `keypose face mouths <project> mouth_A.png mouth_D.png … [--style swap|warp]`: the character's
+ * mouth drawings (docs/face.md, "Swapped mouth drawings"), one file per shape named for it, stored
+ * as project assets; drawings given switch the style to 'swap' unless --style says otherwise.
+ * --replace drops the drawings of shapes not given. Saved atomically (in place unless -o).
+ */
+const MOUTHS_USAGE =
+  'keypose face mouths <project.keypose> [mouth_A.png mouth_D.png … | mouths.psd] [--style swap|warp] [--replace] [--character NAME] [-o out.keypose] [--json]';
+
+async function mouths(args: readonly string[], context: CliContext): Promise<number> {
+  const replace = args.includes('--replace');
+  const { positionals, values } = parseOptions(
+    args.filter((a) => a !== '--replace'),
+    {
+      '-p': 'project',
+      '--project': 'project',
+      '-o': 'out',
+      '--out': 'out',
+      '--character': 'character',
+      '--style': 'style',
+    },
+  );
+  const projectArg = values.get('project') ?? positionals[0];
+  if (!projectArg) throw new UsageError(`face mouths needs a project: ${MOUTHS_USAGE}`);
+  const files = values.has('project') ? positionals : positionals.slice(1);
+  const styleText = values.get('style');
+  if (styleText !== undefined && styleText !== 'swap' && styleText !== 'warp')
+    throw new UsageError(`--style must be swap or warp, got "${styleText}".`);
+  if (files.length === 0 && styleText === undefined && !replace)
+    throw new UsageError(`face mouths needs mouth drawings or --style: ${MOUTHS_USAGE}`);
+  const projectPath = resolve(context.cwd, projectArg);
+  const outPath = resolve(context.cwd, values.get('out') ?? projectArg);
+  try {
+    const document = await loadProject(projectPath);
+    const character = characterNamed(document, values.get('character'));
+    if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
+    if (!character.face) {
+      throw new ApiError({
+        code: 'invalid-argument',
+        message: `${character.name} has no face rig yet: place it first (keypose face setup ${projectArg}).`,
+      });
+    }
+    const drawings = await readMouthDrawingFiles(
+      files.map((f) => resolve(context.cwd, f)),
+      character.face,
+    );
+    const style = (styleText as 'swap' | 'warp' | undefined) ?? (files.length > 0 ? 'swap' : undefined);
+    const updated = setMouthArt(document, character.id, {
+      ...(style ? { style } : {}),
+      drawings,
+      replace,
+    });
+    const face = updated.characters.find((c) => c.id === character.id)?.face;
+    const shapes = Object.keys(face?.mouthArt ?? {}).sort();
+    if (face?.mouthStyle === 'swap' && shapes.length === 0) {
+      throw new ApiError({
+        code: 'invalid-argument',
+        message: `${character.name} has no mouth drawings to swap in: give them (e.g. mouth_A.png mouth_D.png).`,
+      });
+    }
+    await saveProject(outPath, updated);
+    const missing = MOUTH_SHAPES.filter((s) => !shapes.includes(s));
+    const summary = {
+      ok: true,
+      project: outPath,
+      character: character.name,
+      style: face?.mouthStyle,
+      added: Object.keys(drawings).sort(),
+      shapes,
+      standIns: Object.fromEntries(
+        missing.flatMap((s) => {
+          const art = face ? mouthArtFor(face, s) : null;
+          return art ? [[s, art.shape]] : [];
+        }),
+      ),
+    };
+    if (context.json) context.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    else {
+      const standIns = Object.entries(summary.standIns).map(([s, by]) => `${s} by ${by}`);
+      context.stdout(
+        `Mouth ${face?.mouthStyle === 'swap' ? 'drawings swapped in' : 'warped from the picture'} on ${character.name} -> ${outPath}\n  drawings: ${shapes.join(' ') || 'none'}${face?.mouthStyle === 'swap' && standIns.length > 0 ? `; stand-ins: ${standIns.join(', ')}` : ''}\n`,
+      );
+    }
+    return EXIT.ok;
+  } catch (error) {
+    return reportFaceFailure(context, 'face mouths', error);
+  }
+}
+
 async function run(args: readonly string[], context: CliContext): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'expression') return expression(rest, context);
   if (sub === 'from-video') return fromVideo(rest, context);
   if (sub === 'setup') return setup(rest, context);
+  if (sub === 'mouths') return mouths(rest, context);
   throw new UsageError(
-    `face needs a subcommand:\n  ${SETUP_USAGE}\n  ${EXPRESSION_USAGE}\n  ${FROM_VIDEO_USAGE}`,
+    `face needs a subcommand:\n  ${SETUP_USAGE}\n  ${MOUTHS_USAGE}\n  ${EXPRESSION_USAGE}\n  ${FROM_VIDEO_USAGE}`,
   );
 }
 
 export const faceCommand: CliCommand = {
   name: 'face',
   summary:
-    'Face animation without the editor: setup (the face rig, placed automatically), expression (an expression from text over a frame range), from-video (head pose and face from a video).',
-  usage: `${SETUP_USAGE}\n       ${EXPRESSION_USAGE}\n       ${FROM_VIDEO_USAGE}`,
+    'Face animation without the editor: setup (the face rig, placed automatically), mouths (the mouth drawings to swap in, or the warped mouth), expression (an expression from text over a frame range), from-video (head pose and face from a video).',
+  usage: `${SETUP_USAGE}\n       ${MOUTHS_USAGE}\n       ${EXPRESSION_USAGE}\n       ${FROM_VIDEO_USAGE}`,
   run,
 };

@@ -9,7 +9,16 @@ import {
 } from '../../core/contract/api.js';
 import { type FromWorker, type ToWorker, toWorkerSchema } from '../../core/contract/jobs.js';
 import { hashAssetId } from '../../core/document/factory.js';
-import type { Asset, ProjectDocument } from '../../core/document/schema.js';
+import type { Asset, Character, ProjectDocument } from '../../core/document/schema.js';
+import { detectDrawnFace } from '../../core/face/detectDrawnFace.js';
+import { mouthDrawingOnRig } from '../../core/face/mouthArt.js';
+import type { MouthShape } from '../../core/face/mouthShapes.js';
+import {
+  faceFeaturesFromLayers,
+  faceLayerBoxesOfLayers,
+  faceRigFromLayers,
+} from '../../core/face/rigFromLayers.js';
+import type { FaceRig } from '../../core/face/schema.js';
 import { newId } from '../../core/ids.js';
 import { HEAT_COLD, HEAT_HOT, HEAT_OVERLAY_ALPHA } from '../../core/render/heatRamp.js';
 import type { RgbaImage } from '../../core/render/types.js';
@@ -17,12 +26,17 @@ import { type JointsFile, skeletonFromJointsFile } from '../../core/skeleton/joi
 import { templateOfSkeleton } from '../../core/skeleton/templates.js';
 import { writeFailure } from '../export/atomicWrite.js';
 import { ImportError } from '../import/errors.js';
-import { importCharacter as decodeCharacterSource } from '../import/importCharacter.js';
+import {
+  type ImportedCharacter as DecodedCharacterSource,
+  importCharacter as decodeCharacterSource,
+  pngAsset,
+} from '../import/importCharacter.js';
 import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
 import type { PathAccess } from '../paths.js';
 import type { WorkerSupervisor } from '../worker/supervisor.js';
 import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
+import { headJointOf } from './faceServices.js';
 
 /**
  * Character import as a job: the host decodes the source (host/import: PNG/JPEG/WebP/PSD or an
@@ -201,6 +215,51 @@ async function partHintAsset(owner: Uint8Array, width: number, height: number): 
 }
 
 /**
+ * The face rig of an imported layered PSD (docs/face.md): placed from the layers named for the
+ * face's parts (core/face/rigFromLayers.ts) when they name the eyes and the mouth; with layers
+ * named for mouth shapes, those drawings become assets and the rig swaps them in (the drawn-face
+ * finder places the rig when no layers name the face). Undefined for a PSD with neither.
+ */
+async function psdFace(
+  decoded: DecodedCharacterSource,
+  skeleton: {
+    joints: readonly { id: string; name: string; restPosition: readonly [number, number, number] }[];
+  },
+  assets: Record<string, Asset>,
+  warnings: string[],
+): Promise<FaceRig | undefined> {
+  const { width, height } = decoded.rgba;
+  const head = headJointOf({ skeleton } as Pick<Character, 'skeleton'>);
+  const boxes = faceLayerBoxesOfLayers(width, height, decoded.partHints);
+  let face: FaceRig | null = faceRigFromLayers(boxes, head.id);
+  if (face) {
+    warnings.push(
+      `Face rig placed from the PSD's layers (${faceFeaturesFromLayers(boxes).join(', ')}): check it in Inspector ▸ Face ▸ Edit points….`,
+    );
+  }
+  const drawings = Object.entries(decoded.mouths?.shapes ?? {}) as [MouthShape, RgbaImage][];
+  if (drawings.length === 0) return face ?? undefined;
+  if (!face) {
+    const headPx: [number, number] = [head.restX + width / 2, height / 2 - head.restY];
+    face = detectDrawnFace(decoded.rgba, { headPx, headJointId: head.id }).rig;
+  }
+  const mouthArt: Partial<Record<MouthShape, string>> = {};
+  const box = decoded.mouths?.box ?? { left: 0, top: 0 };
+  for (const [shape, cut] of drawings) {
+    // Onto the canvas the face pass places on this rig's mouth: at rest, where it was drawn.
+    const image = mouthDrawingOnRig(cut, box, face);
+    const asset = await pngAsset(image, `mouth ${shape} (${decoded.name})`);
+    const id = hashAssetId(Buffer.from(asset.dataBase64, 'base64'));
+    assets[id] = asset;
+    mouthArt[shape] = id;
+  }
+  warnings.push(
+    `Mouth drawings from the PSD's layers: ${Object.keys(mouthArt).sort().join(' ')}; the mouth swaps them in (Inspector ▸ Face ▸ Mouth).`,
+  );
+  return { ...face, mouthStyle: 'swap', mouthArt };
+}
+
+/**
  * Imports and rigs one character. Errors are ApiErrors naming the file as the user knows it (the
  * dropped file's name, not our temporary copy).
  */
@@ -254,6 +313,7 @@ export async function importAndRigCharacter(
       file: data.file ? shown(data.file) : displayName,
     });
   };
+  const warningsOfFace: string[] = [];
   try {
     report(0, 'decode');
     const decoded = await decodeCharacterSource(path).catch((error: unknown) => {
@@ -339,12 +399,16 @@ export async function importAndRigCharacter(
       assets[ownerAssetId] = asset;
       partHints = { ownerAssetId, parts: rig.partHints.parts };
     }
+    // A layered PSD: the face rig from layers named for the face's parts, mouth drawings from
+    // layers named for mouth shapes (docs/face.md).
+    const face =
+      decoded.kind === 'psd' ? await psdFace(decoded, rig.skeleton, assets, warningsOfFace) : undefined;
     // A temporary copy's name is the one the user gave; a folder's character is named after it.
     const name =
       decoded.kind === 'animated-drawings' || tempDir === null
         ? decoded.name
         : basename(displayName, extname(displayName)) || 'Character';
-    const warnings = [...rig.warnings];
+    const warnings = [...rig.warnings, ...warningsOfFace];
     if (decoded.flattenedPage) {
       warnings.push('A photo of a page: the page was found, flattened and evenly lit; it is the art now.');
     }
@@ -361,6 +425,7 @@ export async function importAndRigCharacter(
         skeleton: rig.skeleton,
         motion: { rotations: {}, rootTranslation: [] },
         placement: { offset: [0, 0, 0], scale: 1 },
+        ...(face ? { face } : {}),
       },
       assets,
       fit: {

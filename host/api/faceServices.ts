@@ -2,9 +2,16 @@ import sharp from 'sharp';
 import { ApiError } from '../../core/contract/api.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
 import { type DetectedFace, detectDrawnFace } from '../../core/face/detectDrawnFace.js';
+import {
+  faceFeaturesFromLayers,
+  faceLayerBoxes,
+  facePartOfLayer,
+  faceRigFromLayers,
+} from '../../core/face/rigFromLayers.js';
 import type { FaceRig, Point } from '../../core/face/schema.js';
 import { detectStillFace } from '../face/stillFace.js';
 import { lipSyncSound } from '../lipsync/lipSync.js';
+import { decodePartHints } from '../render/artDecoder.js';
 import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
 
@@ -47,7 +54,7 @@ async function decodeArt(document: ProjectDocument, assetId: string) {
 }
 
 /** The joint a face rides on: one named like a head, else the topmost joint. */
-export function headJointOf(character: ProjectDocument['characters'][number]): {
+export function headJointOf(character: Pick<ProjectDocument['characters'][number], 'skeleton'>): {
   id: string;
   restY: number;
   restX: number;
@@ -89,6 +96,9 @@ export async function detectCharacterFace(
   const head = headJointOf(character);
   // Character space (y up, origin at the picture's centre) to image pixels.
   const headPx: [number, number] = [head.restX + art.width / 2, art.height / 2 - head.restY];
+  // A layered PSD with layers named for the face's parts: those layers place it (docs/face.md).
+  const layered = await faceFromPartHints(document, character, art, head.id);
+  if (layered) return layered;
   const drawn = detectDrawnFace(art, { headPx, headJointId: head.id });
   // Photos and realistic renders: the landmark model. The drawn-face finder answers where the
   // model finds no face it trusts (most drawings, or the model could not run), and where it
@@ -99,6 +109,33 @@ export async function detectCharacterFace(
     return { rig: still.rig, found: ['eyes', 'brows', 'mouth', 'chin'] };
   }
   return { rig: drawn.rig, found: [...drawn.found] };
+}
+
+/**
+ * The face rig from the layer names a layered PSD's character keeps (its part-hint map: which
+ * layer owns each pixel, and the layers' names), or null when no layers name the eyes and mouth.
+ */
+export async function faceFromPartHints(
+  document: ProjectDocument,
+  character: ProjectDocument['characters'][number],
+  art: { width: number; height: number },
+  headJointId: string,
+): Promise<{ rig: FaceRig; found: DetectedFace['found'][number][] } | null> {
+  const hints = character.partHints;
+  if (!hints?.parts.some((p) => facePartOfLayer(p.name))) return null;
+  const decoded = await decodePartHints(document, hints, { ...art, data: new Uint8Array(0) }).catch(
+    () => null,
+  );
+  if (!decoded) return null;
+  const boxes = faceLayerBoxes(
+    art.width,
+    art.height,
+    // The map keeps part index + 1 (0: no part).
+    (i) => (decoded.owner[i] as number) - 1,
+    decoded.parts.map((p) => p.name),
+  );
+  const rig = faceRigFromLayers(boxes, headJointId);
+  return rig ? { rig, found: faceFeaturesFromLayers(boxes) } : null;
 }
 
 export function createFaceServices(ctx: ServiceContext): Pick<ApiImplementation, 'detectFace' | 'lipSync'> {

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import type { RgbaImage } from '../../core/render/types.js';
 import { fileSystemImportError, ImportError } from './errors.js';
-import { decodePsd, type PsdLayerHint } from './psd.js';
+import { decodePsd, type PsdLayerHint, type PsdMouths } from './psd.js';
 import { stripPictureMetadata } from './stripMetadata.js';
 
 /** Largest side we accept, in pixels: beyond it the rig and the frame engine run out of memory. */
@@ -25,6 +25,8 @@ export interface DecodedPicture {
   readonly bytes: Buffer;
   /** PSD only: the visible layers, bottom to top, as part hints for the rig. */
   readonly layers?: readonly PsdLayerHint[];
+  /** PSD only: mouth drawings from layers named for mouth shapes (docs/face.md). */
+  readonly mouths?: PsdMouths;
 }
 
 /** Recognises the format from the file's first bytes (never from its extension). */
@@ -96,7 +98,14 @@ export async function importPicture(filePath: string): Promise<DecodedPicture> {
   }
   if (format === 'psd') {
     const psd = decodePsd(bytes, filePath, checkPictureSize);
-    return { rgba: psd.rgba, hasAlpha: psd.hasAlpha, format, bytes, layers: psd.layers };
+    return {
+      rgba: psd.rgba,
+      hasAlpha: psd.hasAlpha,
+      format,
+      bytes,
+      layers: psd.layers,
+      ...(psd.mouths ? { mouths: psd.mouths } : {}),
+    };
   }
   if (format === 'png' && bytes.length >= 24) {
     // The IHDR chunk always comes first: its size is known without asking the decoder.

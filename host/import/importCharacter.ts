@@ -8,7 +8,7 @@ import { importAnimatedDrawingsFolder, isAnimatedDrawingsFolder } from './animat
 import { importPicture } from './decode.js';
 import { fileSystemImportError, ImportError } from './errors.js';
 import { flattenPhotographedPage } from './photo.js';
-import type { PsdLayerHint } from './psd.js';
+import type { PsdLayerHint, PsdMouths } from './psd.js';
 
 export type ImportKind = 'picture' | 'psd' | 'animated-drawings';
 
@@ -22,6 +22,8 @@ export interface ImportedCharacter {
   readonly hasAlpha: boolean;
   /** Named layers (PSD) for the rig's part hints, bottom to top; empty for flat pictures. */
   readonly partHints: readonly PsdLayerHint[];
+  /** PSD only: mouth drawings from layers named for mouth shapes (docs/face.md). */
+  readonly mouths?: PsdMouths;
   /** A skeleton the source already placed (Animated Drawings); absent when the rig must fit one. */
   readonly skeleton?: Skeleton;
   /** The character's name: the file's name without extension, or the Animated Drawings folder's. */
@@ -78,6 +80,7 @@ export async function importCharacter(path: string): Promise<ImportedCharacter> 
       rgba: picture.rgba,
       hasAlpha: picture.hasAlpha,
       partHints: picture.layers ?? [],
+      ...(picture.mouths ? { mouths: picture.mouths } : {}),
       name: nameOf(path),
     };
   }
@@ -136,7 +139,7 @@ async function encodedAsset(rgba: RgbaImage, sourceName: string, format: 'png' |
   };
 }
 
-async function pngAsset(rgba: RgbaImage, sourceName: string): Promise<Asset> {
+export async function pngAsset(rgba: RgbaImage, sourceName: string): Promise<Asset> {
   const png = await sharp(Buffer.from(rgba.data.buffer, rgba.data.byteOffset, rgba.data.byteLength), {
     raw: { width: rgba.width, height: rgba.height, channels: 4 },
   })

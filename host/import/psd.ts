@@ -1,4 +1,6 @@
 import { initializeCanvas, type Layer, readPsd } from 'ag-psd';
+import { mouthShapeFromName } from '../../core/face/mouthArt.js';
+import type { MouthShape } from '../../core/face/mouthShapes.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import { ImportError } from './errors.js';
 
@@ -38,10 +40,86 @@ function installCanvasFreeAgPsd(): void {
   canvasFreeReady = true;
 }
 
+/**
+ * Mouth drawings from layers or groups named for mouth shapes ("mouth A", "A", "Mouths/E"; core/face/
+ * mouthArt.ts), hidden ones included (a PSD usually shows one mouth at a time). Every shape's
+ * drawing is cut from the same box (the union of all mouth-shape layers), so the shapes keep their
+ * sizes and places relative to each other when the face pass scales them onto the rig's mouth.
+ */
+export interface PsdMouths {
+  readonly box: {
+    readonly left: number;
+    readonly top: number;
+    readonly width: number;
+    readonly height: number;
+  };
+  readonly shapes: Partial<Record<MouthShape, RgbaImage>>;
+}
+
 export interface DecodedPsd {
   readonly rgba: RgbaImage;
   readonly hasAlpha: boolean;
   readonly layers: readonly PsdLayerHint[];
+  /** Absent when no layer is named for a mouth shape. */
+  readonly mouths?: PsdMouths;
+}
+
+/** The mouth shape a layer's path stands for: its innermost name that is a shape's, if any. */
+export function mouthShapeOfLayerPath(path: string): MouthShape | null {
+  for (const part of path.split('/').reverse()) {
+    const shape = mouthShapeFromName(part);
+    if (shape) return shape;
+  }
+  return null;
+}
+
+function collectMouthLayers(
+  children: readonly Layer[],
+  groups: string[],
+  opacity: number,
+  out: (PsdLayerHint & { shape: MouthShape })[],
+): void {
+  for (const layer of children) {
+    const layerOpacity = opacity * (layer.opacity ?? 1);
+    const name = layer.name ?? '';
+    if (layer.children) {
+      collectMouthLayers(layer.children, [...groups, name], layerOpacity, out);
+      continue;
+    }
+    const path = [...groups, name].filter((n) => n.length > 0).join('/');
+    const shape = mouthShapeOfLayerPath(path);
+    const pixels = layer.imageData;
+    if (!shape || !pixels || pixels.width === 0 || pixels.height === 0 || layerOpacity <= 0) continue;
+    const data = toRgba8(pixels.data);
+    if (layerOpacity < 1) {
+      for (let i = 3; i < data.length; i += 4) data[i] = Math.round(data[i]! * layerOpacity);
+    }
+    out.push({
+      name: path,
+      shape,
+      left: layer.left ?? 0,
+      top: layer.top ?? 0,
+      image: { width: pixels.width, height: pixels.height, data },
+    });
+  }
+}
+
+function mouthsOf(children: readonly Layer[]): PsdMouths | undefined {
+  const found: (PsdLayerHint & { shape: MouthShape })[] = [];
+  collectMouthLayers(children, [], 1, found);
+  if (found.length === 0) return undefined;
+  const left = Math.min(...found.map((l) => l.left));
+  const top = Math.min(...found.map((l) => l.top));
+  const width = Math.max(...found.map((l) => l.left + l.image.width)) - left;
+  const height = Math.max(...found.map((l) => l.top + l.image.height)) - top;
+  const shapes: Partial<Record<MouthShape, RgbaImage>> = {};
+  for (const shape of new Set(found.map((l) => l.shape))) {
+    const layers = found
+      .filter((l) => l.shape === shape)
+      .map((l) => ({ ...l, left: l.left - left, top: l.top - top }));
+    shapes[shape] = compositeLayers(width, height, layers);
+  }
+  return { box: { left, top, width, height }, shapes };
 }
 
 /**
@@ -74,8 +152,17 @@ export function decodePsd(
       'the PSD has no layers; save it with its layers (or export a flat PNG) and import it again',
     );
   }
-  const layers: PsdLayerHint[] = [];
-  collectVisible(psd.children, [], 1, layers);
+  const all: PsdLayerHint[] = [];
+  collectVisible(psd.children, [], 1, all);
+  // Of the visible mouth-shape layers, one shape stays in the picture (X, else A, else the
+  // lowest): the others are drawings to swap in, not parts of the art.
+  const shown = [...new Set(all.map((l) => mouthShapeOfLayerPath(l.name)).filter((s) => s !== null))];
+  const kept = shown.includes('X') ? 'X' : shown.includes('A') ? 'A' : shown[0];
+  const layers = all.filter((l) => {
+    const shape = mouthShapeOfLayerPath(l.name);
+    return shape === null || shape === kept;
+  });
+  const mouths = mouthsOf(psd.children);
   if (layers.length === 0) {
     throw new ImportError(
       'empty-psd',
@@ -93,7 +180,7 @@ export function decodePsd(
       break;
     }
   }
-  return { rgba, hasAlpha, layers };
+  return { rgba, hasAlpha, layers, ...(mouths ? { mouths } : {}) };
 }
 
 function hasHiddenPixels(children: readonly Layer[]): boolean {

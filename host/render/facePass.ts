@@ -1,6 +1,7 @@
 import { drawFace } from '../../core/render/face/drawFace.js';
 import { faceAtFrame, faceFrameKey } from '../../core/render/face/faceAtFrame.js';
 import type { RgbaImage } from '../../core/render/types.js';
+import type { MouthDrawings } from './mouthDrawings.js';
 import type { RenderContext } from './renderTypes.js';
 
 /**
@@ -8,7 +9,8 @@ import type { RenderContext } from './renderTypes.js';
  * character's face (mouth shapes, blinks, brows, gaze) is drawn over the frame, and the frame's
  * cache key carries the face so a held pose with a talking mouth is not served from the cache.
  * Two calls in renderService.ts: facePassKey in plan() (the plan's key; the worker's request keeps
- * the engine's key, so a held pose still renders once), withFace where the final frame is made.
+ * the engine's key, so a held pose still renders once), withFace where the final frame is made,
+ * with the character's swapped mouth drawings decoded beforehand (host/render/mouthDrawings.ts).
  */
 function faceFor(ctx: RenderContext, frameIndex: number) {
   const { character } = ctx.prepared;
@@ -20,7 +22,15 @@ export function facePassKey(ctx: RenderContext, frameIndex: number, key: string)
   return faceFrameKey(key, faceFor(ctx, frameIndex));
 }
 
-export function withFace(ctx: RenderContext, frameIndex: number, image: RgbaImage): RgbaImage {
+export function withFace(
+  ctx: RenderContext,
+  frameIndex: number,
+  image: RgbaImage,
+  drawings: MouthDrawings,
+): RgbaImage {
   const face = faceFor(ctx, frameIndex);
-  return face ? drawFace(image, face) : image;
+  if (!face) return image;
+  // A drawing that could not be decoded: the warped mouth (drawFace swaps only with a drawing).
+  const mouthDrawing = face.mouthArtId ? drawings.get(face.mouthArtId) : undefined;
+  return drawFace(image, mouthDrawing ? { ...face, mouthDrawing } : face);
 }

@@ -13,6 +13,7 @@ import { throwIfAborted } from './aborts.js';
 import { ArtDecoder } from './artDecoder.js';
 import { CharacterRegistry } from './characterRegistry.js';
 import { facePassKey, withFace } from './facePass.js';
+import { MouthDrawingDecoder } from './mouthDrawings.js';
 import type {
   FramePlan,
   ModelPackPort,
@@ -62,6 +63,7 @@ export interface RenderServiceOptions {
 export class RenderService {
   private readonly caches = new Map<string, FrameCache>();
   private readonly decoder = new ArtDecoder();
+  private readonly mouthDrawings = new MouthDrawingDecoder();
   private readonly characters = new CharacterRegistry(() => this.supervisor(), this.decoder);
   private watching: WorkerSupervisor | null = null;
   private unwatch: (() => void) | null = null;
@@ -346,6 +348,8 @@ export class RenderService {
       else byKey.set(p.request.key, [p]);
     }
     const requests = [...byKey.values()].map((list) => list[0]!.request);
+    // Swapped mouth drawings, decoded (once per asset) before the frames arrive.
+    const drawings = await this.mouthDrawings.forCharacter(ctx.document, ctx.prepared.character);
     throwIfAborted(signal);
     const handle = this.supervisor().render(
       {
@@ -367,7 +371,7 @@ export class RenderService {
         const image: RgbaImage = { width: e.width, height: e.height, data: e.rgba };
         for (const p of byKey.get(e.key) ?? []) {
           // Face pass (docs/face.md): mouth, eyes and brows drawn over the engine's frame.
-          const final = withFace(ctx, p.frameIndex, image);
+          const final = withFace(ctx, p.frameIndex, image, drawings);
           // The memory level is written synchronously, so the frame is servable when onFrame runs.
           ctx.cache.put(p.key, final).catch(() => {});
           onFrame(p, final);

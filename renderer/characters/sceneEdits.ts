@@ -97,13 +97,14 @@ export function moveInDepth(
   return { ...doc, characters };
 }
 
-/** Assets no character refers to any more (art, mask or part hint map). */
+/** Assets no character refers to any more (art, mask, part hint map or mouth drawing). */
 function withoutUnusedAssets(doc: ProjectDocument, candidates: readonly string[]): ProjectDocument {
   const used = new Set<string>();
   for (const c of doc.characters) {
     used.add(c.artAssetId);
     if (c.maskAssetId) used.add(c.maskAssetId);
     if (c.partHints) used.add(c.partHints.ownerAssetId);
+    for (const id of Object.values(c.face?.mouthArt ?? {})) if (id) used.add(id);
   }
   const unused = candidates.filter((id) => !used.has(id) && id in doc.assets);
   if (unused.length === 0) return doc;
@@ -122,6 +123,7 @@ export function removeCharacter(doc: ProjectDocument, characterId: CharacterId |
     character.artAssetId,
     ...(character.maskAssetId ? [character.maskAssetId] : []),
     ...(character.partHints ? [character.partHints.ownerAssetId] : []),
+    ...Object.values(character.face?.mouthArt ?? {}).filter((id): id is string => !!id),
   ]);
 }
 

@@ -1,6 +1,7 @@
 import { type PointerEvent, type ReactElement, useMemo, useRef, useState } from 'react';
 import { setFaceRig } from '../../core/document/faceEdits.js';
 import type { Character, ProjectDocument } from '../../core/document/schema.js';
+import { keepMouthOf } from '../../core/face/mouthArt.js';
 import type { FaceRig, Point } from '../../core/face/schema.js';
 import { useServices } from '../context.js';
 import { faceUiFor } from './faceUi.js';
@@ -107,8 +108,13 @@ export function FaceEditor({
   };
   const close = () => ui.setState({ editorOpen: false });
   const apply = () => {
+    // The points from the editor; the mouth style and drawings as the document has them now.
     editor.actions.edit('Edit face points', (doc) =>
-      setFaceRig(doc, character.id, { ...rig, source: 'manual' }),
+      setFaceRig(
+        doc,
+        character.id,
+        keepMouthOf({ ...rig, source: 'manual' }, doc.characters.find((c) => c.id === character.id)?.face),
+      ),
     );
     close();
   };

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { setFaceMotion, setFaceRig } from '../../core/document/faceEdits.js';
 import type { Character } from '../../core/document/schema.js';
 import { deleteMouthKey, EMPTY_FACE_MOTION, setMouthKey } from '../../core/face/edits.js';
+import { keepMouthOf } from '../../core/face/mouthArt.js';
 import { MOUTH_SHAPE_DOCS, MOUTH_SHAPES } from '../../core/face/mouthShapes.js';
 import type { FaceMotion } from '../../core/face/schema.js';
 import { SPEECH_MOTION_LAYER_ID } from '../../core/face/speechMotion.js';
@@ -17,6 +18,7 @@ import { ExpressionRow } from './ExpressionRow.js';
 import { FaceEditor } from './FaceEditor.js';
 import { FaceVideoRow } from './FaceVideoRow.js';
 import { cancelLipSync, faceUiFor, runLipSync } from './faceUi.js';
+import { MouthArtRow } from './MouthArtRow.js';
 import { editMouthKeys } from './MouthRow.js';
 import './face.css';
 
@@ -67,13 +69,21 @@ export function FaceSection(): ReactElement | null {
   const setUp = () =>
     api.detectFace({ document, characterId: character.id }).then(
       ({ rig: found, found: features }) => {
-        editor.actions.edit('Set up face', (doc) => setFaceRig(doc, character.id, found));
+        editor.actions.edit('Set up face', (doc) =>
+          setFaceRig(
+            doc,
+            character.id,
+            keepMouthOf(found, doc.characters.find((c) => c.id === character.id)?.face),
+          ),
+        );
         editor.actions.setNotice(
           found.source === 'facemesh'
             ? 'Face found by the landmark model. Check the points (Edit points…).'
-            : features.length > 0
-              ? `Face found: ${features.join(', ')}. Check the points (Edit points…).`
-              : 'No face features found: the points are placed by proportion. Drag them into place (Edit points…).',
+            : found.source === 'psd'
+              ? `Face placed from the PSD's layers: ${features.join(', ')}. Check the points (Edit points…).`
+              : features.length > 0
+                ? `Face found: ${features.join(', ')}. Check the points (Edit points…).`
+                : 'No face features found: the points are placed by proportion. Drag them into place (Edit points…).',
         );
       },
       (error: unknown) => commands.reportError('Could not set up the face', error),
@@ -203,6 +213,7 @@ export function FaceSection(): ReactElement | null {
           </button>
         </div>
       ) : null}
+      <MouthArtRow character={character} />
       <ExpressionRow character={character} />
       <FaceVideoRow character={character} />
       {layer ? (

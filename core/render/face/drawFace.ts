@@ -1,5 +1,5 @@
 import type { FaceParams } from '../../face/params.js';
-import { isNeutralFace } from '../../face/params.js';
+import { isNeutralFace, NEUTRAL_FACE } from '../../face/params.js';
 import type { EyeRig, FaceRig, Point } from '../../face/schema.js';
 import type { Affine2 } from '../../math/types.js';
 import type { RgbaImage } from '../types.js';
@@ -26,11 +26,16 @@ export interface FaceDrawInput {
   readonly params: FaceParams;
   /** The head joint at this frame: art pixels -> frame pixels. */
   readonly artToFrame: Affine2;
+  /** For mouthStyle 'swap': the asset id of the drawing the frame shows (core/face/mouthArt.ts). */
+  readonly mouthArtId?: string;
   /** For mouthStyle 'swap': the drawing of the shape to show (straight RGBA), placed by the rig. */
   readonly mouthDrawing?: RgbaImage | null;
 }
 
 type V = readonly [number, number];
+
+/** A swapped mouth drawing's half width, in half mouth widths (the canvas is 1.3 × the mouth). */
+const SWAP_HALF_WIDTH = 1.3;
 
 const sub = (a: V, b: V): [number, number] => [a[0] - b[0], a[1] - b[1]];
 const add = (a: V, b: V): [number, number] => [a[0] + b[0], a[1] + b[1]];
@@ -125,6 +130,19 @@ interface MouthFrame {
   readonly widthScale: number;
   readonly smileLift: number;
   readonly press: number;
+}
+
+/**
+ * Where a swapped mouth drawing goes, in art pixels: its canvas centred on `center` (the middle of
+ * the lip line), `width` wide, its height by its own aspect, along the corners' line (`angleRad`).
+ */
+export function mouthDrawingPlacement(rig: FaceRig): { center: Point; width: number; angleRad: number } {
+  const mf = mouthFrame(rig, NEUTRAL_FACE);
+  return {
+    center: [mf.o[0], mf.o[1]],
+    width: 2 * SWAP_HALF_WIDTH * mf.hw,
+    angleRad: Math.atan2(mf.ex[1], mf.ex[0]),
+  };
 }
 
 function mouthFrame(rig: FaceRig, p: FaceParams): MouthFrame {
@@ -472,13 +490,20 @@ export function drawFace(frame: RgbaImage, input: FaceDrawInput): RgbaImage {
         }
       }
       let swapCover = 0;
+      let drawingU = -1;
+      let drawingV = -1;
       if (swapping) {
-        // Swap: skin over the picture's own mouth, then the drawing over it.
+        // Swap: skin over the picture's own mouth, then the drawing over it, wherever the drawing's
+        // canvas reaches (an open mouth drawn taller than the picture's closed one is not cut off).
         const u = mx / (mf.hw * 1.35);
         const v = my / ((mf.upperT + mf.lowerT) * 1.6 + mf.hw * 0.15);
         const r = Math.sqrt(u * u + v * v);
         swapCover = 1 - smoothstep(0.8, 1, r);
         if (swapCover > 0) changed = true;
+        const half = mf.hw * SWAP_HALF_WIDTH;
+        drawingU = mx / half / 2 + 0.5;
+        drawingV = my / (half * (swapping.height / swapping.width)) / 2 + 0.5;
+        if (drawingU >= 0 && drawingU < 1 && drawingV >= 0 && drawingV < 1) changed = true;
       }
       const lidCover: number[] = [];
       for (const e of eyes) {
@@ -538,13 +563,10 @@ export function drawFace(frame: RgbaImage, input: FaceDrawInput): RgbaImage {
         blend(c, d, edgeCover);
         c[3] = 255;
       }
-      if (swapCover > 0 && swapping) {
-        blend(c, skin, swapCover);
-        const u = mx / (mf.hw * 1.3) / 2 + 0.5;
-        const drawingAspect = swapping.height / swapping.width;
-        const v = my / (mf.hw * 1.3 * drawingAspect) / 2 + 0.5;
-        if (u >= 0 && u < 1 && v >= 0 && v < 1) {
-          sample(swapping, u * swapping.width, v * swapping.height, d);
+      if (swapping) {
+        if (swapCover > 0) blend(c, skin, swapCover);
+        if (drawingU >= 0 && drawingU < 1 && drawingV >= 0 && drawingV < 1) {
+          sample(swapping, drawingU * swapping.width, drawingV * swapping.height, d);
           blend(c, d, (d[3] as number) / 255);
         }
       }

@@ -1,5 +1,6 @@
 import type { Character } from '../../document/schema.js';
-import { evaluateFace } from '../../face/evaluate.js';
+import { evaluateFace, mouthShapeAt } from '../../face/evaluate.js';
+import { mouthArtFor } from '../../face/mouthArt.js';
 import { isNeutralFace } from '../../face/params.js';
 import { quatRotateVec3 } from '../../math/quat.js';
 import type { Affine2 } from '../../math/types.js';
@@ -13,7 +14,9 @@ import type { FaceDrawInput } from './drawFace.js';
  * frame, and the head joint's transform from art pixels to the output frame's pixels. The head
  * moves a rest art point p as the frame engine moves its part (core/render/parts/posed.ts): image
  * position + R (p - rest), seen orthographically, then placed by the output frame's offset and
- * scale. Null when there is nothing to draw (no rig, a neutral face, a head seen edge-on).
+ * scale. Null when there is nothing to draw (no rig, a neutral face and no swapped drawing, a head
+ * seen edge-on). With mouthStyle 'swap', `mouthArtId` names the drawing the frame shows; the host
+ * decodes it into `mouthDrawing` (host/render/facePass.ts).
  */
 export interface FrameOutput {
   readonly scale: number;
@@ -66,7 +69,9 @@ export function faceAtFrame(
   const rig = character.face;
   if (!rig) return null;
   const params = evaluateFace(character.faceMotion, frameIndex);
-  if (isNeutralFace(params)) return null;
+  // Swapped drawings (docs/face.md): the shape held at the frame, or its nearest drawn stand-in.
+  const drawing = mouthArtFor(rig, mouthShapeAt(character.faceMotion?.mouth ?? [], frameIndex));
+  if (isNeutralFace(params) && !drawing) return null;
   const pose = evaluateCharacterPose(character.skeleton, character.motion, frameIndex);
   const world = computeWorldTransforms(character.skeleton, pose);
   const m = headArtToFrame(
@@ -77,7 +82,7 @@ export function faceAtFrame(
     rig.headJointId,
   );
   if (!m || Math.abs(m[0] * m[3] - m[1] * m[2]) < 1e-6) return null;
-  return { rig, params, artToFrame: m };
+  return { rig, params, artToFrame: m, ...(drawing ? { mouthArtId: drawing.assetId } : {}) };
 }
 
 /** A frame's cache key with its face folded in (the same key when nothing is drawn). */
@@ -88,6 +93,6 @@ export function faceFrameKey(key: string, face: FaceDrawInput | null): string {
     .sort()
     .map((k) => `${k}=${(p as Record<string, number>)[k]?.toFixed(4)}`);
   return hashString(
-    `${key}|face=${hashString(JSON.stringify(face.rig))}|${face.artToFrame.map((v) => v.toFixed(3)).join(',')}|${values.join(',')}`,
+    `${key}|face=${hashString(JSON.stringify(face.rig))}|mouthArt=${face.mouthArtId ?? ''}|${face.artToFrame.map((v) => v.toFixed(3)).join(',')}|${values.join(',')}`,
   );
 }
