@@ -95,38 +95,7 @@ export class PartsEngine {
 
   async render(prepared: PreparedParts, frame: PosedFrame): Promise<RgbaImage> {
     const session = await this.getSession();
-    const plan = planTiles(frame, prepared.blocks);
-    const packed = packTiles(frame, plan, prepared.profiles, prepared.offsets);
-    const list = (l: { params: Float32Array; base: Int32Array; rows: number }, columns: number) =>
-      [
-        new ort.Tensor('float32', l.params, [l.rows, columns]),
-        new ort.Tensor('int32', l.base, [l.rows, 1]),
-      ] as const;
-    const [flatParams, flatBase] = list(packed.flat, packed.flat.params.length / packed.flat.rows);
-    const [tiltParams, tiltBase] = list(packed.tilted, packed.tilted.params.length / packed.tilted.rows);
-    const [sphereParams, sphereBase] = list(
-      packed.spheres,
-      packed.spheres.params.length / packed.spheres.rows,
-    );
-    const out = await session.run({
-      ...prepared.tensors,
-      frame: new ort.Tensor(
-        'int64',
-        BigInt64Array.of(
-          BigInt(packed.paddedHeight),
-          BigInt(packed.paddedWidth),
-          BigInt(frame.height),
-          BigInt(frame.width),
-        ),
-        [4],
-      ),
-      flatParams,
-      flatBase,
-      tiltParams,
-      tiltBase,
-      sphereParams,
-      sphereBase,
-    });
+    const out = await session.run(frameInputs(prepared, frame));
     const rgba = out.frame_rgba!.data as Int32Array;
     return {
       width: frame.width,
@@ -134,4 +103,37 @@ export class PartsEngine {
       data: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength),
     };
   }
+}
+
+/** A frame's graph inputs: the prepared rig's tensors and the frame's tile plan, packed. */
+export function frameInputs(prepared: PreparedParts, frame: PosedFrame): Record<string, ort.Tensor> {
+  const plan = planTiles(frame, prepared.blocks);
+  const packed = packTiles(frame, plan, prepared.profiles, prepared.offsets);
+  const list = (l: { params: Float32Array; base: Int32Array; rows: number }, columns: number) =>
+    [
+      new ort.Tensor('float32', l.params, [l.rows, columns]),
+      new ort.Tensor('int32', l.base, [l.rows, 1]),
+    ] as const;
+  const [flatParams, flatBase] = list(packed.flat, packed.flat.params.length / packed.flat.rows);
+  const [tiltParams, tiltBase] = list(packed.tilted, packed.tilted.params.length / packed.tilted.rows);
+  const [sphereParams, sphereBase] = list(packed.spheres, packed.spheres.params.length / packed.spheres.rows);
+  return {
+    ...prepared.tensors,
+    frame: new ort.Tensor(
+      'int64',
+      BigInt64Array.of(
+        BigInt(packed.paddedHeight),
+        BigInt(packed.paddedWidth),
+        BigInt(frame.height),
+        BigInt(frame.width),
+      ),
+      [4],
+    ),
+    flatParams,
+    flatBase,
+    tiltParams,
+    tiltBase,
+    sphereParams,
+    sphereBase,
+  };
 }

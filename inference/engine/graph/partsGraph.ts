@@ -21,6 +21,7 @@ export const PARTS_ENGINE_VERSION = 'parts-2';
 
 export function buildPartsGraph(): Uint8Array {
   const g = new GraphBuilder('keypose-parts');
+  g.stage = 'setup/';
   const atlas = g.input('atlas', 'int32', ['N']);
   const atlasWidth = g.input('atlasWidth', 'int32', []);
   const profileCentre = g.input('profileCentre', 'float32', ['R']);
@@ -70,14 +71,21 @@ export function buildPartsGraph(): Uint8Array {
     profileCentre,
     profileRadius,
   };
+  // Node names carry their stage (bench/engineProfile.ts sums onnxruntime's profile by it).
+  const stage = <T>(name: string, build: () => T): T => {
+    g.stage = `${name}/`;
+    return build();
+  };
   const stages: Entries[] = [
-    flatStage(ctx, lists.flat[0], lists.flat[1]),
-    tiltStage(ctx, lists.tilted[0], lists.tilted[1]),
-    sphereStage(ctx, lists.spheres[0], lists.spheres[1]),
+    stage('flat', () => flatStage(ctx, lists.flat[0], lists.flat[1])),
+    stage('tilt', () => tiltStage(ctx, lists.tilted[0], lists.tilted[1])),
+    stage('sphere', () => sphereStage(ctx, lists.spheres[0], lists.spheres[1])),
   ];
+  g.stage = 'resolve/';
   const cat = (pick: (e: Entries) => string) => g.op('Concat', stages.map(pick), { axis: 0 });
   const all: Entries = { texel: cat((e) => e.texel), key: cat((e) => e.key), pixel: cat((e) => e.pixel) };
   const resolved = resolveStage(g, all, slots);
+  g.stage = 'composite/';
   const out = compositeStage(g, resolved, pixels, g.op('Concat', [paddedHeight, paddedWidth], { axis: 0 }), {
     height: dim(2),
     width: dim(3),
