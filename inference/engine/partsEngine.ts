@@ -3,6 +3,7 @@ import { type Atlas, buildAtlas } from '../../core/render/parts/atlas.js';
 import { type ProfileTable, profileTables } from '../../core/render/parts/hit.js';
 import type { PosedFrame } from '../../core/render/parts/posed.js';
 import { packTiles, profileOffsets, profileRows } from '../../core/render/parts/tileParams.js';
+import { tileSlots } from '../../core/render/parts/tileSlots.js';
 import { type PartBlocks, partBlocks, planTiles } from '../../core/render/parts/tiles.js';
 import type { PartsRig } from '../../core/render/parts/types.js';
 import type { RgbaImage } from '../../core/render/types.js';
@@ -109,14 +110,14 @@ export class PartsEngine {
 export function frameInputs(prepared: PreparedParts, frame: PosedFrame): Record<string, ort.Tensor> {
   const plan = planTiles(frame, prepared.blocks);
   const packed = packTiles(frame, plan, prepared.profiles, prepared.offsets);
-  const list = (l: { params: Float32Array; base: Int32Array; rows: number }, columns: number) =>
-    [
-      new ort.Tensor('float32', l.params, [l.rows, columns]),
-      new ort.Tensor('int32', l.base, [l.rows, 1]),
-    ] as const;
-  const [flatParams, flatBase] = list(packed.flat, packed.flat.params.length / packed.flat.rows);
-  const [tiltParams, tiltBase] = list(packed.tilted, packed.tilted.params.length / packed.tilted.rows);
-  const [sphereParams, sphereBase] = list(packed.spheres, packed.spheres.params.length / packed.spheres.rows);
+  const slots = tileSlots(plan);
+  const list = (l: { params: Float32Array; rows: number }) =>
+    new ort.Tensor('float32', l.params, [l.rows, l.params.length / l.rows]);
+  const buckets: Record<string, ort.Tensor> = {};
+  slots.buckets.forEach((b, i) => {
+    buckets[`slotRows${i}`] = new ort.Tensor('int32', b.rows, [b.tiles, b.width]);
+    buckets[`slotBase${i}`] = new ort.Tensor('int32', b.base, [b.tiles, 1]);
+  });
   return {
     ...prepared.tensors,
     frame: new ort.Tensor(
@@ -129,11 +130,9 @@ export function frameInputs(prepared: PreparedParts, frame: PosedFrame): Record<
       ),
       [4],
     ),
-    flatParams,
-    flatBase,
-    tiltParams,
-    tiltBase,
-    sphereParams,
-    sphereBase,
+    flatParams: list(packed.flat),
+    tiltParams: list(packed.tilted),
+    sphereParams: list(packed.spheres),
+    ...buckets,
   };
 }

@@ -1,24 +1,26 @@
 import type { GraphBuilder } from '../../onnx/builder.js';
-import { FLOAT, INT32, UINT32 } from './common.js';
-import type { Resolved } from './resolveStage.js';
+import { FLOAT, flatten, INT32, UINT32 } from './common.js';
+import { type Resolved, tensorAttr } from './resolveStage.js';
 
 /**
  * The output frame: the front texel of each pixel, and where it is partly transparent over a
  * second texel, front "over" second (straight alpha, as core/render/parts/reference.ts
  * blendTexels). Only those pixels (anti-aliased edges over another part) are unpacked and
- * blended; they are gathered by NonZero and scattered back. Then the padding is cropped:
+ * blended; they are gathered by NonZero and scattered back. All of it on the touched tiles'
+ * pixels only; they are then scattered into a frame of transparent pixels (with a spare tile row
+ * below, where an empty bucket's inert tile goes: tileSlots.ts) and the padding is cropped:
  * [height, width] int32, whose bytes are the frame's RGBA8.
  */
 export function compositeStage(
   g: GraphBuilder,
   r: Resolved,
-  pixels: string,
-  paddedShape: string,
+  pixelOffset: string,
+  bufferShape: string,
   crop: { height: string; width: string },
 ): string {
   // Front alpha below 255: the packed int32 is outside [-16777216, -1] (alpha in the top byte).
-  const f = g.op('Slice', [r.front, g.constI([0]), pixels]);
-  const s = g.op('Slice', [r.second, g.constI([0]), pixels]);
+  const f = flatten(g, r.front);
+  const s = flatten(g, r.second);
   const opaque = g.op('And', [
     g.op('GreaterOrEqual', [f, g.constI32(-16777216)]),
     g.op('Less', [f, g.constI32(0)]),
@@ -58,8 +60,13 @@ export function compositeStage(
     ]);
   }
   const blended = g.op('Cast', [packed], { to: INT32 });
-  const frame = g.op('ScatterND', [f, where, blended]);
-  const image = g.op('Reshape', [frame, paddedShape]);
+  const pixels = g.op('ScatterND', [f, where, blended]);
+  const empty = g.op('ConstantOfShape', [g.op('ReduceProd', [bufferShape], { keepdims: 1 })], {
+    value: tensorAttr('int32', 0),
+  });
+  const at = flatten(g, g.add(r.base, pixelOffset));
+  const frame = g.op('ScatterElements', [empty, at, pixels], { axis: 0 });
+  const image = g.op('Reshape', [frame, bufferShape]);
   return g.op('Slice', [image, g.constI([0, 0]), g.op('Concat', [crop.height, crop.width], { axis: 0 })]);
 }
 
