@@ -3,7 +3,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { poseFrame } from '../core/render/parts/posed.js';
+import { cullTiles } from '../core/render/parts/tileCull.js';
 import { packTiles } from '../core/render/parts/tileParams.js';
+import { tileSlots } from '../core/render/parts/tileSlots.js';
 import { planTiles, TILE_PX } from '../core/render/parts/tiles.js';
 import { buildPartsGraph } from '../inference/engine/graph/partsGraph.js';
 import { frameInputs, PartsEngine } from '../inference/engine/partsEngine.js';
@@ -12,8 +14,8 @@ import { engineCharacters, poseAt } from './engineCharacters.js';
 /**
  * Where a frame's time goes, on the real characters (engineCharacters.ts): per character the wall
  * and CPU ms per frame of PartsEngine.render over the bench motion (CPU provider, one thread), the
- * tile plan's share (planning and packing, TypeScript), the entries per list and the tiles they
- * touch, then onnxruntime's own profile of the same frames summed per graph stage (node names
+ * tile plan's share (planning, culling, packing, slots: TypeScript), the (tile, part) pairs before
+ * and after the culling (tileCull.ts) per list and the tiles they touch, then onnxruntime's own profile of the same frames summed per graph stage (node names
  * carry their stage, partsGraph.ts) and the costliest ops. Figures only, each with the load
  * average. `npx tsx bench/engineProfile.ts [--only=sample,drawing] [--frames=12] [--no-ort]`
  */
@@ -72,6 +74,7 @@ for (const ch of await engineCharacters(arg('only')?.split(','))) {
   const wall: number[] = [];
   const plan: number[] = [];
   let cpuUs = 0;
+  let boxed = 0;
   const entries = { flat: 0, tilted: 0, spheres: 0, tiles: 0 };
   for (const f of frames) {
     const t0 = performance.now();
@@ -81,8 +84,11 @@ for (const ch of await engineCharacters(arg('only')?.split(','))) {
     wall.push(performance.now() - t0);
     cpuUs += cpu.user + cpu.system;
     const t1 = performance.now();
-    const p = planTiles(f, prepared.blocks);
+    const boxes = planTiles(f, prepared.blocks);
+    const p = cullTiles(f, boxes, prepared.occupancy, prepared.profiles);
     packTiles(f, p, prepared.profiles, prepared.offsets);
+    tileSlots(p);
+    boxed += (boxes.flat.length + boxes.tilted.length + boxes.spheres.length) / 2;
     plan.push(performance.now() - t1);
     entries.flat += p.flat.length / 2;
     entries.tilted += p.tilted.length / 2;
@@ -102,6 +108,7 @@ for (const ch of await engineCharacters(arg('only')?.split(','))) {
     minMsPerFrame: round(Math.min(...wall)),
     cpuMsPerFrame: round(cpuUs / 1000 / frames.length),
     planMsPerFrame: round(median(plan), 2),
+    tilePairsBeforeCullPerFrame: per(boxed),
     tilePairsPerFrame: {
       flat: per(entries.flat),
       tilted: per(entries.tilted),

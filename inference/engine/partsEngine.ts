@@ -2,9 +2,10 @@ import * as ort from 'onnxruntime-node';
 import { type Atlas, buildAtlas } from '../../core/render/parts/atlas.js';
 import { type ProfileTable, profileTables } from '../../core/render/parts/hit.js';
 import type { PosedFrame } from '../../core/render/parts/posed.js';
+import { type AtlasOccupancy, atlasOccupancy, cullTiles } from '../../core/render/parts/tileCull.js';
 import { packTiles, profileOffsets, profileRows } from '../../core/render/parts/tileParams.js';
 import { tileSlots } from '../../core/render/parts/tileSlots.js';
-import { type PartBlocks, partBlocks, planTiles } from '../../core/render/parts/tiles.js';
+import { type PartBlocks, partBlocks, planTiles, type TilePlan } from '../../core/render/parts/tiles.js';
 import type { PartsRig } from '../../core/render/parts/types.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import { buildPartsGraph } from './graph/partsGraph.js';
@@ -24,6 +25,8 @@ export interface PreparedParts {
   readonly atlas: Atlas;
   readonly profiles: readonly ProfileTable[];
   readonly blocks: PartBlocks;
+  /** Which atlas cells hold art: a frame's tiles that reach none are not rendered (tileCull.ts). */
+  readonly occupancy: AtlasOccupancy;
   readonly offsets: readonly number[];
   readonly tensors: {
     readonly atlas: ort.Tensor;
@@ -68,6 +71,7 @@ export class PartsEngine {
       atlas: built,
       profiles,
       blocks: partBlocks(rig),
+      occupancy: atlasOccupancy(built),
       offsets: profileOffsets(profiles),
       tensors: {
         atlas: new ort.Tensor('int32', built.texels, [built.texels.length]),
@@ -94,9 +98,10 @@ export class PartsEngine {
     return this.session;
   }
 
-  async render(prepared: PreparedParts, frame: PosedFrame): Promise<RgbaImage> {
+  /** `plan` replaces the frame's culled tile plan (tests compare frames with and without culling). */
+  async render(prepared: PreparedParts, frame: PosedFrame, plan?: TilePlan): Promise<RgbaImage> {
     const session = await this.getSession();
-    const out = await session.run(frameInputs(prepared, frame));
+    const out = await session.run(frameInputs(prepared, frame, plan));
     const rgba = out.frame_rgba!.data as Int32Array;
     return {
       width: frame.width,
@@ -106,9 +111,15 @@ export class PartsEngine {
   }
 }
 
-/** A frame's graph inputs: the prepared rig's tensors and the frame's tile plan, packed. */
-export function frameInputs(prepared: PreparedParts, frame: PosedFrame): Record<string, ort.Tensor> {
-  const plan = planTiles(frame, prepared.blocks);
+/**
+ * A frame's graph inputs: the prepared rig's tensors and the frame's tile plan (the tiles each
+ * part's box reaches, less those where it reaches no art: tiles.ts, tileCull.ts), packed.
+ */
+export function frameInputs(
+  prepared: PreparedParts,
+  frame: PosedFrame,
+  plan: TilePlan = cullTiles(frame, planTiles(frame, prepared.blocks), prepared.occupancy, prepared.profiles),
+): Record<string, ort.Tensor> {
   const packed = packTiles(frame, plan, prepared.profiles, prepared.offsets);
   const slots = tileSlots(plan);
   const list = (l: { params: Float32Array; rows: number }) =>

@@ -60,24 +60,24 @@ export function tileSlots(plan: TilePlan, buckets = SLOT_BUCKETS): TileSlots {
   const paddedWidth = plan.tilesX * TILE_PX;
   const spareBase = plan.tilesY * TILE_PX * paddedWidth;
 
-  // Tiles by slot count, then the count ranges of the buckets.
-  const tilesOf = new Map<number, number[]>();
-  for (let t = 0; t < tileCount; t++) {
-    const k = count[t + 1]!;
-    if (k === 0) continue;
-    const list = tilesOf.get(k);
-    if (list) list.push(t);
-    else tilesOf.set(k, [t]);
-  }
-  const widths = [...tilesOf.keys()].sort((a, b) => a - b);
+  // Tiles by slot count (a counting sort), then the count ranges of the buckets.
+  let most = 0;
+  for (let t = 0; t < tileCount; t++) most = Math.max(most, count[t + 1]!);
+  const ofCount = new Int32Array(most + 2);
+  for (let t = 0; t < tileCount; t++) ofCount[count[t + 1]! + 1]!++;
+  for (let k = 0; k <= most; k++) ofCount[k + 1]! += ofCount[k]!;
+  const byCount = new Int32Array(ofCount[most + 1]!);
+  const next = ofCount.slice(0, most + 1);
+  for (let t = 0; t < tileCount; t++) byCount[next[count[t + 1]!]!++] = t;
+  const widths: number[] = [];
+  for (let k = 1; k <= most; k++) if (ofCount[k + 1]! > ofCount[k]!) widths.push(k);
+  const tilesWith = (k: number) => ofCount[k + 1]! - ofCount[k]!;
   const shared = widths[0] === 1 ? 1 : 0;
   const ranges: ([number, number] | undefined)[] = [
     shared ? [0, 0] : undefined,
-    ...bucketRanges(
-      widths.slice(shared),
-      widths.slice(shared).map((k) => tilesOf.get(k)!.length),
-      buckets - 1,
-    ).map(([i, j]): [number, number] => [i + shared, j + shared]),
+    ...bucketRanges(widths.slice(shared), widths.slice(shared).map(tilesWith), buckets - 1).map(
+      ([i, j]): [number, number] => [i + shared, j + shared],
+    ),
   ];
   const out: SlotBucket[] = [];
   let touched = 0;
@@ -88,16 +88,19 @@ export function tileSlots(plan: TilePlan, buckets = SLOT_BUCKETS): TileSlots {
       continue;
     }
     const width = widths[range[1]]!;
-    const tiles: number[] = [];
-    for (let w = range[0]; w <= range[1]; w++) tiles.push(...tilesOf.get(widths[w]!)!);
-    const rows = new Int32Array(tiles.length * width).fill(inertRow);
-    const base = new Int32Array(tiles.length);
-    tiles.forEach((t, i) => {
-      rows.set(slots.subarray(start[t]!, start[t + 1]!), i * width);
+    // Tiles of counts widths[range[0]..range[1]]: consecutive in byCount.
+    const first = ofCount[widths[range[0]]!]!;
+    const last = ofCount[width + 1]!;
+    const n = last - first;
+    const rows = new Int32Array(n * width).fill(inertRow);
+    const base = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = byCount[first + i]!;
+      for (let s = start[t]!, o = i * width; s < start[t + 1]!; s++, o++) rows[o] = slots[s]!;
       base[i] = Math.floor(t / plan.tilesX) * TILE_PX * paddedWidth + (t % plan.tilesX) * TILE_PX;
-    });
-    touched += tiles.length;
-    out.push({ rows, width, base, tiles: tiles.length });
+    }
+    touched += n;
+    out.push({ rows, width, base, tiles: n });
   }
   return { buckets: out, inertRow, touched };
 }
