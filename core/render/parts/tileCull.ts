@@ -179,21 +179,26 @@ const scratch: Along[] = [
   { lo: 0, hi: 0, w: 0 },
 ];
 
+/** The z range of tiltReaches, narrowed by bound (module state: no closure per pair). */
+let zLo = 0;
+let zHi = 0;
+
+/** Narrows [zLo, zHi] to where a's coordinate, c0 + w z with c0 over the tile, is in range. */
+function bound(a: Along, range: readonly [number, number]): void {
+  if (Math.abs(a.w) < 1e-3) return;
+  const e0 = (range[0] - a.hi) / a.w;
+  const e1 = (range[1] - a.lo) / a.w;
+  zLo = Math.max(zLo, Math.min(e0, e1));
+  zHi = Math.min(zHi, Math.max(e0, e1));
+}
+
 function tiltReaches(p: PosedPart, box: TiltBox, occ: AtlasOccupancy, x0: number, y0: number): boolean {
   const T = along(p.t, x0, y0, scratch[0]!);
   const L = along(p.l, x0, y0, scratch[1]!);
   const D = along(p.d, x0, y0, scratch[2]!);
   // The ray parameter z: within the box along every axis it moves on.
-  let zLo = Number.NEGATIVE_INFINITY;
-  let zHi = Number.POSITIVE_INFINITY;
-  const bound = (a: Along, range: readonly [number, number]) => {
-    if (Math.abs(a.w) < 1e-3) return;
-    // z = (c - c0) / w for c in the box's range and c0 over the tile.
-    const e0 = (range[0] - a.hi) / a.w;
-    const e1 = (range[1] - a.lo) / a.w;
-    zLo = Math.max(zLo, Math.min(e0, e1));
-    zHi = Math.min(zHi, Math.max(e0, e1));
-  };
+  zLo = Number.NEGATIVE_INFINITY;
+  zHi = Number.POSITIVE_INFINITY;
   bound(T, box.t);
   bound(L, box.l);
   bound(D, box.d);
