@@ -17,8 +17,6 @@ export interface GraphContext {
   /** [1, P] float offsets of a tile's pixels. */
   readonly ox: string;
   readonly oy: string;
-  /** [1, P] int32 pixel offsets in the padded frame (oy * paddedWidth + ox). */
-  readonly pixelOffset: string;
   /** Straight RGBA8 texels, packed int32 [N]. */
   readonly atlas: string;
   /** Atlas width in texels, int32 scalar. */
@@ -81,5 +79,6 @@ export function perEntry(ctx: GraphContext, value: string, like: string): string
 }
 
 export const INT32 = 6;
+export const INT64 = 7;
 export const UINT32 = 12;
 export const FLOAT = 1;

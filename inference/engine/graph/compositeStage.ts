@@ -1,5 +1,6 @@
+import { TILE_PX } from '../../../core/render/parts/tiles.js';
 import type { GraphBuilder } from '../../onnx/builder.js';
-import { FLOAT, flatten, INT32, UINT32 } from './common.js';
+import { FLOAT, flatten, INT32, INT64, UINT32 } from './common.js';
 import { type Resolved, tensorAttr } from './resolveStage.js';
 
 /**
@@ -14,7 +15,7 @@ import { type Resolved, tensorAttr } from './resolveStage.js';
 export function compositeStage(
   g: GraphBuilder,
   r: Resolved,
-  pixelOffset: string,
+  paddedWidth: string,
   bufferShape: string,
   crop: { height: string; width: string },
 ): string {
@@ -61,14 +62,24 @@ export function compositeStage(
   }
   const blended = g.op('Cast', [packed], { to: INT32 });
   const pixels = g.op('ScatterND', [f, where, blended]);
-  const empty = g.op('ConstantOfShape', [g.op('ReduceProd', [bufferShape], { keepdims: 1 })], {
+  // Into the frame by rows of a tile (TILE_PX pixels, contiguous in the frame): one copy per
+  // row where a scatter per pixel cost several ns each. Row oy of the tile at base b is row
+  // b / TILE_PX + oy * paddedWidth / TILE_PX of the frame seen as [rows, TILE_PX].
+  const rowsWide = g.op('Div', [paddedWidth, g.constI([TILE_PX])]);
+  const frameRows = g.op('Div', [g.op('ReduceProd', [bufferShape], { keepdims: 1 }), g.constI([TILE_PX])]);
+  const empty = g.op('ConstantOfShape', [g.op('Concat', [frameRows, g.constI([TILE_PX])], { axis: 0 })], {
     value: tensorAttr('int32', 0),
   });
-  const at = flatten(g, g.add(r.base, pixelOffset));
-  const frame = g.op('ScatterElements', [empty, at, pixels], { axis: 0 });
+  const firstRow = g.op('Div', [g.op('Cast', [r.base], { to: INT64 }), g.constI([TILE_PX])]);
+  const tileRows = g.add(firstRow, g.mul(g.constI(range(TILE_PX), [1, TILE_PX]), rowsWide));
+  const at = g.op('Reshape', [tileRows, g.constI([-1, 1])]);
+  const updates = g.op('Reshape', [pixels, g.constI([-1, TILE_PX])]);
+  const frame = g.op('ScatterND', [empty, at, updates]);
   const image = g.op('Reshape', [frame, bufferShape]);
   return g.op('Slice', [image, g.constI([0, 0]), g.op('Concat', [crop.height, crop.width], { axis: 0 })]);
 }
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 function uint32(g: GraphBuilder, v: number): string {
   return g.tensor('uint32', new Uint8Array(Uint32Array.of(v).buffer), []);

@@ -2,7 +2,7 @@ import { FLAT_COLUMNS, SPHERE_COLUMNS, TILT_COLUMNS } from '../../../core/render
 import { SLOT_BUCKETS } from '../../../core/render/parts/tileSlots.js';
 import { TILE_PX } from '../../../core/render/parts/tiles.js';
 import { GraphBuilder } from '../../onnx/builder.js';
-import { type Entries, type GraphContext, INT32, PATTERN } from './common.js';
+import { type Entries, type GraphContext, PATTERN } from './common.js';
 import { compositeStage } from './compositeStage.js';
 import { flatStage } from './flatStage.js';
 import { resolveStage, type SlotInputs } from './resolveStage.js';
@@ -49,16 +49,10 @@ export function buildPartsGraph(): Uint8Array {
   }
   const oxF = g.constF(ox, [1, PATTERN]);
   const oyF = g.constF(oy, [1, PATTERN]);
-  const widthI32 = g.op('Cast', [paddedWidth], { to: INT32 });
-  const pixelOffset = g.add(
-    g.mul(g.op('Cast', [oyF], { to: INT32 }), widthI32),
-    g.op('Cast', [oxF], { to: INT32 }),
-  );
   const ctx: GraphContext = {
     g,
     ox: oxF,
     oy: oyF,
-    pixelOffset,
     atlas,
     atlasWidth,
     profileCentre,
@@ -85,7 +79,7 @@ export function buildPartsGraph(): Uint8Array {
   g.stage = 'composite/';
   // The output buffer: the padded frame and a spare tile row below it (tileSlots.ts).
   const bufferShape = g.op('Concat', [g.add(paddedHeight, g.constI([TILE_PX])), paddedWidth], { axis: 0 });
-  const out = compositeStage(g, resolved, pixelOffset, bufferShape, { height: dim(2), width: dim(3) });
+  const out = compositeStage(g, resolved, paddedWidth, bufferShape, { height: dim(2), width: dim(3) });
   g.output(out, 'frame_rgba', 'int32', ['H', 'W']);
   return g.toBytes();
 }
