@@ -70,7 +70,8 @@ for (const ch of await engineCharacters(arg('only')?.split(','))) {
       output: ch.output,
     }),
   );
-  for (const f of frames.slice(0, 2)) await engine.render(prepared, f);
+  // Warm-up: the first frames also compile the planning code (JIT).
+  for (const f of frames.slice(0, 4)) await engine.render(prepared, f);
   const wall: number[] = [];
   const plan: number[] = [];
   let cpuUs = 0;
@@ -85,7 +86,7 @@ for (const ch of await engineCharacters(arg('only')?.split(','))) {
     cpuUs += cpu.user + cpu.system;
     const t1 = performance.now();
     const boxes = planTiles(f, prepared.blocks);
-    const p = cullTiles(f, boxes, prepared.occupancy, prepared.profiles);
+    const p = cullTiles(f, boxes, prepared.occupancy, prepared.profiles, prepared.rowRanges);
     packTiles(f, p, prepared.profiles, prepared.offsets);
     tileSlots(p);
     boxed += (boxes.flat.length + boxes.tilted.length + boxes.spheres.length) / 2;

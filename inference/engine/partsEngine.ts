@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { type Atlas, buildAtlas } from '../../core/render/parts/atlas.js';
 import { type ProfileTable, profileTables } from '../../core/render/parts/hit.js';
 import type { PosedFrame } from '../../core/render/parts/posed.js';
+import { type RowRanges, rowRanges } from '../../core/render/parts/rowRanges.js';
 import { type AtlasOccupancy, atlasOccupancy, cullTiles } from '../../core/render/parts/tileCull.js';
 import { packTiles, profileOffsets, profileRows } from '../../core/render/parts/tileParams.js';
 import { tileSlots } from '../../core/render/parts/tileSlots.js';
@@ -27,6 +28,8 @@ export interface PreparedParts {
   readonly blocks: PartBlocks;
   /** Which atlas cells hold art: a frame's tiles that reach none are not rendered (tileCull.ts). */
   readonly occupancy: AtlasOccupancy;
+  /** Per part, its cross-sections' extents over runs of rows (the culling's second pass). */
+  readonly rowRanges: readonly RowRanges[];
   readonly offsets: readonly number[];
   readonly tensors: {
     readonly atlas: ort.Tensor;
@@ -72,6 +75,7 @@ export class PartsEngine {
       profiles,
       blocks: partBlocks(rig),
       occupancy: atlasOccupancy(built),
+      rowRanges: profiles.map(rowRanges),
       offsets: profileOffsets(profiles),
       tensors: {
         atlas: new ort.Tensor('int32', built.texels, [built.texels.length]),
@@ -118,7 +122,13 @@ export class PartsEngine {
 export function frameInputs(
   prepared: PreparedParts,
   frame: PosedFrame,
-  plan: TilePlan = cullTiles(frame, planTiles(frame, prepared.blocks), prepared.occupancy, prepared.profiles),
+  plan: TilePlan = cullTiles(
+    frame,
+    planTiles(frame, prepared.blocks),
+    prepared.occupancy,
+    prepared.profiles,
+    prepared.rowRanges,
+  ),
 ): Record<string, ort.Tensor> {
   const packed = packTiles(frame, plan, prepared.profiles, prepared.offsets);
   const slots = tileSlots(plan);

@@ -1,6 +1,7 @@
 import type { Atlas } from './atlas.js';
 import { GRAZE_PX2, type ProfileTable, TILT_MIN_Q } from './hit.js';
 import type { PosedFrame, PosedPart, PosedSphere } from './posed.js';
+import { type RowRanges, rangeOver, rowRanges } from './rowRanges.js';
 import { TILE_PX, type TilePlan } from './tiles.js';
 
 /**
@@ -21,7 +22,8 @@ import { TILE_PX, type TilePlan } from './tiles.js';
  *   read, so its (t, l, d) lies in the part's box: t among the rows, |l - centre| and
  *   |d / depthRatio - depthCentre r| at most sqrt(r^2 + q GRAZE_PX2) (a grazing miss still hits).
  *   Along each pixel's ray t, l and d are affine in the ray parameter z, so each of them bounds z
- *   over the tile; the z range bounds (t, l), which bounds the texel.
+ *   over the tile; the z range bounds (t, l), which bounds the texel. A second pass narrows the
+ *   box's l and d to the rows the first pass's t range allows (rowRanges.ts).
  */
 export const CELL_TEXELS = 4;
 /** Float32 headroom, texels (fetch positions) and art pixels (local coordinates). */
@@ -132,9 +134,14 @@ interface TiltBox {
   readonly t: [number, number];
   readonly l: [number, number];
   readonly d: [number, number];
+  /** For the second pass: the part's row extents, its first row, depth ratio, and the headroom. */
+  readonly ranges: RowRanges;
+  readonly tMin: number;
+  readonly rho: number;
+  readonly extra: number;
 }
 
-function tiltBox(p: PosedPart, prof: ProfileTable): TiltBox | null {
+function tiltBox(p: PosedPart, prof: ProfileTable, ranges: RowRanges): TiltBox | null {
   const rho = prof.depthRatio;
   const a = p.l[3];
   const b = p.d[3] / rho;
@@ -156,7 +163,9 @@ function tiltBox(p: PosedPart, prof: ProfileTable): TiltBox | null {
   }
   const tLo = prof.tMin - 0.5 - LOCAL_MARGIN;
   const tHi = prof.tMin - 0.5 + prof.radius.length + LOCAL_MARGIN;
-  return { t: [tLo, tHi], l: [lLo, lHi], d: [dLo, dHi] };
+  // sqrt(r^2 + q g) <= r + sqrt(q g): the headroom over a run of rows' extents.
+  const extra = Math.sqrt(q * GRAZE_PX2) + LOCAL_MARGIN;
+  return { t: [tLo, tHi], l: [lLo, lHi], d: [dLo, dHi], ranges, tMin: prof.tMin, rho, extra };
 }
 
 /** A local coordinate's range over the tile's rays: [lo, hi] at the tile's pixel centres, slope along z. */
@@ -209,6 +218,41 @@ function tiltReaches(p: PosedPart, box: TiltBox, occ: AtlasOccupancy, x0: number
   const l0 = Math.max(box.l[0], L.lo + Math.min(L.w * zLo, L.w * zHi));
   const l1 = Math.min(box.l[1], L.hi + Math.max(L.w * zLo, L.w * zHi));
   if (!(t0 <= t1 && l0 <= l1)) return false;
+  // Second pass. The row the last step read is where the ray was after the step before, a
+  // point on a cross-section's ellipse (so in the box) at a valid row: within [t0, t1]. The hit
+  // lies on that row's ellipse: only those rows bound its l and d.
+  const i0 = Math.max(0, Math.floor(t0 - box.tMin + 0.5) - 1);
+  const i1 = Math.min(box.ranges.rows - 1, Math.floor(t1 - box.tMin + 0.5) + 1);
+  if (i0 > i1) return false;
+  const e = rangeOver(box.ranges, i0, i1, extent);
+  lRange[0] = e[0]! - box.extra;
+  lRange[1] = e[1]! + box.extra;
+  dRange[0] = box.rho * (e[2]! - box.extra);
+  dRange[1] = box.rho * (e[3]! + box.extra);
+  bound(L, lRange);
+  bound(D, dRange);
+  if (!(zLo <= zHi)) return false;
+  const t2 = Math.max(box.t[0], T.lo + Math.min(T.w * zLo, T.w * zHi));
+  const t3 = Math.min(box.t[1], T.hi + Math.max(T.w * zLo, T.w * zHi));
+  const l2 = Math.max(lRange[0], L.lo + Math.min(L.w * zLo, L.w * zHi));
+  const l3 = Math.min(lRange[1], L.hi + Math.max(L.w * zLo, L.w * zHi));
+  if (!(t2 <= t3 && l2 <= l3)) return false;
+  return texelReaches(p, occ, t2, t3, l2, l3);
+}
+
+const extent = new Float64Array(4);
+const lRange: [number, number] = [0, 0];
+const dRange: [number, number] = [0, 0];
+
+/** Whether a tilted part's texels at local (t, l) in the box reach art. */
+function texelReaches(
+  p: PosedPart,
+  occ: AtlasOccupancy,
+  t0: number,
+  t1: number,
+  l0: number,
+  l1: number,
+): boolean {
   const u = p.u;
   const v = p.v;
   const u0 = u[2] + Math.min(u[0] * t0, u[0] * t1) + Math.min(u[1] * l0, u[1] * l1);
@@ -224,6 +268,7 @@ export function cullTiles(
   plan: TilePlan,
   occ: AtlasOccupancy,
   profiles: readonly ProfileTable[],
+  ranges: readonly RowRanges[] = profiles.map(rowRanges),
 ): TilePlan {
   const keep = (pairs: Int32Array, reaches: (x0: number, y0: number, index: number) => boolean) => {
     const out = new Int32Array(pairs.length);
@@ -237,7 +282,7 @@ export function cullTiles(
     }
     return out.slice(0, n);
   };
-  const boxes = frame.parts.map((p) => (p.flat ? null : tiltBox(p, profiles[p.index]!)));
+  const boxes = frame.parts.map((p) => (p.flat ? null : tiltBox(p, profiles[p.index]!, ranges[p.index]!)));
   return {
     tilesX: plan.tilesX,
     tilesY: plan.tilesY,
