@@ -9,8 +9,9 @@ import { TILE_PX, type TilePlan } from './tiles.js';
  * The graph takes tiles in SLOT_BUCKETS buckets, each a dense [tiles, width] table of entry rows
  * (width = the most slots of a tile in the bucket; shorter lists are padded with the inert row,
  * which holds no texel), and reduces each bucket over its width. Bucket 0 holds the tiles with a
- * single slot (most tiles: the inside of a part), whose entry is its front with nothing behind,
- * no reduction needed; the others are chosen per frame to waste the fewest padded slots.
+ * single slot (the inside of a part), whose entry is its front with nothing behind, bucket 1 those
+ * with two (a seam), resolved by a comparison; the others are chosen per frame to waste the fewest
+ * padded slots.
  *
  * Rows are numbered as the graph concatenates the stages' entries: flat, tilted, spheres, each
  * list at least one row long (tileParams.ts pads an empty list with one inert row); the inert row
@@ -18,6 +19,8 @@ import { TILE_PX, type TilePlan } from './tiles.js';
  * tie on depth the later one wins, as in the all-parts resolve it replaces.
  */
 export const SLOT_BUCKETS = 4;
+/** Buckets of one exact width each: 1 and 2 slots. */
+export const FIXED_BUCKETS = 2;
 
 export interface SlotBucket {
   /** Entry rows, tiles x width (row-major). */
@@ -72,19 +75,33 @@ export function tileSlots(plan: TilePlan, buckets = SLOT_BUCKETS): TileSlots {
   const widths: number[] = [];
   for (let k = 1; k <= most; k++) if (ofCount[k + 1]! > ofCount[k]!) widths.push(k);
   const tilesWith = (k: number) => ofCount[k + 1]! - ofCount[k]!;
-  const shared = widths[0] === 1 ? 1 : 0;
+  // Buckets 0 and 1: the tiles with one and with two slots, each an exact width (the graph has a
+  // cheaper resolve for each); the rest: ranges of widths.
+  const at1 = widths.indexOf(1);
+  const at2 = widths.indexOf(2);
+  const rest = widths.filter((k) => k > 2);
+  const skip = widths.length - rest.length;
   const ranges: ([number, number] | undefined)[] = [
-    shared ? [0, 0] : undefined,
-    ...bucketRanges(widths.slice(shared), widths.slice(shared).map(tilesWith), buckets - 1).map(
-      ([i, j]): [number, number] => [i + shared, j + shared],
-    ),
+    at1 >= 0 ? [at1, at1] : undefined,
+    at2 >= 0 ? [at2, at2] : undefined,
+    ...bucketRanges(rest, rest.map(tilesWith), buckets - FIXED_BUCKETS).map(([i, j]): [number, number] => [
+      i + skip,
+      j + skip,
+    ]),
   ];
   const out: SlotBucket[] = [];
   let touched = 0;
   for (let b = 0; b < buckets; b++) {
     const range = ranges[b];
     if (!range) {
-      out.push({ rows: Int32Array.of(inertRow), width: 1, base: Int32Array.of(spareBase), tiles: 1 });
+      // Bucket 1's resolve reads two slots.
+      const width = b === 1 ? 2 : 1;
+      out.push({
+        rows: new Int32Array(width).fill(inertRow),
+        width,
+        base: Int32Array.of(spareBase),
+        tiles: 1,
+      });
       continue;
     }
     const width = widths[range[1]]!;

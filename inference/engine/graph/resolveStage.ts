@@ -54,6 +54,12 @@ export function resolveStage(g: GraphBuilder, entries: EntryRows, buckets: reado
       seconds.push(g.op('ConstantOfShape', [g.op('Shape', [texel])], { value: tensorAttr('int32', 0) }));
       return;
     }
+    if (i === 1) {
+      const pair = resolvePair(g, texels, keys, b.rows);
+      fronts.push(pair.front);
+      seconds.push(pair.second);
+      return;
+    }
     const shape = g.op('Concat', [g.op('Shape', [b.rows]), g.constI([PATTERN])], { axis: 0 });
     const flatRows = g.op('Reshape', [b.rows, g.constI([-1])]);
     const dense = (rows: string) => g.op('Reshape', [g.op('Gather', [rows, flatRows], { axis: 0 }), shape]);
@@ -92,6 +98,38 @@ export function resolveStage(g: GraphBuilder, entries: EntryRows, buckets: reado
   });
   const cat = (xs: string[]) => g.op('Concat', xs, { axis: 0 });
   return { front: cat(fronts), second: cat(seconds), base: cat(buckets.map((b) => b.base)) };
+}
+
+/**
+ * Tiles with two slots, a before b in entry order. The front: b where its key is at least a's (of
+ * equal keys the later), else a (neither covered: a texel 0 either way). The second: the other
+ * one, where it is covered and its key differs from the front's (of equal keys both count as
+ * front, as in the general resolve, and nothing is behind); alone behind the front, it is the
+ * second whether opaque or not.
+ */
+function resolvePair(
+  g: GraphBuilder,
+  texels: string,
+  keys: string,
+  rows: string,
+): { front: string; second: string } {
+  const none = g.scalarF(NO_KEY);
+  const column = (k: number) =>
+    g.op('Squeeze', [g.op('Slice', [rows, g.constI([k]), g.constI([k + 1]), g.constI([1])]), g.constI([1])]);
+  const entry = (k: number) => {
+    const at = column(k);
+    const texel = g.op('Gather', [texels, at], { axis: 0 });
+    const covered = g.op('Not', [g.op('Equal', [texel, g.constI32(0)])]);
+    return { texel, key: g.where(covered, g.op('Gather', [keys, at], { axis: 0 }), none) };
+  };
+  const a = entry(0);
+  const b = entry(1);
+  const bFront = g.op('GreaterOrEqual', [b.key, a.key]);
+  const front = g.where(bFront, b.texel, a.texel);
+  const other = g.where(bFront, a.texel, b.texel);
+  const otherCovered = g.op('Not', [g.op('Equal', [other, g.constI32(0)])]);
+  const behind = g.op('And', [otherCovered, g.op('Not', [g.op('Equal', [a.key, b.key])])]);
+  return { front, second: g.where(behind, other, g.constI32(0)) };
 }
 
 /** A one-element tensor attribute value (ConstantOfShape's `value`). */
