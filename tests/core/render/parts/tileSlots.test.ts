@@ -74,7 +74,10 @@ describe('tile slots', () => {
       const n = 1 + Math.floor(rnd() * 7);
       const widths: number[] = [];
       let w = 0;
-      for (let i = 0; i < n; i++) widths.push((w += 1 + Math.floor(rnd() * 4)));
+      for (let i = 0; i < n; i++) {
+        w += 1 + Math.floor(rnd() * 4);
+        widths.push(w);
+      }
       const tiles = widths.map(() => 1 + Math.floor(rnd() * 50));
       const buckets = 1 + Math.floor(rnd() * 3);
       const cost = (ranges: [number, number][]) =>
