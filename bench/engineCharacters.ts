@@ -6,7 +6,7 @@ import { quatFromAxisAngle } from '../core/math/quat.js';
 import type { Pose } from '../core/motion/types.js';
 import { artFrame, type OutputFrame } from '../core/render/parts/posed.js';
 import { decodeRig, encodeRig } from '../core/render/parts/rigCodec.js';
-import type { PartsRig } from '../core/render/parts/types.js';
+import { PARTS_ALGORITHM_VERSION, type PartsRig } from '../core/render/parts/types.js';
 import type { RgbaImage } from '../core/render/types.js';
 import type { Skeleton } from '../core/skeleton/types.js';
 import { loadSample } from '../host/project/store.js';
@@ -70,7 +70,8 @@ const CACHE = join(tmpdir(), 'keypose-engine-characters');
 /** The rig and skeleton of a picture, by the automatic fit, cached on disk by name. */
 async function rigged(name: string, art: () => Promise<RgbaImage>, hasAlpha: boolean, skeleton?: Skeleton) {
   mkdirSync(CACHE, { recursive: true });
-  const file = join(CACHE, `${name.replace(/[^a-z0-9]+/gi, '_')}`);
+  // Keyed by the cut's version too: a rig from an older cut is not reused.
+  const file = join(CACHE, `${name.replace(/[^a-z0-9]+/gi, '_')}-${PARTS_ALGORITHM_VERSION}`);
   if (existsSync(`${file}.rig`) && existsSync(`${file}.json`)) {
     const rig = decodeRig(new Uint8Array(readFileSync(`${file}.rig`)), name);
     if (rig) return { rig, skeleton: JSON.parse(readFileSync(`${file}.json`, 'utf8')) as Skeleton };
