@@ -2,8 +2,11 @@ import * as ort from 'onnxruntime-node';
 import { type Atlas, buildAtlas } from '../../core/render/parts/atlas.js';
 import { type ProfileTable, profileTables } from '../../core/render/parts/hit.js';
 import type { PosedFrame } from '../../core/render/parts/posed.js';
+import { type RowRanges, rowRanges } from '../../core/render/parts/rowRanges.js';
+import { type AtlasOccupancy, atlasOccupancy, cullTiles } from '../../core/render/parts/tileCull.js';
 import { packTiles, profileOffsets, profileRows } from '../../core/render/parts/tileParams.js';
-import { type PartBlocks, partBlocks, planTiles } from '../../core/render/parts/tiles.js';
+import { tileSlots } from '../../core/render/parts/tileSlots.js';
+import { type PartBlocks, partBlocks, planTiles, type TilePlan } from '../../core/render/parts/tiles.js';
 import type { PartsRig } from '../../core/render/parts/types.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import { buildPartsGraph } from './graph/partsGraph.js';
@@ -23,6 +26,10 @@ export interface PreparedParts {
   readonly atlas: Atlas;
   readonly profiles: readonly ProfileTable[];
   readonly blocks: PartBlocks;
+  /** Which atlas cells hold art: a frame's tiles that reach none are not rendered (tileCull.ts). */
+  readonly occupancy: AtlasOccupancy;
+  /** Per part, its cross-sections' extents over runs of rows (the culling's second pass). */
+  readonly rowRanges: readonly RowRanges[];
   readonly offsets: readonly number[];
   readonly tensors: {
     readonly atlas: ort.Tensor;
@@ -67,6 +74,8 @@ export class PartsEngine {
       atlas: built,
       profiles,
       blocks: partBlocks(rig),
+      occupancy: atlasOccupancy(built),
+      rowRanges: profiles.map(rowRanges),
       offsets: profileOffsets(profiles),
       tensors: {
         atlas: new ort.Tensor('int32', built.texels, [built.texels.length]),
@@ -93,40 +102,10 @@ export class PartsEngine {
     return this.session;
   }
 
-  async render(prepared: PreparedParts, frame: PosedFrame): Promise<RgbaImage> {
+  /** `plan` replaces the frame's culled tile plan (tests compare frames with and without culling). */
+  async render(prepared: PreparedParts, frame: PosedFrame, plan?: TilePlan): Promise<RgbaImage> {
     const session = await this.getSession();
-    const plan = planTiles(frame, prepared.blocks);
-    const packed = packTiles(frame, plan, prepared.profiles, prepared.offsets);
-    const list = (l: { params: Float32Array; base: Int32Array; rows: number }, columns: number) =>
-      [
-        new ort.Tensor('float32', l.params, [l.rows, columns]),
-        new ort.Tensor('int32', l.base, [l.rows, 1]),
-      ] as const;
-    const [flatParams, flatBase] = list(packed.flat, packed.flat.params.length / packed.flat.rows);
-    const [tiltParams, tiltBase] = list(packed.tilted, packed.tilted.params.length / packed.tilted.rows);
-    const [sphereParams, sphereBase] = list(
-      packed.spheres,
-      packed.spheres.params.length / packed.spheres.rows,
-    );
-    const out = await session.run({
-      ...prepared.tensors,
-      frame: new ort.Tensor(
-        'int64',
-        BigInt64Array.of(
-          BigInt(packed.paddedHeight),
-          BigInt(packed.paddedWidth),
-          BigInt(frame.height),
-          BigInt(frame.width),
-        ),
-        [4],
-      ),
-      flatParams,
-      flatBase,
-      tiltParams,
-      tiltBase,
-      sphereParams,
-      sphereBase,
-    });
+    const out = await session.run(frameInputs(prepared, frame, plan));
     const rgba = out.frame_rgba!.data as Int32Array;
     return {
       width: frame.width,
@@ -134,4 +113,47 @@ export class PartsEngine {
       data: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength),
     };
   }
+}
+
+/**
+ * A frame's graph inputs: the prepared rig's tensors and the frame's tile plan (the tiles each
+ * part's box reaches, less those where it reaches no art: tiles.ts, tileCull.ts), packed.
+ */
+export function frameInputs(
+  prepared: PreparedParts,
+  frame: PosedFrame,
+  plan: TilePlan = cullTiles(
+    frame,
+    planTiles(frame, prepared.blocks),
+    prepared.occupancy,
+    prepared.profiles,
+    prepared.rowRanges,
+  ),
+): Record<string, ort.Tensor> {
+  const packed = packTiles(frame, plan, prepared.profiles, prepared.offsets);
+  const slots = tileSlots(plan);
+  const list = (l: { params: Float32Array; rows: number }) =>
+    new ort.Tensor('float32', l.params, [l.rows, l.params.length / l.rows]);
+  const buckets: Record<string, ort.Tensor> = {};
+  slots.buckets.forEach((b, i) => {
+    buckets[`slotRows${i}`] = new ort.Tensor('int32', b.rows, [b.tiles, b.width]);
+    buckets[`slotBase${i}`] = new ort.Tensor('int32', b.base, [b.tiles, 1]);
+  });
+  return {
+    ...prepared.tensors,
+    frame: new ort.Tensor(
+      'int64',
+      BigInt64Array.of(
+        BigInt(packed.paddedHeight),
+        BigInt(packed.paddedWidth),
+        BigInt(frame.height),
+        BigInt(frame.width),
+      ),
+      [4],
+    ),
+    flatParams: list(packed.flat),
+    tiltParams: list(packed.tilted),
+    sphereParams: list(packed.spheres),
+    ...buckets,
+  };
 }

@@ -46,6 +46,11 @@ export class GraphBuilder {
   private readonly outputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
   private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
   private counter = 0;
+  /**
+   * Prefix of the node names added from now on (a graph's stage), so onnxruntime's profile
+   * (bench/engineProfile.ts) can sum node times per stage. Names only: the maths is unchanged.
+   */
+  stage = '';
 
   constructor(private readonly name: string) {}
 
@@ -120,7 +125,7 @@ export class GraphBuilder {
         opType,
         input: [...inputs],
         output: outs,
-        name: this.fresh(`n_${opType}`),
+        name: this.fresh(`${this.stage}n_${opType}`),
         attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
       }),
     );

@@ -63,10 +63,8 @@ export const SPHERE_COLUMNS = [
 ] as const;
 
 export interface TileList {
-  /** rows x columns float32 constants. */
+  /** rows x columns float32 constants (where each row's tile lies is tileSlots.ts's business). */
   readonly params: Float32Array;
-  /** Per row, the output pixel index of the tile's top-left pixel in the padded frame. */
-  readonly base: Int32Array;
   readonly rows: number;
 }
 
@@ -119,106 +117,99 @@ export function packTiles(
     (tile % plan.tilesX) * TILE_PX + 0.5,
     Math.floor(tile / plan.tilesX) * TILE_PX + 0.5,
   ];
-  const baseOf = (tile: number) =>
-    Math.floor(tile / plan.tilesX) * TILE_PX * paddedWidth + (tile % plan.tilesX) * TILE_PX;
-
   const pack = (
     pairs: Int32Array,
     columns: number,
-    fill: (row: Float32Array, tile: number, index: number) => void,
+    fill: (row: Float32Array, o: number, tile: number, index: number) => void,
   ): TileList => {
-    // An empty list still gets one inert row (transparent texel 0, pixel 0), so every graph input
-    // has a non-empty shape.
+    // An empty list still gets one inert row (transparent texel 0), so every graph input has a
+    // non-empty shape.
     const rows = Math.max(1, pairs.length / 2);
     const params = new Float32Array(rows * columns);
-    const base = new Int32Array(rows);
     for (let r = 0; r < pairs.length / 2; r++) {
       const tile = pairs[2 * r]!;
-      fill(params.subarray(r * columns, (r + 1) * columns), tile, pairs[2 * r + 1]!);
-      base[r] = baseOf(tile);
+      // The row's columns at params[r * columns...]: no view per row (rows are many).
+      fill(params, r * columns, tile, pairs[2 * r + 1]!);
     }
-    return { params, base, rows };
+    return { params, rows };
   };
 
-  const flat = pack(plan.flat, FLAT_COLUMNS.length, (row, tile, index) => {
+  const flat = pack(plan.flat, FLAT_COLUMNS.length, (row, o, tile, index) => {
     const p = frame.parts[index]!;
     const [x0, y0] = origin(tile);
-    row[0] = p.flatU[0];
-    row[1] = p.flatU[1];
-    row[2] = p.flatU[0] * x0 + p.flatU[1] * y0 + p.flatU[2];
-    row[3] = p.flatV[0];
-    row[4] = p.flatV[1];
-    row[5] = p.flatV[0] * x0 + p.flatV[1] * y0 + p.flatV[2];
-    row[6] = p.clampU[0];
-    row[7] = p.clampU[1];
-    row[8] = p.clampV[0];
-    row[9] = p.clampV[1];
-    row[10] = p.keyBase;
+    row[o + 0] = p.flatU[0];
+    row[o + 1] = p.flatU[1];
+    row[o + 2] = p.flatU[0] * x0 + p.flatU[1] * y0 + p.flatU[2];
+    row[o + 3] = p.flatV[0];
+    row[o + 4] = p.flatV[1];
+    row[o + 5] = p.flatV[0] * x0 + p.flatV[1] * y0 + p.flatV[2];
+    row[o + 6] = p.clampU[0];
+    row[o + 7] = p.clampU[1];
+    row[o + 8] = p.clampV[0];
+    row[o + 9] = p.clampV[1];
+    row[o + 10] = p.keyBase;
   });
 
-  const tilted = pack(plan.tilted, TILT_COLUMNS.length, (row, tile, index) => {
+  const tilted = pack(plan.tilted, TILT_COLUMNS.length, (row, o, tile, index) => {
     const p = frame.parts[index]!;
     const prof = profiles[index]!;
     const [x0, y0] = origin(tile);
     const a = p.l[3];
     const b = p.d[3] / prof.depthRatio;
-    row.set([
-      p.t[0],
-      p.t[1],
-      p.t[0] * x0 + p.t[1] * y0 + p.t[2],
-      p.t[3],
-      p.l[0],
-      p.l[1],
-      p.l[0] * x0 + p.l[1] * y0 + p.l[2],
-      a,
-      p.d[0],
-      p.d[1],
-      p.d[0] * x0 + p.d[1] * y0 + p.d[2],
-      1 / prof.depthRatio,
-      b,
-      1 / Math.max(TILT_MIN_Q, a * a + b * b),
-      prof.depthCentre,
-      prof.tMin - 0.5,
-      prof.radius.length,
-      offsets[index]!,
-      p.keyBase,
-      p.keySlope,
-      p.u[0],
-      p.u[1],
-      p.u[2],
-      p.v[0],
-      p.v[1],
-      p.v[2],
-      p.clampU[0],
-      p.clampU[1],
-      p.clampV[0],
-      p.clampV[1],
-    ]);
+    // Element by element: an array literal per row cost more than the maths (rows are many).
+    row[o + 0] = p.t[0];
+    row[o + 1] = p.t[1];
+    row[o + 2] = p.t[0] * x0 + p.t[1] * y0 + p.t[2];
+    row[o + 3] = p.t[3];
+    row[o + 4] = p.l[0];
+    row[o + 5] = p.l[1];
+    row[o + 6] = p.l[0] * x0 + p.l[1] * y0 + p.l[2];
+    row[o + 7] = a;
+    row[o + 8] = p.d[0];
+    row[o + 9] = p.d[1];
+    row[o + 10] = p.d[0] * x0 + p.d[1] * y0 + p.d[2];
+    row[o + 11] = 1 / prof.depthRatio;
+    row[o + 12] = b;
+    row[o + 13] = 1 / Math.max(TILT_MIN_Q, a * a + b * b);
+    row[o + 14] = prof.depthCentre;
+    row[o + 15] = prof.tMin - 0.5;
+    row[o + 16] = prof.radius.length;
+    row[o + 17] = offsets[index]!;
+    row[o + 18] = p.keyBase;
+    row[o + 19] = p.keySlope;
+    row[o + 20] = p.u[0];
+    row[o + 21] = p.u[1];
+    row[o + 22] = p.u[2];
+    row[o + 23] = p.v[0];
+    row[o + 24] = p.v[1];
+    row[o + 25] = p.v[2];
+    row[o + 26] = p.clampU[0];
+    row[o + 27] = p.clampU[1];
+    row[o + 28] = p.clampV[0];
+    row[o + 29] = p.clampV[1];
   });
 
-  const spheres = pack(plan.spheres, SPHERE_COLUMNS.length, (row, tile, index) => {
+  const spheres = pack(plan.spheres, SPHERE_COLUMNS.length, (row, o, tile, index) => {
     const s = frame.spheres[index - frame.parts.length]!;
     const [x0, y0] = origin(tile);
-    row.set([
-      s.cx - x0,
-      s.cy - y0,
-      s.radius * s.radius,
-      s.depthPerPx,
-      s.cz,
-      s.key,
-      s.u[0],
-      s.u[1],
-      s.u[2],
-      s.u[0] * x0 + s.u[1] * y0 + s.u[3],
-      s.v[0],
-      s.v[1],
-      s.v[2],
-      s.v[0] * x0 + s.v[1] * y0 + s.v[3],
-      s.clampU[0],
-      s.clampU[1],
-      s.clampV[0],
-      s.clampV[1],
-    ]);
+    row[o + 0] = s.cx - x0;
+    row[o + 1] = s.cy - y0;
+    row[o + 2] = s.radius * s.radius;
+    row[o + 3] = s.depthPerPx;
+    row[o + 4] = s.cz;
+    row[o + 5] = s.key;
+    row[o + 6] = s.u[0];
+    row[o + 7] = s.u[1];
+    row[o + 8] = s.u[2];
+    row[o + 9] = s.u[0] * x0 + s.u[1] * y0 + s.u[3];
+    row[o + 10] = s.v[0];
+    row[o + 11] = s.v[1];
+    row[o + 12] = s.v[2];
+    row[o + 13] = s.v[0] * x0 + s.v[1] * y0 + s.v[3];
+    row[o + 14] = s.clampU[0];
+    row[o + 15] = s.clampU[1];
+    row[o + 16] = s.clampV[0];
+    row[o + 17] = s.clampV[1];
   });
   return { paddedWidth, paddedHeight, flat, tilted, spheres };
 }

@@ -105,7 +105,10 @@ export function planTiles(frame: PosedFrame, blocks: PartBlocks): TilePlan {
         const v = rest[i + (c & 2 ? 3 : 1)]! - a0[1];
         const t = u * a0[2] + v * a0[3];
         const l = -u * a0[3] + v * a0[2];
-        for (const d of reach === 0 ? [0] : [-reach, reach]) {
+        // The corner at depth -reach and +reach (once, at 0, for a flat part); no array per
+        // corner: this loop runs for every block of every part each frame.
+        for (let k = reach === 0 ? 1 : 0; k < 2; k++) {
+          const d = k === 0 ? -reach : reach;
           const x = (O[0] + t * A[0] + l * B[0] + d * N[0]) * s + ox;
           const y = (O[1] + t * A[1] + l * B[1] + d * N[1]) * s + oy;
           if (x < x0) x0 = x;

@@ -5,7 +5,8 @@ import type { GraphBuilder } from '../../onnx/builder.js';
  * What every stage of the parts graph shares: the pixel pattern of a tile and the atlas.
  *
  * A stage's tile list is a [T, C] float input of per-tile constants (core/render/parts/
- * tileParams.ts names the columns) and a [T, 1] int32 input of each tile's first output pixel.
+ * tileParams.ts names the columns); which output pixels a row's entries are is the resolve's
+ * business (tileSlots.ts).
  * Per tile the stage evaluates TILE_PX x TILE_PX pixels at offsets (OX, OY), tensors [T, P]
  * with P = TILE_PX^2, per-tile constants broadcasting as [T, 1]: each op runs over every entry.
  */
@@ -16,8 +17,6 @@ export interface GraphContext {
   /** [1, P] float offsets of a tile's pixels. */
   readonly ox: string;
   readonly oy: string;
-  /** [1, P] int32 pixel offsets in the padded frame (oy * paddedWidth + ox). */
-  readonly pixelOffset: string;
   /** Straight RGBA8 texels, packed int32 [N]. */
   readonly atlas: string;
   /** Atlas width in texels, int32 scalar. */
@@ -27,14 +26,12 @@ export interface GraphContext {
   readonly profileRadius: string;
 }
 
-/** What a stage yields per entry, all [L] (L = T * P). */
+/** What a stage yields per entry, both [L] (L = T * P, row-major by tile row). */
 export interface Entries {
   /** Packed straight RGBA8 texel, 0 = no hit. */
   readonly texel: string;
   /** Depth key (larger = nearer). */
   readonly key: string;
-  /** Output pixel index in the padded frame. */
-  readonly pixel: string;
 }
 
 /** Splits a [T, C] constants input into named [T, 1] columns. */
@@ -75,11 +72,6 @@ export function flatten(g: GraphBuilder, value: string): string {
   return g.op('Reshape', [value, g.constI([-1])]);
 }
 
-/** The stage's output pixels: base [T, 1] + pixelOffset [1, P], flattened. */
-export function entryPixels(ctx: GraphContext, base: string): string {
-  return flatten(ctx.g, ctx.g.add(base, ctx.pixelOffset));
-}
-
 /** A per-tile constant [T, 1] broadcast to every entry, flattened. */
 export function perEntry(ctx: GraphContext, value: string, like: string): string {
   const { g } = ctx;
@@ -87,5 +79,6 @@ export function perEntry(ctx: GraphContext, value: string, like: string): string
 }
 
 export const INT32 = 6;
+export const INT64 = 7;
 export const UINT32 = 12;
 export const FLOAT = 1;

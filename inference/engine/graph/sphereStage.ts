@@ -1,19 +1,11 @@
 import { SPHERE_COLUMNS } from '../../../core/render/parts/tileParams.js';
-import {
-  columns,
-  type Entries,
-  entryPixels,
-  fetchTexel,
-  flatten,
-  type GraphContext,
-  perEntry,
-} from './common.js';
+import { columns, type Entries, fetchTexel, flatten, type GraphContext, perEntry } from './common.js';
 
 /**
  * Joint spheres: the front of the sphere under each pixel, textured through the joint's inverse
  * transform (hit.ts hitSphere). Pixels outside the circle read no texel.
  */
-export function sphereStage(ctx: GraphContext, params: string, base: string): Entries {
+export function sphereStage(ctx: GraphContext, params: string): Entries {
   const { g } = ctx;
   const c = columns(g, params, SPHERE_COLUMNS);
   const dx = g.sub(ctx.ox, c.cx);
@@ -25,5 +17,5 @@ export function sphereStage(ctx: GraphContext, params: string, base: string): En
   const v = g.add(g.add(g.add(g.mul(c.vx, ctx.ox), g.mul(c.vy, ctx.oy)), g.mul(c.vz, z)), c.v0);
   const fetched = fetchTexel(ctx, u, v, c);
   const texel = g.where(flatten(g, inside), fetched, g.constI32(0));
-  return { texel, key: perEntry(ctx, c.key, u), pixel: entryPixels(ctx, base) };
+  return { texel, key: perEntry(ctx, c.key, u) };
 }

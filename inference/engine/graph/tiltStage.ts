@@ -1,15 +1,6 @@
 import { GRAZE_PX2, TILT_ITERATIONS } from '../../../core/render/parts/hit.js';
 import { TILT_COLUMNS } from '../../../core/render/parts/tileParams.js';
-import {
-  affine,
-  columns,
-  type Entries,
-  entryPixels,
-  fetchTexel,
-  flatten,
-  type GraphContext,
-  INT32,
-} from './common.js';
+import { affine, columns, type Entries, fetchTexel, flatten, type GraphContext, INT32 } from './common.js';
 
 /**
  * Tilted parts: the view ray against the part's 2.5D shape (hit.ts hitTiltedPart): start where
@@ -17,7 +8,7 @@ import {
  * ray's t and take the front of its ellipse; a ray leaving the part's rows, or missing an ellipse,
  * is no hit.
  */
-export function tiltStage(ctx: GraphContext, params: string, base: string): Entries {
+export function tiltStage(ctx: GraphContext, params: string): Entries {
   const { g } = ctx;
   const c = columns(g, params, TILT_COLUMNS);
   const zero = g.scalarF(0);
@@ -65,5 +56,5 @@ export function tiltStage(ctx: GraphContext, params: string, base: string): Entr
   const fetched = fetchTexel(ctx, u, v, c);
   const texel = g.where(flatten(g, valid!), fetched, g.constI32(0));
   const key = flatten(g, g.add(c.keyBase, g.mul(c.keySlope, t)));
-  return { texel, key, pixel: entryPixels(ctx, base) };
+  return { texel, key };
 }
