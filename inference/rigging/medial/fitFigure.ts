@@ -28,6 +28,11 @@ import {
  *
  * The work is done on a copy of the figure's bounding box scaled to WORK_SIDE pixels on its long
  * side (the medial axis needs no more), and the joints are scaled back to picture pixels.
+ *
+ * Why one file of ~750 lines: it is one pipeline (work copy → structure → classify → place) whose
+ * stages share private types (Work, Structure, Classified, Placed); the limb geometry they use is
+ * already apart (limb.ts, graph.ts). The next split, when it grows, is the three placements
+ * (placeUpright, placeQuadruped, placeChain) into their own module with those types beside them.
  */
 
 const WORK_SIDE = 320;
