@@ -9,6 +9,9 @@ import { runRiggingBench } from './rigging.bench.js';
  */
 const ENTRIES: Record<string, (opts: { quick: boolean }) => Promise<unknown>> = {
   engine: runEngineBench,
+  // The drawn test characters (the rigging test set's drawings) and the sample, as the engine's
+  // speed goals name them (docs/testing.md, "Engine speed").
+  engineCharacters: async (o) => (await import('./engineSpeed.js')).runEngineSpeedBench(o),
   rigging: runRiggingBench,
   export: ({ quick }) => runExportBench(quick ? [20, 200] : [200, 2000]),
   render: async (o) => (await import('./render.bench.js')).runRenderBench(o),
