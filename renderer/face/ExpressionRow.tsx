@@ -34,33 +34,34 @@ export function ExpressionRow({ character }: { character: Character }): ReactEle
   };
 
   return (
-    <div className="field-group face-expression" data-testid="face-expression">
-      <label className="face-field">
-        Expression
-        <input
-          type="text"
-          value={text}
-          placeholder='e.g. "a bit sad", "surprised with an open mouth"'
-          data-testid="expression-text"
-          onChange={(event) => setText(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') {
-              event.preventDefault();
-              apply();
-            }
-          }}
-        />
-      </label>
-      <FrameRangeFields range={range} testId="expression" firstLabel="First frame" lastLabel="Last frame" />
-      <button
-        type="button"
-        className="tool-button"
-        disabled={text.trim() === ''}
-        onClick={apply}
-        data-testid="expression-apply"
-      >
-        Apply
-      </button>
+    <fieldset className="face-group face-expression" data-testid="face-expression">
+      <legend>Expression from text</legend>
+      <input
+        type="text"
+        aria-label="Expression"
+        value={text}
+        placeholder='e.g. "a bit sad", "surprised with an open mouth"'
+        data-testid="expression-text"
+        onChange={(event) => setText(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            apply();
+          }
+        }}
+      />
+      <div className="field-group">
+        <FrameRangeFields range={range} testId="expression" firstLabel="First frame" lastLabel="Last frame" />
+        <button
+          type="button"
+          className="tool-button"
+          disabled={text.trim() === ''}
+          onClick={apply}
+          data-testid="expression-apply"
+        >
+          Apply
+        </button>
+      </div>
       {message ? (
         <p
           className={message.error ? 'hint error' : 'hint'}
@@ -69,6 +70,6 @@ export function ExpressionRow({ character }: { character: Character }): ReactEle
           {message.text}
         </p>
       ) : null}
-    </div>
+    </fieldset>
   );
 }

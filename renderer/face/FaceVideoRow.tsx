@@ -33,7 +33,8 @@ export function FaceVideoRow({ character }: { character: Character }): ReactElem
   const restFrame = rest.trim() === '' ? undefined : Math.max(0, Math.round(Number(rest) || 0));
 
   return (
-    <div className="field-group face-video" data-testid="face-video">
+    <fieldset className="face-group face-video" data-testid="face-video">
+      <legend>From a face video</legend>
       <HiddenFileInput
         id={FACE_VIDEO_INPUT_ID}
         accept={FACE_VIDEO_ACCEPT}
@@ -123,6 +124,6 @@ export function FaceVideoRow({ character }: { character: Character }): ReactElem
           {phase.message}
         </p>
       ) : null}
-    </div>
+    </fieldset>
   );
 }
