@@ -127,8 +127,13 @@ describe('ProRes 4444 (.mov)', () => {
       '-consumer',
       `avformat:${path.join(meltDir, 'f_%03d.png')}`,
       'vcodec=png',
+      // Every frame, however long it takes: melt's consumers run in real time by default and drop
+      // frames that are late, and on a busy machine (CI at load 10) it once wrote none at all.
+      'real_time=0',
     ]);
-    const first = (await readdir(meltDir)).sort()[0]!;
+    const written = (await readdir(meltDir)).sort();
+    expect(written.length, 'melt wrote no frames').toBeGreaterThan(0);
+    const first = written[0]!;
     const [rgba] = await decodeRgba(path.join(meltDir, first), W, H);
     const input = inputFrame(0).data;
     let background = 0;
