@@ -3,8 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { quatFromAxisAngle } from '../core/math/quat.js';
-import type { Pose } from '../core/motion/types.js';
 import { artFrame, type OutputFrame, poseFrame } from '../core/render/parts/posed.js';
 import { renderReference } from '../core/render/parts/reference.js';
 import type { RgbaImage } from '../core/render/types.js';
@@ -14,6 +12,7 @@ import { PartsEngine } from '../inference/engine/partsEngine.js';
 import { buildPartsRig } from '../inference/rigging/parts/build.js';
 import { rigCharacter } from '../inference/rigging/rigCharacter.js';
 import { createSyntheticCharacter } from '../tests/fixtures/syntheticFigure.js';
+import { drawingSvg, poseAt } from './engineCharacters.js';
 
 /**
  * Frame-engine benchmark, on real characters at their own size: the sample (768x1024), a child's
@@ -25,23 +24,6 @@ import { createSyntheticCharacter } from '../tests/fixtures/syntheticFigure.js';
  * render` of the sample's 48 frames to PNG, wall and CPU seconds (children included).
  * Figures only, with the load average; nothing here asserts a time.
  */
-function poseAt(i: number): Pose {
-  const t = i / 12;
-  return {
-    rotations: {
-      LeftArm: quatFromAxisAngle([0, 0, 1], -0.9 * Math.sin(t)),
-      LeftForeArm: quatFromAxisAngle([0, 1, 0], 0.8 * Math.sin(t * 1.3)),
-      RightArm: quatFromAxisAngle([0, 0, 1], 0.7 * Math.sin(t * 0.7)),
-      RightForeArm: quatFromAxisAngle([0, 0, 1], -0.6 * Math.sin(t)),
-      Spine: quatFromAxisAngle([0, 1, 0], 0.3 * Math.sin(t * 0.5)),
-      LeftUpLeg: quatFromAxisAngle([0, 0, 1], 0.3 * Math.sin(t)),
-      RightLeg: quatFromAxisAngle([1, 0, 0], 0.5 * Math.sin(t * 0.9)),
-      Head: quatFromAxisAngle([0, 1, 0], 0.4 * Math.sin(t * 1.7)),
-    },
-    rootTranslation: [10 * Math.sin(t), 4 * Math.cos(t), 0],
-  };
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const load = () => loadavg().map((x) => round(x, 2));
@@ -51,23 +33,6 @@ interface BenchCharacter {
   readonly art: RgbaImage;
   readonly skeleton: Skeleton;
   readonly output?: OutputFrame;
-}
-
-/** A child's drawing: a blobby figure with raised arms and a striped shirt, in SVG. */
-function drawingSvg(width: number, height: number): string {
-  const s = width / 600;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 600 800">
-  <g stroke="#222" stroke-width="${6 / s}" stroke-linejoin="round" stroke-linecap="round">
-    <path d="M250 330 L130 170 L105 185 L225 350 Z" fill="#f2c14e"/>
-    <path d="M350 330 L470 170 L495 185 L375 350 Z" fill="#f2c14e"/>
-    <path d="M255 520 L225 740 L265 745 L290 525 Z" fill="#3a6ea5"/>
-    <path d="M345 520 L375 740 L335 745 L310 525 Z" fill="#3a6ea5"/>
-    <rect x="230" y="300" width="140" height="240" rx="40" fill="#e4572e"/>
-    <path d="M235 360 H365 M235 420 H365 M235 480 H365" stroke="#fff" stroke-width="12"/>
-    <circle cx="300" cy="220" r="75" fill="#ffd6a5"/>
-    <circle cx="275" cy="210" r="8" fill="#222"/><circle cx="325" cy="210" r="8" fill="#222"/>
-    <path d="M270 250 Q300 275 330 250" fill="none"/>
-  </g></svg>`;
 }
 
 async function characters(): Promise<BenchCharacter[]> {

@@ -1,7 +1,10 @@
 import { loadavg } from 'node:os';
-import type { Page, Route } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
+  holdRenderRequests,
+  jointOnScreen,
   launchChromium,
+  newProjectFromPicture,
   nextPaint,
   openEditor,
   type StartedStudio,
@@ -53,14 +56,8 @@ async function measureDrag(
   await page.waitForFunction(() => window.__keyposeFrames?.shownKind() === 'engine', undefined, {
     timeout: 180_000,
   });
-  const hand = await page.evaluate(() => {
-    const doc = window.__keyposeDebug?.getState().document;
-    const id = doc?.characters[0]?.skeleton.joints.find((j) => j.name === 'LeftHand')?.id;
-    return id ? (window.__keyposeDebug?.jointScreenPosition(id) ?? null) : null;
-  });
-  if (!hand) throw new Error(`${character}: LeftHand is not on screen`);
-  const held: Route[] = [];
-  await page.route('**/api/renderFrames', (route) => void held.push(route));
+  const hand = await jointOnScreen(page, 'LeftHand');
+  const engine = await holdRenderRequests(page);
   await page.mouse.move(hand.x, hand.y);
   await page.mouse.down();
   // A first move so the preview is up before the clock starts.
@@ -82,8 +79,7 @@ async function measureDrag(
     (t) => t >= t0 && t <= t1,
   );
   await page.mouse.up();
-  await page.unroute('**/api/renderFrames');
-  for (const route of held) await route.abort().catch(() => undefined);
+  await engine.release('abort');
   const intervals = times.slice(1).map((t, i) => t - times[i]!);
   return {
     character,
@@ -109,17 +105,7 @@ export async function runPreviewBench({ quick }: { quick: boolean }): Promise<Dr
     await sample.page.close();
 
     const { page } = await openEditor(browser, studio);
-    page.once('dialog', (dialog) => void dialog.accept());
-    await page.getByTestId('new-project-input').setInputFiles({
-      name: 'striped.png',
-      mimeType: 'image/png',
-      buffer: await stripedFigurePng(),
-    });
-    await page.waitForFunction(
-      () => window.__keyposeDebug?.getState().document?.name === 'striped',
-      undefined,
-      { timeout: 180_000 },
-    );
+    await newProjectFromPicture(page, 'striped.png', await stripedFigurePng(), 180_000);
     results.push(await measureDrag(page, 'striped drawing', '1600x2000', seconds));
   } finally {
     await browser.close();

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Route } from 'playwright-core';
 import sharp from 'sharp';
 import { startStudioServer } from '../../host/studio/server.js';
 // For their declarations of window.__keyposeDebug and window.__keyposeFrames (page.evaluate).
@@ -285,4 +285,60 @@ export async function planeOnScreen(page: Page): Promise<{ rgb: Buffer; width: n
     .raw()
     .toBuffer();
   return { rgb, width: clip.width, height: clip.height };
+}
+
+/**
+ * File ▸ New from picture through the page's hidden input: accepts the "discard changes?" dialog
+ * and waits until the editor holds the new project (named after the file).
+ */
+export async function newProjectFromPicture(
+  page: Page,
+  fileName: string,
+  png: Buffer,
+  timeoutMs = 120_000,
+): Promise<void> {
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page
+    .getByTestId('new-project-input')
+    .setInputFiles({ name: fileName, mimeType: 'image/png', buffer: png });
+  const name = fileName.replace(/\.[^.]+$/, '');
+  await page.waitForFunction((n) => window.__keyposeDebug?.getState().document?.name === n, name, {
+    timeout: timeoutMs,
+  });
+}
+
+/** Where the active character's joint named `jointName` is on screen (client CSS pixels). */
+export async function jointOnScreen(page: Page, jointName: string): Promise<{ x: number; y: number }> {
+  const at = await page.evaluate((name) => {
+    const doc = window.__keyposeDebug?.getState().document;
+    const id = doc?.characters[0]?.skeleton.joints.find((j) => j.name === name)?.id;
+    return id ? (window.__keyposeDebug?.jointScreenPosition(id) ?? null) : null;
+  }, jointName);
+  if (!at) throw new Error(`${jointName} is not on screen`);
+  return at;
+}
+
+/**
+ * Holds the page's render requests (POST /api/renderFrames) until released: the engine then seems
+ * slower than any pointer move, as on a machine where a frame takes longer than a drag lasts, so
+ * what a test sees does not depend on the machine's load. `release` lets the held requests (and
+ * any later ones) through, or aborts them.
+ */
+export async function holdRenderRequests(
+  page: Page,
+): Promise<{ readonly held: () => number; release(how: 'continue' | 'abort'): Promise<void> }> {
+  const routes: Route[] = [];
+  let holding = true;
+  await page.route('**/api/renderFrames', (route) => (holding ? void routes.push(route) : route.continue()));
+  return {
+    held: () => routes.length,
+    async release(how) {
+      holding = false;
+      for (const route of routes.splice(0)) {
+        if (how === 'continue') await route.continue();
+        else await route.abort().catch(() => undefined);
+      }
+      await page.unroute('**/api/renderFrames');
+    },
+  };
 }

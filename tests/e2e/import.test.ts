@@ -11,6 +11,7 @@ import { writeAnimatedDrawingsFolder } from '../host/import/fixtures.js';
 import {
   countPixels,
   type EditorSession,
+  newProjectFromPicture,
   nextPaint,
   openEditorSession,
   type PageErrors,
@@ -366,19 +367,7 @@ describe('character import in Chromium', () => {
   });
 
   it('File ▸ New from picture (Ctrl+N) starts a project from the rigged picture without asking where', async () => {
-    page.once('dialog', (dialog) => void dialog.accept());
-    await page.getByTestId('new-project-input').setInputFiles({
-      name: 'green.png',
-      mimeType: 'image/png',
-      buffer: await drawFigure('#30a060'),
-    });
-    await page.waitForFunction(
-      () => window.__keyposeDebug?.getState().document?.name === 'green',
-      undefined,
-      {
-        timeout: 120_000,
-      },
-    );
+    await newProjectFromPicture(page, 'green.png', await drawFigure('#30a060'));
     const s = await snapshot();
     expect(s.document?.characters).toHaveLength(1);
     expect(s.projectPath).toBeNull();

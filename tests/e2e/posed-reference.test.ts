@@ -9,7 +9,9 @@ import {
   expectedOnScreen,
   type FetchedFrame,
   fetchFrame,
+  jointOnScreen,
   meanAbsDiff,
+  newProjectFromPicture,
   nextPaint,
   openEditorSession,
   type PageErrors,
@@ -34,15 +36,7 @@ let errors: PageErrors;
 beforeAll(async () => {
   session = await openEditorSession();
   ({ page, errors } = session);
-  page.once('dialog', (dialog) => void dialog.accept());
-  await page.getByTestId('new-project-input').setInputFiles({
-    name: 'marker.png',
-    mimeType: 'image/png',
-    buffer: await markerFigurePng(),
-  });
-  await page.waitForFunction(() => window.__keyposeDebug?.getState().document?.name === 'marker', undefined, {
-    timeout: 120_000,
-  });
+  await newProjectFromPicture(page, 'marker.png', await markerFigurePng());
 }, 180_000);
 
 afterAll(async () => {
@@ -80,12 +74,7 @@ describe('a posed imported character against the reference renderer (Chromium, s
     const rest = await fetchFrame(session.studio, restKey!);
 
     // Pose the left arm down by dragging its hand, as an animator would.
-    const hand = await page.evaluate(() => {
-      const doc = window.__keyposeDebug?.getState().document;
-      const id = doc?.characters[0]?.skeleton.joints.find((j) => j.name === 'LeftHand')?.id;
-      return id ? (window.__keyposeDebug?.jointScreenPosition(id) ?? null) : null;
-    });
-    if (!hand) throw new Error('LeftHand is not on screen');
+    const hand = await jointOnScreen(page, 'LeftHand');
     await page.mouse.move(hand.x, hand.y);
     await page.mouse.down();
     for (let step = 1; step <= 6; step++) await page.mouse.move(hand.x - 4 * step, hand.y + 14 * step);

@@ -1,11 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Page, Route } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectDocument } from '../../core/document/schema.js';
 import { hashBytes } from '../../core/render/frameKey.js';
 import { stripedFigurePng } from '../fixtures/tPoseFigure.js';
-import { type EditorSession, openEditorSession, type PageErrors, screenshotPath } from './harness.js';
+import {
+  type EditorSession,
+  fetchFrame,
+  holdRenderRequests,
+  jointOnScreen,
+  newProjectFromPicture,
+  openEditorSession,
+  type PageErrors,
+  screenshotPath,
+} from './harness.js';
 
 /**
  * The live preview while posing (issue: instant feedback): a drawing imported through the UI is
@@ -21,19 +29,7 @@ let errors: PageErrors;
 beforeAll(async () => {
   session = await openEditorSession({ freshFrameCache: true });
   ({ page, errors } = session);
-  page.once('dialog', (dialog) => void dialog.accept());
-  await page.getByTestId('new-project-input').setInputFiles({
-    name: 'striped.png',
-    mimeType: 'image/png',
-    buffer: await stripedFigurePng(),
-  });
-  await page.waitForFunction(
-    () => window.__keyposeDebug?.getState().document?.name === 'striped',
-    undefined,
-    {
-      timeout: 120_000,
-    },
-  );
+  await newProjectFromPicture(page, 'striped.png', await stripedFigurePng());
 }, 180_000);
 
 afterAll(async () => {
@@ -73,19 +69,11 @@ describe('live preview while posing', () => {
       timeout: 120_000,
     });
     const restKey = (await page.evaluate(() => window.__keyposeFrames?.shownFrame()?.key)) ?? null;
-    const doc = (await page.evaluate(() => window.__keyposeDebug?.getState().document)) as ProjectDocument;
-    const forearm = doc.characters[0]!.skeleton.joints.find((j) => j.name === 'LeftHand')!;
-    const hand = await page.evaluate(
-      (id) => window.__keyposeDebug?.jointScreenPosition(id) ?? null,
-      forearm.id,
-    );
-    if (!hand) throw new Error('LeftHand is not on screen');
-    // The engine is held back during the drag (its render requests wait in the test), as on a
-    // machine where a frame takes longer than a pointer move: which of its frames arrive between
-    // two samples is otherwise a matter of the machine's load, and the test must not depend on it.
-    const held: Route[] = [];
-    let holding = true;
-    await page.route('**/api/renderFrames', (route) => (holding ? void held.push(route) : route.continue()));
+    const hand = await jointOnScreen(page, 'LeftHand');
+    // The engine is held back during the drag, as on a machine where a frame takes longer than a
+    // pointer move: which of its frames arrive between two samples is otherwise a matter of the
+    // machine's load, and the test must not depend on it.
+    const engine = await holdRenderRequests(page);
     await page.mouse.move(hand.x, hand.y);
     await page.mouse.down();
     const samples: { kind: string; hash: number }[] = [];
@@ -102,11 +90,9 @@ describe('live preview while posing', () => {
     const distinct = new Set(samples.map((s) => s.hash));
     expect(distinct.size).toBeGreaterThanOrEqual(samples.length - 1);
     expect(await page.getByTestId('status-shown').getAttribute('data-kind')).toBe('preview');
-    expect(held.length).toBeGreaterThan(0);
+    expect(engine.held()).toBeGreaterThan(0);
     await page.mouse.up();
-    holding = false;
-    for (const route of held.splice(0)) await route.continue();
-    await page.unroute('**/api/renderFrames');
+    await engine.release('continue');
     // At rest, the engine's frame of the final pose replaces the preview.
     await page.waitForFunction(() => window.__keyposeFrames?.shownKind() === 'engine', undefined, {
       timeout: 60_000,
@@ -117,11 +103,7 @@ describe('live preview while posing', () => {
     const posed = await page.evaluate(() => window.__keyposeFrames?.shownFrame() ?? null);
     expect(posed?.key).toBeTruthy();
     expect(posed?.key).not.toBe(restKey);
-    const frame = async (key: string) => {
-      const response = await fetch(`${session.studio.url}frames/${encodeURIComponent(key)}`);
-      expect(response.status).toBe(200);
-      return new Uint8Array(await response.arrayBuffer());
-    };
+    const frame = async (key: string) => (await fetchFrame(session.studio, key)).data;
     const posedBytes = await frame(posed!.key);
     expect(await page.evaluate((k) => window.__keyposeFrames?.pixelsHash(k), posed!.key)).toBe(
       hashBytes(posedBytes),
