@@ -13,7 +13,7 @@ import { FaceWorkerError } from '../../host/face/faceWorker.js';
 import { readMouthDrawingFiles } from '../../host/face/mouthDrawingFiles.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
 import { type CliCommand, type CliContext, EXIT, UsageError } from '../command.js';
-import { characterNamed } from './motionOptions.js';
+import { requireCharacter } from './motionOptions.js';
 import { parseOptions, rangeOption } from './options.js';
 import { createProgressReporter } from './progress.js';
 import { reportFailure } from './rig.js';
@@ -69,8 +69,7 @@ async function expression(args: readonly string[], context: CliContext): Promise
   const outPath = resolve(context.cwd, values.get('out') ?? projectArg);
   try {
     const document = await loadProject(projectPath);
-    const character = characterNamed(document, values.get('character'));
-    if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
+    const character = requireCharacter(document, values.get('character'));
     const from = range?.startFrame ?? 0;
     const to = range?.endFrame ?? document.durationFrames - 1;
     const result = applyExpressionText(document, character.id, text, {
@@ -127,8 +126,7 @@ async function setup(args: readonly string[], context: CliContext): Promise<numb
   const outPath = resolve(context.cwd, values.get('out') ?? projectArg);
   try {
     const document = await loadProject(projectPath);
-    const character = characterNamed(document, values.get('character'));
-    if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
+    const character = requireCharacter(document, values.get('character'));
     if (character.face && !replace) {
       return reportFailure(context, 'face setup', {
         code: 'invalid-argument',
@@ -216,8 +214,7 @@ async function fromVideo(args: readonly string[], context: CliContext): Promise<
       throw new ApiError({ code: 'not-found', message: `${videoArg}: no such file`, file: videoPath });
     }
     const document = await loadProject(projectPath);
-    const character = characterNamed(document, values.get('character'));
-    if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
+    const character = requireCharacter(document, values.get('character'));
     const from = range?.startFrame ?? 0;
     const to = Math.min(range?.endFrame ?? document.durationFrames - 1, document.durationFrames - 1);
     const progress = createProgressReporter(context.stderr, context.stderrIsTTY ?? false);
@@ -325,8 +322,7 @@ async function mouths(args: readonly string[], context: CliContext): Promise<num
   const outPath = resolve(context.cwd, values.get('out') ?? projectArg);
   try {
     const document = await loadProject(projectPath);
-    const character = characterNamed(document, values.get('character'));
-    if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
+    const character = requireCharacter(document, values.get('character'));
     if (!character.face) {
       throw new ApiError({
         code: 'invalid-argument',

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../../host/export/atomicWrite.js';
 import { lipSyncSound } from '../../host/lipsync/lipSync.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
 import { type CliCommand, type CliContext, EXIT, UsageError } from '../command.js';
-import { characterNamed } from './motionOptions.js';
+import { requireCharacter } from './motionOptions.js';
 import { parseOptions } from './options.js';
 import { createProgressReporter, withInterrupt } from './progress.js';
 import { reportFailure } from './rig.js';
@@ -71,8 +71,7 @@ async function run(args: readonly string[], context: CliContext): Promise<number
   const holdFrames = frameArg(values.get('hold'), '--min-hold');
   try {
     let document: ProjectDocument = await loadProject(projectPath);
-    const character = characterNamed(document, values.get('character'));
-    if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
+    const character = requireCharacter(document, values.get('character'));
     const voiceArg =
       positionals[0] !== undefined && positionals[0] !== projectArg ? positionals[0] : undefined;
     let input: Uint8Array;

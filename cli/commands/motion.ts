@@ -13,10 +13,10 @@ import { type CliCommand, type CliContext, EXIT, UsageError } from '../command.j
 import { type MotionOntoProject, sourceOntoCharacter } from './motionApply.js';
 import { FROM_VIDEO_USAGE, fromVideoCommand } from './motionFromVideo.js';
 import {
-  characterNamed,
   importOptionsFrom,
   MOTION_IMPORT_FLAGS,
   MOTION_IMPORT_USAGE,
+  requireCharacter,
 } from './motionOptions.js';
 import { parseOptions, rangeOption } from './options.js';
 import { createProgressReporter } from './progress.js';
@@ -38,8 +38,7 @@ export async function motionOntoProject(
   values: ReadonlyMap<string, string>,
   context: CliContext,
 ): Promise<MotionOntoProject> {
-  const character = characterNamed(document, values.get('character'));
-  if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
+  const character = requireCharacter(document, values.get('character'));
   // Bad options are refused before the file is read.
   importOptionsFrom(values, document.fps);
   const progress = createProgressReporter(context.stderr, context.stderrIsTTY ?? false);
@@ -132,8 +131,7 @@ async function exportCommand(args: readonly string[], context: CliContext): Prom
     throw new UsageError(`motion export writes .json (pose sequence) or .bvh, not "${ext || out}".`);
   try {
     const document = await loadProject(resolve(context.cwd, positionals[0]!));
-    const character = characterNamed(document, values.get('character'));
-    if (!character) throw new UsageError(`the project has no character "${values.get('character')}".`);
+    const character = requireCharacter(document, values.get('character'));
     const frameRange = rangeOption(values) ?? {
       startFrame: 0,
       endFrame: Math.max(document.durationFrames - 1, lastKeyedFrame(character.motion)),

@@ -103,3 +103,10 @@ export function mappingWith(
 export function characterNamed(document: ProjectDocument, name: string | undefined): Character | undefined {
   return name ? document.characters.find((c) => c.id === name || c.name === name) : document.characters[0];
 }
+
+/** The character `--character` names (by id or name; the first without it), or a usage error. */
+export function requireCharacter(document: ProjectDocument, name: string | undefined): Character {
+  const character = characterNamed(document, name);
+  if (!character) throw new UsageError(`the project has no character "${name}".`);
+  return character;
+}

@@ -1,3 +1,4 @@
+import { percentile } from '../math/stats.js';
 import { BROW, EYE } from './facemeshPoints.js';
 import type { Mesh } from './headPose.js';
 
@@ -85,11 +86,6 @@ function insidePolygon(poly: readonly P[], x: number, y: number): boolean {
   return inside;
 }
 
-function quantile(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))] ?? 0;
-}
-
 interface EyeFrame {
   /** Middle of the corners. */
   readonly mid: P;
@@ -142,11 +138,11 @@ function gazeOf(frame: FrameRgb, mesh: Mesh, side: 'left' | 'right', ef: EyeFram
   }
   if (pixels.length < 12 * 16) return null;
   // The iris and pupil are the darkest part of the opening; the white of the eye the brightest.
-  const dark = quantile(
+  const dark = percentile(
     pixels.map((p) => p.l),
     0.1,
   );
-  const light = quantile(
+  const light = percentile(
     pixels.map((p) => p.l),
     0.9,
   );
@@ -186,7 +182,7 @@ function whiteOf(frame: FrameRgb, ef: EyeFrame): number | null {
   // The skin: the box's rim, beyond the eye's corners and lids.
   const rim = samples.filter((p) => Math.abs(p.a) > 0.55 || Math.abs(p.h) > 0.3).map((p) => p.l);
   if (rim.length < 8) return null;
-  const skin = quantile(rim, 0.5);
+  const skin = percentile(rim, 0.5);
   const threshold = skin + 0.35 * (255 - skin);
   const cell = (1.2 / n) * (0.7 / n);
   return samples.filter((p) => p.l > threshold).length * cell;
@@ -223,7 +219,7 @@ function browOf(
       samples.push({ h, l: luminanceAt(frame, x, y) });
     }
     if (samples.length < rows / 2) continue;
-    const skin = quantile(
+    const skin = percentile(
       samples.map((s) => s.l),
       0.75,
     );
@@ -255,7 +251,7 @@ function browOf(
     if (found) heights.push(found.h);
   }
   if (heights.length < 3) return null;
-  return quantile(heights, 0.5);
+  return percentile(heights, 0.5);
 }
 
 /** Gaze and brow measures of one face in one frame, from its mesh (image pixels) and the frame. */

@@ -1,3 +1,4 @@
+import { percentile } from '../math/stats.js';
 import type { Vec3 } from '../math/types.js';
 import { type PersonTrack2d, torsoLengthAt } from './tracks2d.js';
 
@@ -68,12 +69,6 @@ export interface LiftedPerson {
 }
 
 type V2 = readonly [number, number];
-
-function percentile(values: readonly number[], p: number): number {
-  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length === 0) return Number.NaN;
-  return v[Math.min(v.length - 1, Math.floor(p * (v.length - 1)))]!;
-}
 
 function median(values: readonly number[]): number {
   return percentile(values, 0.5);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { type PreferenceStorage, pageStorage } from '../state/preferences.js';
+import { type PreferenceStorage, pageStorage, storedRecord } from '../state/preferences.js';
 
 /**
  * Whether the reference video shows behind the viewport, and how strongly: preferences of the
@@ -26,13 +26,7 @@ const fieldSchemas = {
 
 /** Each field is read on its own: one bad field (an older version, a hand edit) keeps the rest. */
 export function parseReferencePreferences(text: string | null): ReferencePreferences {
-  let raw: unknown = null;
-  try {
-    raw = text ? JSON.parse(text) : null;
-  } catch {
-    raw = null;
-  }
-  const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const record = storedRecord(text);
   const shown = fieldSchemas.shown.safeParse(record.shown);
   const opacity = fieldSchemas.opacity.safeParse(record.opacity);
   return {

@@ -42,16 +42,22 @@ const fieldSchemas: { [K in keyof EditorPreferences]: z.ZodType<EditorPreference
   gizmo: z.enum(['rotate', 'translate']),
 };
 
-export function parseEditorPreferences(text: string | null): EditorPreferences {
-  if (!text) return DEFAULT_EDITOR_PREFERENCES;
-  let raw: unknown;
+/**
+ * The stored JSON object of a preferences key, or {} for nothing stored, bad JSON or a non-object:
+ * each preference module then reads its fields one by one and falls back to defaults.
+ */
+export function storedRecord(text: string | null): Record<string, unknown> {
+  let raw: unknown = null;
   try {
-    raw = JSON.parse(text);
+    raw = text ? JSON.parse(text) : null;
   } catch {
-    return DEFAULT_EDITOR_PREFERENCES;
+    raw = null;
   }
-  if (typeof raw !== 'object' || raw === null) return DEFAULT_EDITOR_PREFERENCES;
-  const record = raw as Record<string, unknown>;
+  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+}
+
+export function parseEditorPreferences(text: string | null): EditorPreferences {
+  const record = storedRecord(text);
   const out: Record<string, unknown> = {};
   for (const key of EDITOR_PREFERENCE_KEYS) {
     const parsed = fieldSchemas[key].safeParse(record[key]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PreferenceStorage } from '../state/preferences.js';
+import { type PreferenceStorage, storedRecord } from '../state/preferences.js';
 
 /**
  * The timeline's choices that outlive a reload: whether the graph editor is open (a user who works
@@ -18,13 +18,7 @@ export const DEFAULT_TIMELINE_PREFERENCES: TimelinePreferences = { graphOpen: fa
 
 /** A bad or missing field (an older version, a hand edit) falls back to its default. */
 export function parseTimelinePreferences(text: string | null): TimelinePreferences {
-  let raw: unknown = null;
-  try {
-    raw = text ? JSON.parse(text) : null;
-  } catch {
-    raw = null;
-  }
-  const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const record = storedRecord(text);
   const graphOpen = z.boolean().safeParse(record.graphOpen);
   return { graphOpen: graphOpen.success ? graphOpen.data : DEFAULT_TIMELINE_PREFERENCES.graphOpen };
 }
