@@ -9,7 +9,7 @@ import { quatFromAxisAngle } from '../../core/math/quat.js';
 import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
 import { loadSample } from '../../host/project/store.js';
 import { sampleFaceRig } from '../fixtures/face/sampleFace.js';
-import { waitForJobEvents } from './jobHelpers.js';
+import { renderOneFrame } from './jobHelpers.js';
 
 /**
  * The face pass in the real render path (real worker, real onnxruntime): the sample with its face
@@ -32,21 +32,8 @@ afterAll(async () => {
   if (cacheRoot) rmSync(cacheRoot, { recursive: true, force: true });
 });
 
-async function frame(document: ProjectDocument, frameIndex: number) {
-  const { jobId, cached } = await ctx.render.renderFrames({
-    document,
-    frames: [frameIndex],
-    quality: 'draft',
-  });
-  let key = cached[0]?.key;
-  if (jobId) {
-    const done = await waitForJobEvents(ctx, events, jobId);
-    key = done.find((e): e is Extract<JobEvent, { type: 'frame' }> => e.type === 'frame')?.frame.key;
-  }
-  const image = await ctx.render.getFrame(key as string);
-  if (!image) throw new Error('no frame');
-  return { key: key as string, image };
-}
+const frame = (document: ProjectDocument, frameIndex: number) =>
+  renderOneFrame(ctx, events, document, frameIndex);
 
 describe('the face pass in the render path', () => {
   it('draws the mouth track over the engine frame, only inside the head', async () => {

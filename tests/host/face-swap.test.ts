@@ -9,7 +9,7 @@ import { createServiceContext, type ServiceContext } from '../../host/api/contex
 import { loadSample } from '../../host/project/store.js';
 import { countColour, mouthDrawingAsset } from '../fixtures/face/mouthDrawings.js';
 import { sampleFaceRig } from '../fixtures/face/sampleFace.js';
-import { waitForJobEvents } from './jobHelpers.js';
+import { renderOneFrame } from './jobHelpers.js';
 
 /**
  * Swapped mouth drawings in the real render path (docs/face.md, "Swapped mouth drawings"): the
@@ -37,21 +37,8 @@ afterAll(async () => {
   if (cacheRoot) rmSync(cacheRoot, { recursive: true, force: true });
 });
 
-async function frame(document: ProjectDocument, frameIndex: number) {
-  const { jobId, cached } = await ctx.render.renderFrames({
-    document,
-    frames: [frameIndex],
-    quality: 'draft',
-  });
-  let key = cached[0]?.key;
-  if (jobId) {
-    const done = await waitForJobEvents(ctx, events, jobId);
-    key = done.find((e): e is Extract<JobEvent, { type: 'frame' }> => e.type === 'frame')?.frame.key;
-  }
-  const image = await ctx.render.getFrame(key as string);
-  if (!image) throw new Error('no frame');
-  return { key: key as string, image };
-}
+const frame = (document: ProjectDocument, frameIndex: number) =>
+  renderOneFrame(ctx, events, document, frameIndex);
 
 describe('swapped mouth drawings in the render path', () => {
   it('shows the drawing of each frame’s shape in the mouth box, the nearest drawn one for others', async () => {

@@ -7,7 +7,7 @@ import { createProject } from '../../core/document/factory.js';
 import { projectDocumentSchema } from '../../core/document/schema.js';
 import { countColour } from '../fixtures/face/mouthDrawings.js';
 import { drawHumanoid } from '../inference/rigging/syntheticFigure.js';
-import { servicesFixture } from './jobHelpers.js';
+import { renderOneFrame, servicesFixture } from './jobHelpers.js';
 
 /**
  * A layered PSD made in code, imported through the services API (real worker): a chibi figure
@@ -137,22 +137,8 @@ describe('a PSD with layers named for the face', () => {
       mouthBlendFrames: 0,
       channels: {},
     });
-    const frame = async (frameIndex: number) => {
-      const { jobId, cached } = await fx.ctx.render.renderFrames({
-        document: talking,
-        frames: [frameIndex],
-        quality: 'draft',
-      });
-      let key = cached[0]?.key;
-      if (jobId) {
-        await fx.jobs.finished(jobId);
-        const event = fx.jobs.of(jobId).find((e) => e.type === 'frame');
-        key = event && 'frame' in event ? event.frame.key : undefined;
-      }
-      const image = await fx.ctx.render.getFrame(key as string);
-      if (!image) throw new Error('no frame');
-      return image;
-    };
+    const frame = async (frameIndex: number) =>
+      (await renderOneFrame(fx.ctx, fx.jobs.events, talking, frameIndex)).image;
     const f0 = await frame(0);
     const f1 = await frame(1);
     // At rest each drawing shows where it was drawn in the PSD, as large: A on 146-174 x 100-108,

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { JobEvent } from '../../core/contract/api.js';
 import type { ProjectDocument } from '../../core/document/schema.js';
+import type { RgbaImage } from '../../core/render/types.js';
 import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
 import { type ApiImplementation, createServices } from '../../host/api/services.js';
 import { drawHumanoid } from '../inference/rigging/syntheticFigure.js';
@@ -56,6 +57,31 @@ export function waitForJobEvents(
     const unsubscribe = ctx.jobs.subscribe(() => queueMicrotask(check));
     check();
   });
+}
+
+/**
+ * One draft frame of `document` through the real render service: from the cache, or rendered by
+ * a job whose events `events` records (as for waitForJobEvents). Its key and pixels.
+ */
+export async function renderOneFrame(
+  ctx: ServiceContext,
+  events: readonly JobEvent[],
+  document: ProjectDocument,
+  frameIndex: number,
+): Promise<{ key: string; image: RgbaImage }> {
+  const { jobId, cached } = await ctx.render.renderFrames({
+    document,
+    frames: [frameIndex],
+    quality: 'draft',
+  });
+  let key = cached[0]?.key;
+  if (jobId) {
+    const done = await waitForJobEvents(ctx, events, jobId);
+    key = done.find((e): e is Extract<JobEvent, { type: 'frame' }> => e.type === 'frame')?.frame.key;
+  }
+  const image = key ? await ctx.render.getFrame(key) : null;
+  if (!key || !image) throw new Error(`no frame ${frameIndex}`);
+  return { key, image };
 }
 
 export type JobRecorder = ReturnType<typeof jobRecorder>;
