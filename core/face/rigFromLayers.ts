@@ -87,6 +87,18 @@ const union = (boxes: readonly Box[]): Box | null =>
 const cx = (b: Box) => (b.left + b.right) / 2;
 const cy = (b: Box) => (b.top + b.bottom) / 2;
 
+/** Grows `boxes[k]` to take in pixel (x, y), or starts it there. */
+function growBox(boxes: (Box | null)[], k: number, x: number, y: number): void {
+  const b = boxes[k];
+  if (!b) boxes[k] = { left: x, top: y, right: x + 1, bottom: y + 1 };
+  else {
+    b.left = Math.min(b.left, x);
+    b.top = Math.min(b.top, y);
+    b.right = Math.max(b.right, x + 1);
+    b.bottom = Math.max(b.bottom, y + 1);
+  }
+}
+
 /**
  * Opaque bounding boxes of the face layers, from a per-pixel owner index (the part-hint map:
  * index into `names`, -1 for none). A layer holding a pair (both eyes) gives two boxes, one each
@@ -104,14 +116,7 @@ export function faceLayerBoxes(
     for (let x = 0; x < width; x++) {
       const k = ownerAt(y * width + x);
       if (k < 0 || !parts[k]) continue;
-      const b = boxes[k];
-      if (!b) boxes[k] = { left: x, top: y, right: x + 1, bottom: y + 1 };
-      else {
-        b.left = Math.min(b.left, x);
-        b.top = Math.min(b.top, y);
-        b.right = Math.max(b.right, x + 1);
-        b.bottom = Math.max(b.bottom, y + 1);
-      }
+      growBox(boxes, k, x, y);
     }
   }
   const out: LayerBox[] = [];
@@ -129,15 +134,7 @@ export function faceLayerBoxes(
     for (let y = box.top; y < box.bottom; y++) {
       for (let x = box.left; x < box.right; x++) {
         if (ownerAt(y * width + x) !== k) continue;
-        const h = x < middle ? 0 : 1;
-        const b = halves[h];
-        if (!b) halves[h] = { left: x, top: y, right: x + 1, bottom: y + 1 };
-        else {
-          b.left = Math.min(b.left, x);
-          b.top = Math.min(b.top, y);
-          b.right = Math.max(b.right, x + 1);
-          b.bottom = Math.max(b.bottom, y + 1);
-        }
+        growBox(halves, x < middle ? 0 : 1, x, y);
       }
     }
     for (const half of halves) if (half) out.push({ name: `${name} (one of the pair)`, ...half });
