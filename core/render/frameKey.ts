@@ -16,7 +16,7 @@ import type { OutputFrame } from './parts/posed.js';
  * the same pose. q and -q are the same rotation: the sign is fixed by the first non-zero component.
  */
 /** Version of the frame engine's maths (core/render/parts/, inference/engine/graph/); bump when they change. */
-export const ENGINE_VERSION = 'parts-2';
+export const ENGINE_VERSION = 'parts-3';
 
 export interface FrameKeyInput {
   /** The rig the frame is rendered from (host/render/rigInputs.ts rigKey). */

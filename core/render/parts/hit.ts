@@ -10,7 +10,8 @@ import type { PartsRig } from './types.js';
  * Tilted parts: the ray (t, l, d) = M (x, y, 1) + z w meets the front of the cross-section
  * ellipse (l - centre(t))^2 + (d / depthRatio - depthCentre r)^2 = radius(t)^2, solved for z with the
  * cross-section taken at the ray's current t: first where the ray passes closest to the axis,
- * then TILT_ITERATIONS more times at the t of the last hit.
+ * then TILT_ITERATIONS more times at the t of the last hit (the nearer end's section while past
+ * one). A front past an end is the end's cap where the ray crosses the end plane inside it.
  * Spheres: the front of a sphere around the joint, textured through the joint's inverse transform.
  */
 export const TILT_ITERATIONS = 2;
@@ -22,6 +23,12 @@ export const TILT_MIN_Q = 1e-6;
  * otherwise disagree on whole rows of edge pixels.
  */
 export const GRAZE_PX2 = 1e-2;
+/** A cap is read this far inside its part's last row (so the row index stays in the table). */
+export const CAP_INSET_PX = 1e-3;
+/** Below this axial motion per unit of depth the ray runs across the part: it meets no cap. */
+export const TILT_MIN_WT = 1e-4;
+/** How far inside a cross-section's edge a tilted part's texels are read from (art pixels). */
+export const TILT_EDGE_PX = 1.5;
 
 export interface Hit {
   readonly texelU: number;
@@ -38,12 +45,6 @@ export interface ProfileTable {
 }
 
 const clampTo = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-
-/** Profile row of a t, or -1 outside the part's rows: floor(t - tMin + 0.5). */
-export function profileRow(p: ProfileTable, t: number): number {
-  const i = Math.floor(t - p.tMin + 0.5);
-  return i >= 0 && i < p.radius.length ? i : -1;
-}
 
 export function hitFlatPart(part: PosedPart, x: number, y: number): Hit {
   return {
@@ -62,11 +63,15 @@ export function hitTiltedPart(part: PosedPart, profile: ProfileTable, x: number,
   const b = part.d[3] / profile.depthRatio;
   const B = d0 / profile.depthRatio;
   const q = Math.max(TILT_MIN_Q, a * a + b * b);
+  const rows = profile.radius.length;
   // Where the ray passes closest to the axis (ignoring the centre offset).
   let z = -(l0 * a + B * b) / q;
+  // Whether the ray meets the surface more than TILT_EDGE_PX inside its silhouette as seen now.
+  let inside = false;
   for (let k = 0; k < TILT_ITERATIONS; k++) {
-    const row = profileRow(profile, t0 + wt * z);
-    if (row < 0) return null;
+    // The cross-section at the ray's t, or at the nearer end while the ray is past one: a ray
+    // that meets the part near its end may pass the end on its way (the part tilted steeply).
+    const row = nearestRow(profile, t0 + wt * z);
     const A = l0 - profile.centre[row]!;
     const r = profile.radius[row]!;
     const Bc = B - profile.depthCentre * r;
@@ -74,16 +79,47 @@ export function hitTiltedPart(part: PosedPart, profile: ProfileTable, x: number,
     const C = (A * A + Bc * Bc - r * r) / q;
     const disc = P * P - C;
     if (disc < -GRAZE_PX2) return null;
-    z = -P + Math.sqrt(disc);
+    // A grazing ray (disc in [-GRAZE_PX2, 0)) touches the ellipse: its root is 0, not NaN.
+    z = -P + Math.sqrt(Math.max(0, disc));
+    // q disc / r^2 is the squared cosine between the surface normal there and the view; a point
+    // of a round section E px inside the silhouette has q disc = E (2r - E).
+    inside = disc > (TILT_EDGE_PX * (2 * r - TILT_EDGE_PX)) / q;
   }
-  const t = t0 + wt * z;
-  if (profileRow(profile, t) < 0) return null;
-  const l = l0 + a * z;
+  let t = t0 + wt * z;
+  const first = profile.tMin - 0.5;
+  const last = profile.tMin + rows - 0.5 - CAP_INSET_PX;
+  if (t < first || t > last) {
+    // The surface's front lies past an end: the ray enters the part through that end's cap (the
+    // cross-section a limb pointing at the camera shows), if it crosses the end plane within it.
+    if (Math.abs(wt) < TILT_MIN_WT) return null;
+    t = clampTo(t, first, last);
+    z = (t - t0) / wt;
+    const row = nearestRow(profile, t);
+    const r = profile.radius[row]!;
+    const A = l0 + a * z - profile.centre[row]!;
+    const Bc = B + b * z - profile.depthCentre * r;
+    if (A * A + Bc * Bc > r * r) return null;
+    inside = true;
+  }
+  const row = nearestRow(profile, t);
+  const m = profile.centre[row]!;
+  // The texel across the part: where the ray meets the surface; away from the silhouette seen now,
+  // kept off the layer's outer TILT_EDGE_PX (its anti-aliased fringe). Where the part turns about
+  // its axis, the front the camera sees maps onto the layer's side (planar texturing: the side is
+  // the silhouette in the picture), and its fringe would stripe the limb with see-through slits;
+  // at the silhouette seen now the fringe is the right edge.
+  const inner = inside ? Math.max(0, profile.radius[row]! - TILT_EDGE_PX) : Number.POSITIVE_INFINITY;
+  const l = clampTo(l0 + a * z, m - inner, m + inner);
   return {
     texelU: clampTo(part.u[0] * t + part.u[1] * l + part.u[2], part.clampU[0], part.clampU[1]),
     texelV: clampTo(part.v[0] * t + part.v[1] * l + part.v[2], part.clampV[0], part.clampV[1]),
     key: part.keyBase + part.keySlope * t,
   };
+}
+
+/** The profile row of t, clamped to the part's rows. */
+function nearestRow(p: ProfileTable, t: number): number {
+  return clampTo(Math.floor(t - p.tMin + 0.5), 0, p.radius.length - 1);
 }
 
 export function hitSphere(s: PosedSphere, x: number, y: number): Hit | null {

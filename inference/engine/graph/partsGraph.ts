@@ -19,7 +19,7 @@ import { tiltStage } from './tiltStage.js';
  *   frame int64 [4]: padded height, padded width, height, width.
  * Output: frame int32 [height, width], straight RGBA8 per pixel.
  */
-export const PARTS_ENGINE_VERSION = 'parts-2';
+export const PARTS_ENGINE_VERSION = 'parts-3';
 
 export function buildPartsGraph(): Uint8Array {
   const g = new GraphBuilder('keypose-parts');

@@ -55,8 +55,6 @@ const KNOWN_ENGINE_FAILURES = new Set<string>([
   'tears no holes into the synthetic figure (out of the picture plane)',
   'tears no holes into the sample (in plane)',
   'tears no holes into the sample (out of the picture plane)',
-  'keeps a forearm twisted 60 at least half its width, and solid',
-  'keeps a forearm twisted 90 at least half its width, and solid',
   'keeps a forearm turned 60 towards the camera, twisted 90 at least half its width, and solid',
 ]);
 const check = (name: string) => (KNOWN_ENGINE_FAILURES.has(name) ? it.fails : it);
