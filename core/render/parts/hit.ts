@@ -66,49 +66,50 @@ export function hitTiltedPart(part: PosedPart, profile: ProfileTable, x: number,
   const rows = profile.radius.length;
   // Where the ray passes closest to the axis (ignoring the centre offset).
   let z = -(l0 * a + B * b) / q;
-  // Whether the ray meets the surface more than TILT_EDGE_PX inside its silhouette as seen now.
-  let inside = false;
+  // The last cross-section looked at (centre m, radius r) and the ray's discriminant there.
+  let m = 0;
+  let r = 0;
+  let disc = 0;
   for (let k = 0; k < TILT_ITERATIONS; k++) {
     // The cross-section at the ray's t, or at the nearer end while the ray is past one: a ray
     // that meets the part near its end may pass the end on its way (the part tilted steeply).
     const row = nearestRow(profile, t0 + wt * z);
-    const A = l0 - profile.centre[row]!;
-    const r = profile.radius[row]!;
+    m = profile.centre[row]!;
+    r = profile.radius[row]!;
+    const A = l0 - m;
     const Bc = B - profile.depthCentre * r;
     const P = (A * a + Bc * b) / q;
     const C = (A * A + Bc * Bc - r * r) / q;
-    const disc = P * P - C;
+    disc = P * P - C;
     if (disc < -GRAZE_PX2) return null;
     // A grazing ray (disc in [-GRAZE_PX2, 0)) touches the ellipse: its root is 0, not NaN.
     z = -P + Math.sqrt(Math.max(0, disc));
-    // q disc / r^2 is the squared cosine between the surface normal there and the view; a point
-    // of a round section E px inside the silhouette has q disc = E (2r - E).
-    inside = disc > (TILT_EDGE_PX * (2 * r - TILT_EDGE_PX)) / q;
   }
+  // Whether the ray meets the surface more than TILT_EDGE_PX inside its silhouette as seen now:
+  // q disc / r^2 is the squared cosine between the surface normal there and the view, and a point
+  // of a round section E px inside the silhouette has q disc = E (2r - E).
+  let inside = disc > (TILT_EDGE_PX * (2 * r - TILT_EDGE_PX)) / q;
   let t = t0 + wt * z;
   const first = profile.tMin - 0.5;
   const last = profile.tMin + rows - 0.5 - CAP_INSET_PX;
   if (t < first || t > last) {
     // The surface's front lies past an end: the ray enters the part through that end's cap (the
-    // cross-section a limb pointing at the camera shows), if it crosses the end plane within it.
+    // cross-section a limb pointing at the camera shows), if it crosses the end plane within the
+    // last section looked at (the end's, or one next to it).
     if (Math.abs(wt) < TILT_MIN_WT) return null;
     t = clampTo(t, first, last);
     z = (t - t0) / wt;
-    const row = nearestRow(profile, t);
-    const r = profile.radius[row]!;
-    const A = l0 + a * z - profile.centre[row]!;
+    const A = l0 + a * z - m;
     const Bc = B + b * z - profile.depthCentre * r;
     if (A * A + Bc * Bc > r * r) return null;
     inside = true;
   }
-  const row = nearestRow(profile, t);
-  const m = profile.centre[row]!;
   // The texel across the part: where the ray meets the surface; away from the silhouette seen now,
   // kept off the layer's outer TILT_EDGE_PX (its anti-aliased fringe). Where the part turns about
   // its axis, the front the camera sees maps onto the layer's side (planar texturing: the side is
   // the silhouette in the picture), and its fringe would stripe the limb with see-through slits;
   // at the silhouette seen now the fringe is the right edge.
-  const inner = inside ? Math.max(0, profile.radius[row]! - TILT_EDGE_PX) : Number.POSITIVE_INFINITY;
+  const inner = inside ? Math.max(0, r - TILT_EDGE_PX) : Number.POSITIVE_INFINITY;
   const l = clampTo(l0 + a * z, m - inner, m + inner);
   return {
     texelU: clampTo(part.u[0] * t + part.u[1] * l + part.u[2], part.clampU[0], part.clampU[1]),

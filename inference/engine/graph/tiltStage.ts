@@ -35,48 +35,46 @@ export function tiltStage(ctx: GraphContext, params: string): Entries {
     return flatten(g, g.op('Cast', [g.add(clamped, c.rowOffset)], { to: INT32 }));
   };
   const shape = g.op('Shape', [t0]);
-  const section = (t: string) => {
-    const index = row(t);
+  // The last cross-section looked at (centre m, radius r) and the ray's discriminant there.
+  let m = '';
+  let r = '';
+  let disc = '';
+  for (let k = 0; k < TILT_ITERATIONS; k++) {
+    const index = row(g.add(t0, g.mul(c.wt, z)));
     const gather = (plane: string) =>
       g.op('Reshape', [g.op('GatherElements', [plane, index], { axis: 0 }), shape]);
-    return { m: gather(ctx.profileCentre), r: gather(ctx.profileRadius) };
-  };
-  let inside = '';
-  for (let k = 0; k < TILT_ITERATIONS; k++) {
-    const { m, r } = section(g.add(t0, g.mul(c.wt, z)));
+    m = gather(ctx.profileCentre);
+    r = gather(ctx.profileRadius);
     const A = g.sub(l0, m);
     const Bc = g.sub(B, g.mul(c.depthCentre, r));
     const P = g.mul(g.add(g.mul(A, c.a), g.mul(Bc, c.b)), c.invQ);
     const C = g.mul(g.sub(g.add(g.mul(A, A), g.mul(Bc, Bc)), g.mul(r, r)), c.invQ);
-    const disc = g.sub(g.mul(P, P), C);
+    disc = g.sub(g.mul(P, P), C);
     and(g.op('GreaterOrEqual', [disc, g.scalarF(-GRAZE_PX2)]));
     z = g.sub(g.op('Sqrt', [g.op('Max', [disc, zero])]), P);
-    // More than TILT_EDGE_PX inside the silhouette seen now (hit.ts).
-    const edge = g.mul(
-      g.mul(g.sub(g.mul(r, g.scalarF(2)), g.scalarF(TILT_EDGE_PX)), g.scalarF(TILT_EDGE_PX)),
-      c.invQ,
-    );
-    inside = g.op('Greater', [disc, edge]);
   }
-  // A front past an end: the end's cap, where the ray crosses the end plane inside it (hit.ts).
+  // More than TILT_EDGE_PX inside the silhouette seen now (hit.ts).
+  const edge = g.mul(g.mul(g.sub(g.add(r, r), g.scalarF(TILT_EDGE_PX)), g.scalarF(TILT_EDGE_PX)), c.invQ);
+  const insideSurface = g.op('Greater', [disc, edge]);
+  // A front past an end: the end's cap, where the ray crosses the end plane inside the last
+  // section looked at (hit.ts).
   const tFront = g.add(t0, g.mul(c.wt, z));
-  const first = c.rowShift;
   const last = g.sub(g.add(c.rowShift, c.rowCount), g.scalarF(CAP_INSET_PX));
-  const t = g.op('Min', [g.op('Max', [tFront, first]), last]);
+  const t = g.op('Min', [g.op('Max', [tFront, c.rowShift]), last]);
   const onSurface = g.op('Equal', [t, tFront]);
   const crosses = g.op('GreaterOrEqual', [g.op('Abs', [c.wt]), g.scalarF(TILT_MIN_WT)]);
   const wtSafe = g.where(crosses, c.wt, g.scalarF(1));
   z = g.where(onSurface, z, g.op('Div', [g.sub(t, t0), wtSafe]));
-  const { m, r } = section(t);
-  const Ac = g.sub(g.add(l0, g.mul(c.a, z)), m);
+  const along = g.add(l0, g.mul(c.a, z));
+  const Ac = g.sub(along, m);
   const Bcap = g.sub(g.add(B, g.mul(c.b, z)), g.mul(c.depthCentre, r));
   const inCap = g.op('LessOrEqual', [g.add(g.mul(Ac, Ac), g.mul(Bcap, Bcap)), g.mul(r, r)]);
   and(g.op('Or', [onSurface, g.op('And', [crosses, inCap])]));
   // Across the part, away from the silhouette seen now, the texel is read off the layer's fringe
   // (hit.ts, TILT_EDGE_PX); caps count as away.
-  inside = g.op('Or', [inside, g.op('Not', [onSurface])]);
+  const inside = g.op('Or', [insideSurface, g.op('Not', [onSurface])]);
   const inner = g.where(inside, g.op('Max', [g.sub(r, g.scalarF(TILT_EDGE_PX)), zero]), g.scalarF(1e30));
-  const l = g.op('Min', [g.op('Max', [g.add(l0, g.mul(c.a, z)), g.sub(m, inner)]), g.add(m, inner)]);
+  const l = g.op('Min', [g.op('Max', [along, g.sub(m, inner)]), g.add(m, inner)]);
   const u = g.add(g.add(g.mul(c.ut, t), g.mul(c.ul, l)), c.u0);
   const v = g.add(g.add(g.mul(c.vt, t), g.mul(c.vl, l)), c.v0);
   const fetched = fetchTexel(ctx, u, v, c);
