@@ -332,6 +332,10 @@ async function mouths(args: readonly string[], context: CliContext): Promise<num
     const drawings = await readMouthDrawingFiles(
       files.map((f) => resolve(context.cwd, f)),
       character.face,
+      {
+        width: document.assets[character.artAssetId]?.width ?? 1,
+        height: document.assets[character.artAssetId]?.height ?? 1,
+      },
     );
     const style = (styleText as 'swap' | 'warp' | undefined) ?? (files.length > 0 ? 'swap' : undefined);
     const updated = setMouthArt(document, character.id, {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { MAX_AUDIO_BASE64_CHARS } from '../document/limits.js';
+import { MAX_ASSET_BASE64_CHARS, MAX_AUDIO_BASE64_CHARS } from '../document/limits.js';
 import { assetSchema, characterSchema, projectDocumentSchema } from '../document/schema.js';
+import { MOUTH_SHAPES } from '../face/mouthShapes.js';
 import { faceLayerSchema, faceRigSchema, mouthKeySchema } from '../face/schema.js';
 import { poseSequenceSchema } from '../io/poseSequence.js';
 import { TEMPLATE_KINDS } from '../skeleton/templates.js';
@@ -132,6 +133,20 @@ export const detectedFaceSchema = z.object({
   rig: faceRigSchema,
   found: z.array(z.enum(['eyes', 'mouth', 'brows', 'chin'])),
 });
+
+/** A layered PSD of mouth drawings, cut onto a face rig's mouth (the editor's Mouth drawings…). */
+export const mouthDrawingsFromPsdRequestSchema = z.object({
+  fileName: z.string().min(1),
+  dataBase64: z.string().max(MAX_ASSET_BASE64_CHARS),
+  face: faceRigSchema,
+  /** The character's art size: a PSD of that size is its own canvas (drawings cut where drawn). */
+  art: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
+});
+/** Per mouth shape its layer's drawing as an asset, with the id the project stores it under. */
+export const mouthDrawingsSchema = z.partialRecord(
+  z.enum(MOUTH_SHAPES),
+  z.object({ assetId: z.string().min(1), asset: assetSchema }),
+);
 
 export const renderQualitySchema = z.enum(['draft', 'final', 'reference']);
 
@@ -457,6 +472,12 @@ export const apiMethods = {
    * it does not find is placed by proportion. The editor stores it as one undoable edit.
    */
   detectFace: { args: z.tuple([detectFaceRequestSchema]), result: detectedFaceSchema },
+  /**
+   * The mouth drawings of a layered PSD (layers named for shapes: "mouth A", "Mouths/E"), each cut
+   * onto the face rig's mouth; the editor stores them as one undoable edit. Rejects a PSD without
+   * such layers, naming it.
+   */
+  mouthDrawingsFromPsd: { args: z.tuple([mouthDrawingsFromPsdRequestSchema]), result: mouthDrawingsSchema },
   /** Lip sync as a job (progress, cancel); see lipSyncRequestSchema. */
   lipSync: { args: z.tuple([lipSyncRequestSchema]), result: jobStartedSchema },
   readLibraryMotion: {

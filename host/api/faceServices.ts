@@ -9,6 +9,7 @@ import {
   faceRigFromLayers,
 } from '../../core/face/rigFromLayers.js';
 import type { FaceRig, Point } from '../../core/face/schema.js';
+import { mouthDrawingsOfPsd } from '../face/mouthDrawingFiles.js';
 import { detectStillFace } from '../face/stillFace.js';
 import { lipSyncSound } from '../lipsync/lipSync.js';
 import { decodePartHints } from '../render/artDecoder.js';
@@ -16,7 +17,7 @@ import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
 
 /**
- * detectFace and lipSync (a job): the face rig's automatic placement and lip sync from speech
+ * detectFace, mouthDrawingsFromPsd and lipSync (a job): the face rig's automatic placement and lip sync from speech
  * (docs/face.md). Both return data the editor applies as one undoable edit; neither changes a
  * document itself.
  */
@@ -138,9 +139,13 @@ export async function faceFromPartHints(
   return rig ? { rig, found: faceFeaturesFromLayers(boxes) } : null;
 }
 
-export function createFaceServices(ctx: ServiceContext): Pick<ApiImplementation, 'detectFace' | 'lipSync'> {
+export function createFaceServices(
+  ctx: ServiceContext,
+): Pick<ApiImplementation, 'detectFace' | 'lipSync' | 'mouthDrawingsFromPsd'> {
   return {
     detectFace: ({ document, characterId }) => detectCharacterFace(document, characterId),
+    mouthDrawingsFromPsd: ({ fileName, dataBase64, face, art }) =>
+      mouthDrawingsOfPsd(Buffer.from(dataBase64, 'base64'), fileName, face, art),
     async lipSync(request) {
       characterOf(request.document, request.characterId);
       const sound = request.voice ?? request.document.audio;

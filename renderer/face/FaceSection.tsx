@@ -213,7 +213,13 @@ export function FaceSection(): ReactElement | null {
           </button>
         </div>
       ) : null}
-      <MouthArtRow character={character} />
+      <MouthArtRow
+        character={character}
+        artSize={{
+          width: document.assets[character.artAssetId]?.width ?? 1,
+          height: document.assets[character.artAssetId]?.height ?? 1,
+        }}
+      />
       <ExpressionRow character={character} />
       <FaceVideoRow character={character} />
       {layer ? (

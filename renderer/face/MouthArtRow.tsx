@@ -10,7 +10,8 @@ import { useServices } from '../context.js';
 /**
  * The Face section's mouth row (docs/face.md, "Swapped mouth drawings"): Warp (the picture's own
  * mouth bent into each shape) or Swap (the user's drawings, placed by the rig), and "Mouth
- * drawings…", several pictures at once named for their shapes (mouth_A.png, A.png, mouth-e.png).
+ * drawings…", several pictures at once named for their shapes (mouth_A.png, A.png, mouth-e.png), or
+ * a layered PSD whose layers are named so (cut onto the mouth by the host: mouthDrawingsFromPsd).
  * Names that stand for no shape are listed and left out; the rest is one undo step.
  */
 
@@ -46,8 +47,15 @@ async function drawingOf(file: File): Promise<{ assetId: string; asset: Asset }>
   };
 }
 
-export function MouthArtRow({ character }: { character: Character }): ReactElement | null {
-  const { editor } = useServices();
+/** `artSize`: the character's picture's size (a PSD of that size is the character's own canvas). */
+export function MouthArtRow({
+  character,
+  artSize,
+}: {
+  character: Character;
+  artSize: { width: number; height: number };
+}): ReactElement | null {
+  const { editor, api } = useServices();
   const input = useRef<HTMLInputElement>(null);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const rig = character.face;
@@ -59,13 +67,26 @@ export function MouthArtRow({ character }: { character: Character }): ReactEleme
       setMouthArt(doc, character.id, { style }),
     );
 
-  const pick = async (files: readonly File[]) => {
+  const pick = async (chosen: readonly File[]) => {
+    // A layered PSD's drawings are its layers named for shapes (the host cuts them onto the mouth);
+    // other files are named for their shapes.
+    const psds = chosen.filter((f) => /\.psd$/i.test(f.name));
+    const files = chosen.filter((f) => !psds.includes(f));
     const sorted = mouthArtByName(files, (f) => f.name);
     const problems = [unrecognisedMouthNames(sorted.unrecognised)];
     if (sorted.duplicates.length > 0)
       problems.push(`Left out (a second drawing of the same shape): ${sorted.duplicates.join(', ')}.`);
     try {
       const drawings: Partial<Record<MouthShape, { assetId: string; asset: Asset }>> = {};
+      for (const psd of psds) {
+        const layers = await api.mouthDrawingsFromPsd({
+          fileName: psd.name,
+          dataBase64: encodeBase64(new Uint8Array(await psd.arrayBuffer())),
+          face: rig,
+          art: artSize,
+        });
+        Object.assign(drawings, layers);
+      }
       for (const [shape, file] of Object.entries(sorted.byShape) as [MouthShape, File][]) {
         drawings[shape] = await drawingOf(file);
       }
@@ -119,7 +140,7 @@ export function MouthArtRow({ character }: { character: Character }): ReactEleme
       <button
         type="button"
         className="tool-button"
-        title="Pictures named for their shapes: mouth_A.png, A.png, mouth-e.png … (A–H, X)"
+        title="Pictures named for their shapes: mouth_A.png, A.png, mouth-e.png … (A–H, X), or a layered PSD whose layers are named so"
         data-testid="mouth-art-pick"
         onClick={() => input.current?.click()}
       >
@@ -129,7 +150,7 @@ export function MouthArtRow({ character }: { character: Character }): ReactEleme
         ref={input}
         type="file"
         multiple
-        accept="image/png,image/jpeg,image/webp"
+        accept="image/png,image/jpeg,image/webp,.psd,image/vnd.adobe.photoshop"
         hidden
         data-testid="mouth-art-input"
         onChange={(event) => {

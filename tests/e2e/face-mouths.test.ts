@@ -1,3 +1,4 @@
+import { writePsdBuffer } from 'ag-psd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mouthDrawingPng } from '../fixtures/face/mouthDrawings.js';
 import {
@@ -13,7 +14,7 @@ import {
  * Swapped mouth drawings in the real editor (studio, Chromium, the real worker): set up the
  * sample's face, pick mouth drawings named for their shapes (one name not understood is listed),
  * and the viewport's rendered frames show the drawing of each frame's shape (X by its stand-in A,
- * C by D); Warp and undo take them away.
+ * C by D); Warp and undo take them away; a layered PSD of mouths gives drawings from its layers.
  */
 
 let session: EditorSession;
@@ -110,4 +111,38 @@ describe('mouth drawings in the Face section', () => {
     await until(face, (f) => f.rig?.mouthStyle === 'swap', 'swap after undo');
     expect(session.errors.page).toEqual([]);
   }, 240_000);
+
+  it('takes a layered PSD of mouths: its layers named for shapes become drawings, one without them is refused', async () => {
+    const { page } = session;
+    const layer = (name: string, rgb: readonly number[], [l, t, r, b]: [number, number, number, number]) => {
+      const data = new Uint8ClampedArray((r - l) * (b - t) * 4);
+      for (let i = 0; i < data.length; i += 4) data.set([rgb[0]!, rgb[1]!, rgb[2]!, 255], i);
+      return { name, left: l, top: t, right: r, bottom: b, imageData: { width: r - l, height: b - t, data } };
+    };
+    const sheet = writePsdBuffer({
+      width: 100,
+      height: 50,
+      children: [
+        {
+          name: 'Mouths',
+          children: [layer('B', BLUE, [10, 15, 50, 30]), layer('mouth E', GREEN, [20, 10, 40, 40])],
+        },
+      ],
+    });
+    await page
+      .getByTestId('mouth-art-input')
+      .setInputFiles([{ name: 'mouths.psd', mimeType: 'image/vnd.adobe.photoshop', buffer: sheet }]);
+    await expect(page.getByTestId('mouth-art-done').textContent()).resolves.toMatch(/Mouth drawings: B E\./);
+    expect(Object.keys((await face()).rig?.mouthArt ?? {}).sort()).toEqual(['A', 'B', 'D', 'E']);
+
+    const plain = writePsdBuffer({ width: 20, height: 20, children: [layer('lips', BLUE, [0, 0, 20, 20])] });
+    await page
+      .getByTestId('mouth-art-input')
+      .setInputFiles([{ name: 'lips.psd', mimeType: 'image/vnd.adobe.photoshop', buffer: plain }]);
+    await expect(page.getByTestId('mouth-art-error').textContent()).resolves.toMatch(
+      /lips\.psd: no layers or groups named for mouth shapes/,
+    );
+    expect(Object.keys((await face()).rig?.mouthArt ?? {}).sort()).toEqual(['A', 'B', 'D', 'E']);
+    expect(session.errors.page).toEqual([]);
+  }, 180_000);
 });

@@ -164,4 +164,78 @@ describe('a PSD with layers named for the face', () => {
     expect(countColour(f0, GREEN, 160, 104, 25)).toBe(0);
     expect(countColour(f1, BLUE, 160, 104, 25)).toBe(0);
   }, 180_000);
+
+  it("gives the mouth drawings of a PSD picked later: the character's own canvas cut where drawn, a sheet of mouths as pictures", async () => {
+    const { jobId } = await fx.services.importCharacter({
+      fileName: 'face.psd',
+      dataBase64: facePsd().toString('base64'),
+    });
+    const end = await fx.jobs.finished(jobId);
+    if (end.type !== 'done') throw new Error(JSON.stringify(end));
+    const result = importedCharacterSchema.parse(end.result);
+    const face = result.character.face!;
+    const art = { width: W, height: W };
+
+    // The character's own PSD: the same drawings as the import made (cut onto the rig's mouth).
+    const own = await fx.services.mouthDrawingsFromPsd({
+      fileName: 'face.psd',
+      dataBase64: facePsd().toString('base64'),
+      face,
+      art,
+    });
+    expect(Object.keys(own).sort()).toEqual(['A', 'D', 'X']);
+    expect(own.A?.assetId).toBe(face.mouthArt?.A);
+    expect(own.D?.assetId).toBe(face.mouthArt?.D);
+
+    // A sheet of mouths on a canvas of its own: each drawing is the shapes' union box, as drawn.
+    const sheet = writePsdBuffer({
+      width: 120,
+      height: 60,
+      children: [
+        rectLayer('mouth A', [10, 20, 50, 30], BLUE),
+        rectLayer('mouth D', [20, 10, 40, 50], GREEN, true),
+      ],
+    });
+    const drawn = await fx.services.mouthDrawingsFromPsd({
+      fileName: 'mouths.psd',
+      dataBase64: sheet.toString('base64'),
+      face,
+      art,
+    });
+    expect(Object.keys(drawn).sort()).toEqual(['A', 'D']);
+    const a = drawn.A!.asset;
+    expect([a.width, a.height]).toEqual([40, 40]);
+    const { data, info } = await sharp(Buffer.from(a.dataBase64, 'base64'))
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const picture = { data: new Uint8Array(data), width: info.width, height: info.height };
+    expect(countColour(picture, BLUE, 20, 20, 40)).toBe(40 * 10);
+
+    // A PSD with no layer named for a shape, and bytes that are no PSD: clear errors naming the file.
+    const plain = writePsdBuffer({
+      width: 40,
+      height: 40,
+      children: [rectLayer('lips', [0, 0, 40, 40], BLUE)],
+    });
+    await expect(
+      fx.services.mouthDrawingsFromPsd({
+        fileName: 'lips.psd',
+        dataBase64: plain.toString('base64'),
+        face,
+        art,
+      }),
+    ).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/lips\.psd: no layers or groups named for mouth shapes/),
+    });
+    await expect(
+      fx.services.mouthDrawingsFromPsd({
+        fileName: 'broken.psd',
+        dataBase64: Buffer.from('8BPS nonsense').toString('base64'),
+        face,
+        art,
+      }),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/broken\.psd/) });
+  }, 180_000);
 });
