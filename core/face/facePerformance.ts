@@ -123,9 +123,18 @@ interface Measures {
   brow: { left: number; right: number };
   gap: number;
   width: number;
-  /** Mouth corners above the middle of the lips (rest pixels, y up). */
+  /** Mouth corners above where an unsmiling mouth this open has them (rest pixels, y up). */
   cornerLift: number;
 }
+
+/**
+ * How far the mouth corners drop, as a fraction of the lips' inner gap, when the jaw opens without
+ * a smile. Measured on the tuning video (tests/fixtures/video/face-turn.mp4: the jaw opens, no
+ * smile): taken from the middle of the lips, the corners read 1.3 smile units per unit of jawOpen,
+ * i.e. they drop 0.3 of the gap, not 0.5; with 0.5 every open mouth read as a smile (0.57 on the
+ * held-out video's widest jaw, where its truth has none). docs/face.md.
+ */
+export const CORNER_DROP = 0.3;
 
 function measure(points: (i: number) => Vec3, rest: ((i: number) => Vec3) | null): Measures {
   const eye = (side: 'left' | 'right') => {
@@ -149,7 +158,10 @@ function measure(points: (i: number) => Vec3, rest: ((i: number) => Vec3) | null
   // The lips' gap: the mean over three points across the inner edges (steadier than the middle alone).
   const left = points(MOUTH.left);
   const right = points(MOUTH.right);
-  const middle = mid(upper, lower);
+  // Where the corners sit on a mouth that opens without smiling: CORNER_DROP of the way from the
+  // upper lip down to the lower (not half way: the upper lip stays with the skull, the corners
+  // follow the jaw only in part), so opening the jaw reads as no smile.
+  const neutralY = upper[1] - CORNER_DROP * (upper[1] - lower[1]);
   return {
     eyeOpen: { left: l.open, right: r.open },
     eyeWidth: { left: l.width, right: r.width },
@@ -158,7 +170,7 @@ function measure(points: (i: number) => Vec3, rest: ((i: number) => Vec3) | null
       MOUTH.innerPairs.reduce((sum, [u, l]) => sum + Math.max(0, points(u)[1] - points(l)[1]), 0) /
       MOUTH.innerPairs.length,
     width: dist(left, right),
-    cornerLift: (left[1] + right[1]) / 2 - middle[1],
+    cornerLift: (left[1] + right[1]) / 2 - neutralY,
   };
 }
 

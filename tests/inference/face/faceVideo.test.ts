@@ -204,6 +204,17 @@ describe('face performance on the held-out face video', () => {
     expect(falses).toBe(0);
   });
 
+  // Opening the jaw is no smile: the corners are read against where an unsmiling mouth that open
+  // has them (facePerformance.ts CORNER_DROP, from face-turn). Taken from the middle of the lips,
+  // the frontal jaw opening here read as a smile of 0.34-0.55.
+  it('reads no smile while the mouth opens facing the camera', () => {
+    const open = truth.frames.flatMap((t, i) =>
+      t.smile === 0 && t.jawOpen > 0.3 && Math.abs(t.yawRad * DEG) < 5 ? [i] : [],
+    );
+    expect(open.length).toBeGreaterThanOrEqual(5);
+    for (const i of open) expect(Math.abs(frames[i]!.channels.smile), `frame ${i}`).toBeLessThanOrEqual(0.2);
+  });
+
   // The brows come from the pixels (core/face/imageCues.ts): the dark bar above each eye.
   it('follows the brows up and down (correlation ≥ 0.7 each side)', () => {
     for (const side of ['browRaiseL', 'browRaiseR'] as const) {
