@@ -7,7 +7,7 @@ import { renderFigureVideo, TEST_VIDEOS } from '../tests/video/renderFigureVideo
  * Writes the test videos of motion from video (issue 11) with their true joints:
  * tests/fixtures/video/<name>.mp4 + <name>.truth.json (see tests/video/renderFigureVideo.ts).
  *
- * Usage: npx tsx scripts/make-pose-videos.ts [outDir]
+ * Usage: npx tsx scripts/make-pose-videos.ts [outDir] [name…]   (names: only those videos)
  */
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,7 +15,9 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 async function main(): Promise<void> {
   const outDir = resolve(process.argv[2] ?? join(REPO_ROOT, 'tests', 'fixtures', 'video'));
   await mkdir(outDir, { recursive: true });
+  const only = process.argv.slice(3);
   for (const [name, spec] of Object.entries(TEST_VIDEOS)) {
+    if (only.length && !only.includes(name)) continue;
     const started = performance.now();
     const truth = await renderFigureVideo(spec, join(outDir, `${name}.mp4`));
     await writeFile(join(outDir, `${name}.truth.json`), `${JSON.stringify(truth)}\n`);

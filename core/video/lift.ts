@@ -62,13 +62,43 @@ export interface LiftedPerson {
   readonly yawRad: readonly number[];
   /**
    * Per frame the head's own orientation where the face is seen (nose and both ears), else null:
-   * its turn about the vertical (as yawRad) and its tilt in the picture's plane (positive: the
-   * head leans towards the viewer's left, counter-clockwise as seen), radians.
+   * its turn about the vertical (as yawRad), its tilt in the picture's plane (positive: the head
+   * leans towards the viewer's left, counter-clockwise as seen) and its nod (positive: the face
+   * down), radians. The nod is relative to the head's usual carriage in the clip (headPitch).
    */
-  readonly head?: readonly ({ readonly yawRad: number; readonly rollRad: number } | null)[];
+  readonly head?: readonly HeadTurn[];
 }
 
 type V2 = readonly [number, number];
+
+/** The head's own orientation in one frame (LiftedPerson.head), or null where the face is not seen. */
+export type HeadTurn = {
+  readonly yawRad: number;
+  readonly rollRad: number;
+  readonly pitchRad: number;
+} | null;
+
+/**
+ * The head's nod per frame from the nose's height over the ears (MoveNet's only points on the
+ * face). The nose lies in front of the ears' axis by `depth` (NOSE_DEPTH_TO_HALF_EARS of half the
+ * ears' distance seen square-on) and `rest` above it (negative: below) in the head's usual
+ * carriage, so nodding down by p puts it at rest·cos p − depth·sin p over the ears, whatever the
+ * head's turn about the vertical. `rise` is that height measured across the ears' line (the
+ * head's tilt taken out), in the same units as `halfEars`. `rest` is the median rise over the clip:
+ * a person looks ahead more than up or down, and the face's own proportions (how low the nose
+ * sits) differ too much between people, drawings and renders for a fixed value. NaN where unknown.
+ */
+export function headPitch(rise: readonly number[], halfEars: number): number[] {
+  const depth = NOSE_DEPTH_TO_HALF_EARS * halfEars;
+  const rest = median(rise);
+  if (!(depth > 0) || !Number.isFinite(rest)) return rise.map(() => Number.NaN);
+  // rest·cos p − depth·sin p = r·cos(p + phi), with r = hypot(rest, depth), phi = atan2(depth, rest).
+  const r = Math.hypot(rest, depth);
+  const phi = Math.atan2(depth, rest);
+  return rise.map((h) =>
+    Number.isFinite(h) ? Math.acos(Math.max(-1, Math.min(1, h / r))) - phi : Number.NaN,
+  );
+}
 
 function median(values: readonly number[]): number {
   return percentile(values, 0.5);
@@ -266,9 +296,9 @@ export function liftPerson(track: PersonTrack2d, opts: LiftOptions): LiftedPerso
   });
   const facing = (f: number): Vec3 => [Math.sin(yawRad[f]!), 0, Math.cos(yawRad[f]!)];
 
-  // The head's own turn: the face's yaw (not the body's: a head turns on the shoulders), and its
-  // tilt from the line through the eyes (through the ears where the eyes are not seen), in the
-  // picture's plane. MoveNet gives no more of the face, so no nod (pitch).
+  // The head's own turn: the face's yaw (not the body's: a head turns on the shoulders), its tilt
+  // from the line through the eyes (through the ears where the eyes are not seen), in the
+  // picture's plane, and its nod from the nose's height over the ears (headPitch).
   const tilt = frames.map((f) => {
     const l = at('LeftEye', f) && at('RightEye', f) ? at('LeftEye', f) : at('LeftEar', f);
     const r = at('LeftEye', f) && at('RightEye', f) ? at('RightEye', f) : at('RightEar', f);
@@ -279,11 +309,40 @@ export function liftPerson(track: PersonTrack2d, opts: LiftOptions): LiftedPerso
     return Math.abs(dx) > 1e-6 ? Math.atan(-dy / dx) : Number.NaN;
   });
   const tiltSmooth = medianFilter(tilt, 5);
-  const head = frames.map((f) => {
+  // The nose's height over the ears' midpoint, across the ears' line (units, y up).
+  const earMid = (f: number): V2 | null => {
+    const le = at('LeftEar', f);
+    const re = at('RightEar', f);
+    return le && re ? [(le[0] + re[0]) / 2, (le[1] + re[1]) / 2] : null;
+  };
+  const rise = frames.map((f) => {
+    const nose = at('Nose', f);
+    const mid = earMid(f);
+    if (!nose || !mid || !valid(f)) return Number.NaN;
+    const roll = Number.isFinite(tiltSmooth[f]!) ? tiltSmooth[f]! : 0;
+    const dx = (nose[0] - mid[0]) / pxPerUnit[f]!;
+    const dy = -(nose[1] - mid[1]) / pxPerUnit[f]!;
+    return dy * Math.cos(roll) - dx * Math.sin(roll);
+  });
+  const halfEarsSeen = percentile(
+    frames.map((f) => {
+      const le = at('LeftEar', f);
+      const re = at('RightEar', f);
+      return le && re && valid(f) ? Math.hypot(le[0] - re[0], le[1] - re[1]) / 2 / pxPerUnit[f]! : Number.NaN;
+    }),
+    0.9,
+  );
+  const pitchSmooth = medianFilter(headPitch(rise, halfEarsSeen), 5);
+  const head: HeadTurn[] = frames.map((f) => {
     const yaw = faceYawSmooth[f]!;
     if (!valid(f) || !Number.isFinite(yaw)) return null;
     const roll = tiltSmooth[f]!;
-    return { yawRad: yaw, rollRad: Number.isFinite(roll) ? roll : 0 };
+    const pitch = pitchSmooth[f]!;
+    return {
+      yawRad: yaw,
+      rollRad: Number.isFinite(roll) ? roll : 0,
+      pitchRad: Number.isFinite(pitch) ? pitch : 0,
+    };
   });
 
   // Torso and the lines across shoulders and hips (their depth from the yaw).

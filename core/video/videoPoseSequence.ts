@@ -9,7 +9,7 @@ import {
   quatSlerp,
 } from '../math/quat.js';
 import type { Quat, Vec3 } from '../math/types.js';
-import type { LiftedPerson } from './lift.js';
+import type { HeadTurn, LiftedPerson } from './lift.js';
 
 /**
  * A lifted person as a JSON pose sequence (docs/motion-json.md) on a skeleton of their own
@@ -86,7 +86,7 @@ const AIM: Record<string, string> = {
 function rotationsOf(
   skeleton: readonly RestJoint[],
   joints: Readonly<Record<string, Vec3>>,
-  head: { readonly yawRad: number; readonly rollRad: number } | null,
+  head: HeadTurn,
 ): Record<string, Quat> {
   const restOf = new Map(skeleton.map((j) => [j.id, j.rest]));
   const world = new Map<string, Quat>();
@@ -108,9 +108,17 @@ function rotationsOf(
     else if (j.id === 'Spine') w = quatSlerp(hips, chest, 0.5);
     else if (j.id === 'Chest') w = chest;
     else if (j.id === 'Head' && head) {
-      // The face's own turn (lift.ts): about the vertical, then the tilt in the picture's plane.
+      // The face's own turn (lift.ts): roll · yaw · pitch, i.e. the nod about the head's own
+      // left-right axis (+x; positive turns the face, +z, down), then the turn about the vertical,
+      // then the tilt in the picture's plane.
       w = quatNormalize(
-        quatMultiply(quatFromAxisAngle([0, 0, 1], head.rollRad), quatFromAxisAngle([0, 1, 0], head.yawRad)),
+        quatMultiply(
+          quatFromAxisAngle([0, 0, 1], head.rollRad),
+          quatMultiply(
+            quatFromAxisAngle([0, 1, 0], head.yawRad),
+            quatFromAxisAngle([1, 0, 0], head.pitchRad),
+          ),
+        ),
       );
     } else {
       const aim = AIM[j.id];

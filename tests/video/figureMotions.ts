@@ -42,9 +42,17 @@ export interface FigureState {
   readonly yawRad: number;
   /** Standing height, metres. */
   readonly heightM: number;
+  /**
+   * The head's own turn on the neck, relative to the body (absent: held straight). Applied as
+   * roll · yaw · pitch about the head's pivot (the Head joint): pitch about the body's left-right
+   * axis (+: nodding down, the face towards the floor), yaw about its vertical (+: towards the
+   * figure's left, i.e. the viewer's right for a figure facing the camera), roll about its facing
+   * axis (+: counter-clockwise as the camera sees a figure facing it).
+   */
+  readonly head?: { readonly pitchRad: number; readonly yawRad: number; readonly rollRad: number };
 }
 
-export type MotionKind = 'wave' | 'jump' | 'walk';
+export type MotionKind = 'wave' | 'jump' | 'walk' | 'nod';
 
 export interface FigureSpec {
   readonly motion: MotionKind;
@@ -132,8 +140,26 @@ function standingHipY(H: number, left: LimbAngles, right: LimbAngles): number {
   return Math.max(drop(left), drop(right)) + 0.045 * H;
 }
 
-function poseAt(spec: FigureSpec, timeSec: number): { left: LimbAngles; right: LimbAngles; lift: number } {
+function poseAt(
+  spec: FigureSpec,
+  timeSec: number,
+): { left: LimbAngles; right: LimbAngles; lift: number; head?: FigureState['head'] } {
   const t = timeSec + (spec.phaseSec ?? 0);
+  if (spec.motion === 'nod') {
+    // Standing still, the head nods down and up (±25°, one nod per 1.6 s), turns a little (±20°
+    // over 2.4 s) and tilts (±10° over 2 s): a listener's head, for the head's own orientation.
+    const still: LimbAngles = { ...REST_ARM, thighPitch: 0, kneeFlex: 0 };
+    return {
+      left: still,
+      right: still,
+      lift: 0,
+      head: {
+        pitchRad: 25 * deg * Math.sin((2 * Math.PI * t) / 1.6),
+        yawRad: 20 * deg * Math.sin((2 * Math.PI * t) / 2.4),
+        rollRad: 10 * deg * Math.sin((2 * Math.PI * t) / 2.0 + 1),
+      },
+    };
+  }
   if (spec.motion === 'wave') {
     const swing = Math.sin((2 * Math.PI * t) / 0.9);
     return {
@@ -182,7 +208,7 @@ function poseAt(spec: FigureSpec, timeSec: number): { left: LimbAngles; right: L
 /** The figure's state at `timeSec` of a clip lasting `durationSec`. */
 export function figureAt(spec: FigureSpec, timeSec: number, durationSec: number): FigureState {
   const H = spec.heightM;
-  const { left, right, lift } = poseAt(spec, timeSec);
+  const { left, right, lift, head } = poseAt(spec, timeSec);
   const hipY = standingHipY(H, left, right) + lift;
   const local = localJoints(H, hipY, left, right);
   const u = durationSec > 0 ? timeSec / durationSec : 0;
@@ -199,7 +225,7 @@ export function figureAt(spec: FigureSpec, timeSec: number, durationSec: number)
     // Yaw about +y: local +z (facing) turns towards +x for a positive angle.
     joints[name] = [rootWorld[0] + c * x + s * z, y, rootWorld[2] - s * x + c * z];
   }
-  return { joints, rootWorld, yawRad: spec.yawRad, heightM: H };
+  return { joints, rootWorld, yawRad: spec.yawRad, heightM: H, ...(head ? { head } : {}) };
 }
 
 /** Bones (parent, child) whose directions the tests compare. */

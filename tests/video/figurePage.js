@@ -66,16 +66,26 @@ function figure(state, paletteIndex) {
   const add = (m) => g.add(m);
   const up = j.Hips[1] - f(0.52);
   const y = (v) => f(v) + up;
-  // Head and face.
-  add(ball([0, y(0.933), 0], f(0.062), skin, [0.9, 1.1, 1]));
-  add(ball([0, y(0.95), f(-0.008)], f(0.063), hair, [0.93, 0.93, 0.95]));
+  // Head and face, in a group turning about the Head joint (the top of the neck) by the head's own
+  // pitch, yaw and roll (figureMotions.ts FigureState.head: R = roll · yaw · pitch).
+  const headGroup = new THREE.Group();
+  const pivot = [0, y(0.875), 0];
+  headGroup.position.set(...pivot);
+  if (state.head) headGroup.rotation.set(state.head.pitchRad, state.head.yawRad, state.head.rollRad, 'ZYX');
+  g.add(headGroup);
+  const addHead = (m) => {
+    m.position.set(m.position.x - pivot[0], m.position.y - pivot[1], m.position.z - pivot[2]);
+    headGroup.add(m);
+  };
+  addHead(ball([0, y(0.933), 0], f(0.062), skin, [0.9, 1.1, 1]));
+  addHead(ball([0, y(0.95), f(-0.008)], f(0.063), hair, [0.93, 0.93, 0.95]));
   for (const side of [1, -1]) {
-    add(ball([side * f(0.02), y(0.94), f(0.05)], f(0.0085), white));
-    add(ball([side * f(0.02), y(0.94), f(0.057)], f(0.0042), iris));
-    add(ball([side * f(0.056), y(0.932), 0], f(0.012), skin, [0.5, 1, 0.8]));
+    addHead(ball([side * f(0.02), y(0.94), f(0.05)], f(0.0085), white));
+    addHead(ball([side * f(0.02), y(0.94), f(0.057)], f(0.0042), iris));
+    addHead(ball([side * f(0.056), y(0.932), 0], f(0.012), skin, [0.5, 1, 0.8]));
   }
-  add(limb([0, y(0.935), f(0.056)], [0, y(0.915), f(0.064)], f(0.007), skin));
-  add(limb([f(-0.014), y(0.896), f(0.053)], [f(0.014), y(0.896), f(0.053)], f(0.0045), lips));
+  addHead(limb([0, y(0.935), f(0.056)], [0, y(0.915), f(0.064)], f(0.007), skin));
+  addHead(limb([f(-0.014), y(0.896), f(0.053)], [f(0.014), y(0.896), f(0.053)], f(0.0045), lips));
   add(limb([0, y(0.8), 0], [0, y(0.875), f(0.005)], f(0.027), skin));
   // Torso.
   add(limb([0, y(0.55), 0], [0, y(0.77), 0], f(0.085), shirt, [1.05, 1, 0.62]));

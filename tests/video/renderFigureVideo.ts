@@ -11,8 +11,8 @@ import { type FigureSpec, type FigureState, figureAt, type Vec3 } from './figure
  * rendered frame by frame in Debian's headless Chromium (SwiftShader WebGL), encoded with the
  * project's ffmpeg (H.264, yuv420p), with their TRUE joints written beside them:
  *   tests/fixtures/video/<name>.mp4 + <name>.truth.json (scripts/make-pose-videos.ts writes them)
- * one person waving, one jumping, one walking, and two people walking past each other (the near one
- * hides the far one while they cross). The truth has per frame and person the world joints (metres,
+ * one person waving, one jumping, one walking, one nodding (the head's own turn in the truth), and
+ * two people walking past each other (the near one hides the far one while they cross). The truth has per frame and person the world joints (metres,
  * y up, x right, z towards the camera), the joints projected to pixels, and the figure's standing
  * height in pixels at its depth (the unit of the 2D tolerance).
  * The bench (bench/videoMotion.bench.ts) renders longer and larger ones with the same code.
@@ -46,6 +46,8 @@ export interface VideoTruthFrame {
     readonly joints3d: Record<string, Vec3>;
     readonly joints2d: Record<string, [number, number]>;
     readonly figureHeightPx: number;
+    /** The head's own turn relative to the body (FigureState.head), where the motion has one. */
+    readonly head?: FigureState['head'];
   }[];
 }
 
@@ -168,6 +170,15 @@ export async function renderFigureVideo(spec: VideoSpec, outPath: string): Promi
             Object.entries(r.projected[k]!.joints).map(([n, p]) => [n, [round(p[0]), round(p[1])]]),
           ),
           figureHeightPx: round(r.projected[k]!.figureHeightPx),
+          ...(s.head
+            ? {
+                head: {
+                  pitchRad: round(s.head.pitchRad),
+                  yawRad: round(s.head.yawRad),
+                  rollRad: round(s.head.rollRad),
+                },
+              }
+            : {}),
         })),
       });
     }
@@ -211,6 +222,15 @@ export const TEST_VIDEOS: Record<string, VideoSpec> = {
     fps: 24,
     durationSec: 2.5,
     figures: [{ motion: 'walk', heightM: 1.75, from: [-1.4, 0], to: [1.4, 0.3], yawRad: 40 * deg }],
+  },
+  // Nearer the camera (3.5 m; the figure ~310 px tall, its head ~40 px): the head's own nod,
+  // turn and tilt on a still body.
+  'one-nod': {
+    widthPx: 640,
+    heightPx: 360,
+    fps: 24,
+    durationSec: 2.5,
+    figures: [{ motion: 'nod', heightM: 1.75, from: [0, 1.5], to: [0, 1.5], yawRad: 0 }],
   },
   'two-crossing': {
     widthPx: 640,

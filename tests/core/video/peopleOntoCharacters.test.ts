@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectDocument } from '../../../core/document/schema.js';
+import { rotate } from '../../../core/math/align.js';
 import type { Vec3 } from '../../../core/math/types.js';
-import type { LiftedPerson } from '../../../core/video/lift.js';
+import type { HeadTurn, LiftedPerson } from '../../../core/video/lift.js';
 import {
   AssignmentError,
   peopleOntoCharacters,
@@ -17,7 +18,7 @@ function person(
   at: Vec3,
   firstFrame: number,
   frames = 6,
-  head: { yawRad: number; rollRad: number } | null = null,
+  head: HeadTurn = null,
 ): VideoPersonMotion {
   const joints: Record<string, Vec3> = {
     Hips: [0, 0, 0],
@@ -155,12 +156,24 @@ describe('peopleOntoCharacters', () => {
 
   it("carries the face's turn and tilt into the head's rotation", () => {
     const still = person(1, [0, 0, -500], 0, 2).sequence;
-    const turned = person(1, [0, 0, -500], 0, 2, { yawRad: 0.5, rollRad: 0.2 }).sequence;
+    const turned = person(1, [0, 0, -500], 0, 2, { yawRad: 0.5, rollRad: 0.2, pitchRad: 0 }).sequence;
     const q = (seq: typeof still) => seq.frames[0]!.rotations.Head!;
     expect(q(still)).toEqual([0, 0, 0, 1]);
     // Local to a neck that stands straight up: the head's own turn, about Y then Z.
     const angle = 2 * Math.acos(Math.min(1, Math.abs(q(turned)[3])));
     expect(angle).toBeCloseTo(Math.hypot(0.5, 0.2), 1);
     expect(Math.abs(q(turned)[1])).toBeGreaterThan(Math.abs(q(turned)[2]));
+  });
+
+  it("carries the face's nod into the head's rotation: a positive pitch turns the face down", () => {
+    const nodded = person(1, [0, 0, -500], 0, 2, { yawRad: 0, rollRad: 0, pitchRad: 0.4 }).sequence;
+    const face = rotate(nodded.frames[0]!.rotations.Head!, [0, 0, 1]);
+    expect(face[1]).toBeCloseTo(-Math.sin(0.4), 5);
+    expect(face[2]).toBeCloseTo(Math.cos(0.4), 5);
+    // Nod then turn: the face turned 0.5 to the viewer's right still looks 0.4 down.
+    const both = person(1, [0, 0, -500], 0, 2, { yawRad: 0.5, rollRad: 0, pitchRad: 0.4 }).sequence;
+    const f2 = rotate(both.frames[0]!.rotations.Head!, [0, 0, 1]);
+    expect(f2[1]).toBeCloseTo(-Math.sin(0.4), 5);
+    expect(Math.atan2(f2[0], f2[2])).toBeCloseTo(0.5, 5);
   });
 });
