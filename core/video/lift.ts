@@ -309,27 +309,19 @@ export function liftPerson(track: PersonTrack2d, opts: LiftOptions): LiftedPerso
     return Math.abs(dx) > 1e-6 ? Math.atan(-dy / dx) : Number.NaN;
   });
   const tiltSmooth = medianFilter(tilt, 5);
-  // The nose's height over the ears' midpoint, across the ears' line (units, y up).
-  const earMid = (f: number): V2 | null => {
-    const le = at('LeftEar', f);
-    const re = at('RightEar', f);
-    return le && re ? [(le[0] + re[0]) / 2, (le[1] + re[1]) / 2] : null;
-  };
+  // The nose's height over the ears' midpoint, across the ears' line (units, y up), and half the
+  // ears' distance where they are seen widest (square-on).
   const rise = frames.map((f) => {
-    const nose = at('Nose', f);
-    const mid = earMid(f);
-    if (!nose || !mid || !valid(f)) return Number.NaN;
+    const nose = vec('LeftEar', 'Nose', f);
+    const toRight = vec('LeftEar', 'RightEar', f);
+    if (!nose || !toRight) return Number.NaN;
     const roll = Number.isFinite(tiltSmooth[f]!) ? tiltSmooth[f]! : 0;
-    const dx = (nose[0] - mid[0]) / pxPerUnit[f]!;
-    const dy = -(nose[1] - mid[1]) / pxPerUnit[f]!;
+    const dx = nose[0] - toRight[0] / 2;
+    const dy = nose[1] - toRight[1] / 2;
     return dy * Math.cos(roll) - dx * Math.sin(roll);
   });
   const halfEarsSeen = percentile(
-    frames.map((f) => {
-      const le = at('LeftEar', f);
-      const re = at('RightEar', f);
-      return le && re && valid(f) ? Math.hypot(le[0] - re[0], le[1] - re[1]) / 2 / pxPerUnit[f]! : Number.NaN;
-    }),
+    frames.map((f) => len2(vec('LeftEar', 'RightEar', f)) / 2),
     0.9,
   );
   const pitchSmooth = medianFilter(headPitch(rise, halfEarsSeen), 5);

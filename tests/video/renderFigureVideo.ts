@@ -12,9 +12,10 @@ import { type FigureSpec, type FigureState, figureAt, type Vec3 } from './figure
  * project's ffmpeg (H.264, yuv420p), with their TRUE joints written beside them:
  *   tests/fixtures/video/<name>.mp4 + <name>.truth.json (scripts/make-pose-videos.ts writes them)
  * one person waving, one jumping, one walking, one nodding (the head's own turn in the truth), and
- * two people walking past each other (the near one hides the far one while they cross). The truth has per frame and person the world joints (metres,
- * y up, x right, z towards the camera), the joints projected to pixels, and the figure's standing
- * height in pixels at its depth (the unit of the 2D tolerance).
+ * two people walking past each other (the near one hides the far one while they cross). The truth
+ * has per frame and person the world joints (metres, y up, x right, z towards the camera), the
+ * joints projected to pixels, the figure's standing height in pixels at its depth (the unit of the
+ * 2D tolerance), and the head's own turn where the motion has one.
  * The bench (bench/videoMotion.bench.ts) renders longer and larger ones with the same code.
  */
 
