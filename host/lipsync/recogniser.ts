@@ -1,6 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { isMouthShape, type MouthShape } from '../../core/face/mouthShapes.js';
+import {
+  dialogVocabulary,
+  PronouncingDictionary,
+  phoneLoopVocabulary,
+  type RecogniserVocabulary,
+} from '../../core/face/recogniserVocabulary.js';
 import { segmentSpeech } from '../../core/face/speechSegments.js';
 import { SPEECH_SAMPLE_RATE } from './decodeSpeech.js';
 
@@ -9,9 +15,11 @@ import { SPEECH_SAMPLE_RATE } from './decodeSpeech.js';
  * (rhubarb-lip-sync-wasm 0.1.8, MIT, ~41 MB with PocketSphinx's US English models). Chosen because
  * it runs offline in Node on Linux, Windows and macOS alike (no native binary, no download at run
  * time), it is the tool animators already use for this job, and it takes the dialogue text to
- * guide recognition. Measured on a 2-core machine: about 1.3-2 s of work per second of speech
- * (bench/lipsync.bench.ts), so recordings are cut at silences into pieces, one or more a core,
- * recognised on a pool of worker threads kept warm between runs.
+ * guide recognition. Rhubarb searches the whole US English vocabulary by default (~1 s of work
+ * per audio second on one core here); Keypose hands it a small one instead, the dialogue's own
+ * words or a phone loop (core/face/recogniserVocabulary.ts), which is both faster and closer to
+ * the truth (bench/lipsync.bench.ts). Recordings are cut at silences into pieces, one or more a
+ * core, recognised on a pool of worker threads kept warm between runs.
  */
 
 export interface MouthCue {
@@ -31,6 +39,11 @@ export interface RecogniseOptions {
   readonly threads?: number;
   /** Longest piece handed to the recogniser (s). */
   readonly maxPieceSec?: number;
+  /**
+   * What the recogniser may hear: 'small' (default) the dialogue's words, or a phone loop without
+   * text; 'full' Rhubarb's own US English vocabulary (slower; kept for comparison in the bench).
+   */
+  readonly vocabulary?: 'small' | 'full';
 }
 
 interface RawCue {
@@ -108,6 +121,68 @@ export async function closeRecogniserThreads(): Promise<void> {
   await Promise.all(all.map((t) => t.worker.terminate()));
 }
 
+/**
+ * CMUdict as Rhubarb has it, fetched once from a recogniser thread (it lives in the wasm
+ * package's file system, not as a file Keypose could read), and the phone loop made from it.
+ */
+let dictionaryPromise: Promise<{
+  dictionary: PronouncingDictionary;
+  phoneLoop: RecogniserVocabulary;
+}> | null = null;
+
+function fetchDictionary(
+  worker: Worker,
+): Promise<{ dictionary: PronouncingDictionary; phoneLoop: RecogniserVocabulary }> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { id: unknown; dictionary?: string; error?: string }) => {
+      if (message.id !== 'dictionary') return;
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      if (typeof message.dictionary !== 'string' || !message.dictionary.length)
+        return reject(new Error(`the lip-sync recogniser has no dictionary: ${message.error ?? 'empty'}`));
+      resolve({
+        dictionary: new PronouncingDictionary(message.dictionary),
+        phoneLoop: phoneLoopVocabulary(message.dictionary),
+      });
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage({ id: 'dictionary', type: 'dictionary' });
+  });
+}
+
+/** The vocabulary for this run (null: Rhubarb's own). */
+async function vocabularyFor(
+  options: RecogniseOptions,
+  thread: PooledThread,
+): Promise<RecogniserVocabulary | null> {
+  if (options.vocabulary === 'full') return null;
+  if (!dictionaryPromise) {
+    dictionaryPromise = fetchDictionary(thread.worker);
+    // A failed fetch (the thread was ended mid-way) is tried again next run.
+    dictionaryPromise.catch(() => {
+      dictionaryPromise = null;
+    });
+  }
+  const { dictionary, phoneLoop } = await dictionaryPromise;
+  return (options.text ? dialogVocabulary(dictionary, options.text) : null) ?? phoneLoop;
+}
+
+/** `work`, or a CancelledError as soon as `signal` aborts. */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 class CancelledError extends Error {
   readonly code = 'cancelled';
   constructor() {
@@ -136,6 +211,7 @@ export async function recogniseMouthCues(
   });
   const threadCount = Math.max(1, Math.min(wanted, pieces.length));
   const threads: PooledThread[] = [];
+  for (let t = 0; t < threadCount; t++) threads.push(takeThread());
   let healthy = true;
   const results: RawCue[][] = new Array(pieces.length);
   let done = 0;
@@ -143,6 +219,7 @@ export async function recogniseMouthCues(
   const totalSec = samples.length / SPEECH_SAMPLE_RATE;
   options.onProgress?.(0, `recognising ${totalSec.toFixed(1)} s of speech`);
   try {
+    const vocabulary = await unlessAborted(vocabularyFor(options, threads[0] as PooledThread), signal);
     await new Promise<void>((resolve, reject) => {
       let failed = false;
       const fail = (error: Error) => {
@@ -158,14 +235,13 @@ export async function recogniseMouthCues(
         if (index >= pieces.length) return;
         const piece = pieces[index] as (typeof pieces)[number];
         const pcm = samples.slice(piece.startSample, piece.endSample);
-        worker.postMessage({ id: index, pcm, text: options.text ?? '' }, [pcm.buffer]);
+        worker.postMessage({ id: index, pcm, text: options.text ?? '', vocabulary }, [pcm.buffer]);
       };
-      for (let t = 0; t < threadCount; t++) {
-        const thread = takeThread();
-        threads.push(thread);
+      for (const thread of threads) {
         const worker = thread.worker;
         worker.on('error', (error) => fail(new Error(`the lip-sync recogniser failed: ${error.message}`)));
-        worker.on('message', (message: { id: number; cues?: RawCue[]; error?: string }) => {
+        worker.on('message', (message: { id: number | string; cues?: RawCue[]; error?: string }) => {
+          if (typeof message.id !== 'number') return; // the dictionary's answer
           if (message.error !== undefined)
             return fail(new Error(`the lip-sync recogniser failed: ${message.error}`));
           const piece = pieces[message.id] as (typeof pieces)[number];

@@ -40,7 +40,9 @@ describe('lip sync from speech (Rhubarb as WebAssembly, espeak-ng truth)', () =>
         expect(score.agreement, label).toBeGreaterThan(text ? 0.6 : 0.5);
         expect(score.silenceClosed, label).toBeGreaterThan(0.9);
         expect(score.onsetErrorMs, label).toBeLessThan(90);
-        expect(score.boundaryErrorMs, label).toBeLessThan(90);
+        // Without the text the phone loop places this first sentence's boundaries 134 ms off (median
+        // over the bench's 22 sentences: 62 ms, as with Rhubarb's full vocabulary).
+        expect(score.boundaryErrorMs, label).toBeLessThan(text ? 90 : 180);
       }
     }
   }, 180_000);
@@ -106,6 +108,27 @@ describe('lip sync from speech (Rhubarb as WebAssembly, espeak-ng truth)', () =>
     await recogniseMouthCues(samples, { threads: 1 });
     await closeRecogniserThreads();
     expect(warmRecogniserThreads()).toBe(0);
+  }, 120_000);
+
+  it("swaps the recogniser's vocabulary per run and puts Rhubarb's own back intact", async () => {
+    // A thread that has served runs with Keypose's small vocabularies (core/face/
+    // recogniserVocabulary.ts: the dialogue's words, the phone loop) must give the full one's
+    // answer afterwards exactly as a fresh thread does, and the small ones must differ from it
+    // (were the files not swapped in, both would be Rhubarb's own).
+    await closeRecogniserThreads();
+    const s = await speak('Fluffy found a fine feather.', { rate: 190 });
+    const samples = await decodeSpeech(s.wavPath);
+    const run = (vocabulary: 'small' | 'full', text?: string) =>
+      recogniseMouthCues(samples, { threads: 1, vocabulary, ...(text ? { text } : {}) });
+    const fullFresh = await run('full');
+    const loop = await run('small');
+    const dialogue = await run('small', s.text);
+    const fullAfter = await run('full');
+    expect(fullAfter).toEqual(fullFresh);
+    expect(loop).not.toEqual(fullFresh);
+    expect(await run('small')).toEqual(loop);
+    expect(await run('small', s.text)).toEqual(dialogue);
+    await closeRecogniserThreads();
   }, 120_000);
 
   it('names the file and the problem for something that is not a sound', async () => {
