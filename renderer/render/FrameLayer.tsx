@@ -162,7 +162,11 @@ export function FrameLayer({
     // The live preview (PartsPreview.tsx) stands in while the engine's frame for the pose is not
     // there: it draws the active character, so neither the frame nor its static art shows.
     const previewReady = previewState.getState().readyRigKey !== null;
-    const slotStatus = system.scheduler.slot(frameIndex).status;
+    // A frame that is ready but whose pixels are still loading shows the last ones instead
+    // (status 'stale' above): an older pose. The preview, which has the pose now, stands in for it
+    // as for any stale frame; before, the viewport flashed back to the pose before a drag for as
+    // long as the new frame's pixels took to arrive (seen by tests/e2e/preview.e2e.ts).
+    const slotStatus = status === 'stale' ? 'stale' : system.scheduler.slot(frameIndex).status;
     if (state.showFrames && state.mode === 'pose' && previewWanted(slotStatus, previewReady)) {
       node.visible = false;
       if (art) art.visible = false;

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashBytes } from '../../core/render/frameKey.js';
 import { stripedFigurePng } from '../fixtures/tPoseFigure.js';
@@ -92,7 +92,30 @@ describe('live preview while posing', () => {
     expect(await page.getByTestId('status-shown').getAttribute('data-kind')).toBe('preview');
     expect(engine.held()).toBeGreaterThan(0);
     await page.mouse.up();
+    // The new frame's pixels are held as well: once the engine has the posed frame ready, its
+    // pixels still have to load, and meanwhile the preview (the pose now) stays on screen, never
+    // the rest pose's frame shown before the drag (renderer/render/FrameLayer.tsx, the stale case).
+    const heldPixels: Route[] = [];
+    let holdingPixels = true;
+    await page.route('**/frames/**', (route) =>
+      holdingPixels ? void heldPixels.push(route) : route.continue(),
+    );
     await engine.release('continue');
+    const frameIndex = await page.evaluate(() => window.__keyposeDebug?.getState().frame ?? 0);
+    await page.waitForFunction(
+      ({ f, rest }) => {
+        const probe = window.__keyposeFrames;
+        return probe?.statuses()[f] === 'ready' && probe.frameKey(f) !== rest;
+      },
+      { f: frameIndex, rest: restKey },
+      { timeout: 60_000 },
+    );
+    const whileLoading = await sample();
+    expect(whileLoading.kind).toBe('preview');
+    expect(await page.evaluate(() => window.__keyposeFrames?.shownFrame()?.key ?? null)).toBeNull();
+    holdingPixels = false;
+    for (const route of heldPixels.splice(0)) await route.continue();
+    await page.unroute('**/frames/**');
     // At rest, the engine's frame of the final pose replaces the preview.
     await page.waitForFunction(() => window.__keyposeFrames?.shownKind() === 'engine', undefined, {
       timeout: 60_000,
