@@ -204,7 +204,7 @@ export async function recogniseMouthCues(
   // Long recordings are cut at their quietest points (word gaps) into pieces of up to 12 s, which
   // the threads share. Shorter pieces for the threads' sake were tried: over the 22 bench
   // sentences agreement fell 0.771 -> 0.752 (Rhubarb loses context at a cut), and on 2 busy cores
-  // it was slower (1.68 against 1.24 s per audio s).
+  // it was slower (1.68 against 1.24 s per audio s; both with Rhubarb's full vocabulary).
   const pieces = segmentSpeech(samples, {
     sampleRate: SPEECH_SAMPLE_RATE,
     maxSec: options.maxPieceSec ?? 12,
