@@ -1,8 +1,8 @@
-import { loadavg } from 'node:os';
-import { decodeSpeech } from '../host/lipsync/decodeSpeech.js';
+import { availableParallelism, loadavg } from 'node:os';
+import { decodeSpeech, SPEECH_SAMPLE_RATE } from '../host/lipsync/decodeSpeech.js';
 import { closeRecogniserThreads, recogniseMouthCues } from '../host/lipsync/recogniser.js';
 import { scoreLipSync } from '../tests/fixtures/speech/score.js';
-import { type SpeakOptions, speak } from '../tests/fixtures/speech/speech.js';
+import { type SpeakOptions, speak, type TruthSegment } from '../tests/fixtures/speech/speech.js';
 
 /**
  * Lip sync against the truth over spoken sentences (docs/face.md, "How well it works"): espeak-ng
@@ -72,9 +72,12 @@ export async function runLipSyncBench(opts: { quick: boolean }) {
   }
   let audioSec = 0;
   const perSentence: unknown[] = [];
+  // The sentences one after another, for the long-recording run below.
+  const takes: { samples: Int16Array; truth: readonly TruthSegment[]; text: string }[] = [];
   for (const [text, options] of list) {
     const s = await speak(text, options);
     const samples = await decodeSpeech(s.wavPath);
+    takes.push({ samples, truth: s.truth, text });
     audioSec += s.durationSec;
     const row: Record<string, unknown> = { text, options, durationSec: round(s.durationSec, 2) };
     for (const mode of MODES) {
@@ -132,6 +135,7 @@ export async function runLipSyncBench(opts: { quick: boolean }) {
       secPerAudioSec: round(t.sec / audioSec, 2),
     };
   };
+  const longRecording = await runLongRecording(takes);
   return {
     sentences: list.length,
     audioSec: round(audioSec, 1),
@@ -141,8 +145,51 @@ export async function runLipSyncBench(opts: { quick: boolean }) {
     fullVocabularyWithText: summary('fullVocabularyWithText'),
     fullVocabularyWithoutText: summary('fullVocabularyWithoutText'),
     loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((x) => round(x, 2)) },
+    longRecording,
     perSentence,
   };
+}
+
+/**
+ * The app's own path on one long take: every sentence in one recording (0.25 s apart), the whole
+ * dialogue as its text, the recogniser's default threads (one per core), so the recording is cut at
+ * word gaps into pieces of up to 12 s that the threads share. Wall-clock seconds per audio second.
+ */
+async function runLongRecording(
+  takes: readonly { samples: Int16Array; truth: readonly TruthSegment[]; text: string }[],
+) {
+  const gap = Math.round(0.25 * SPEECH_SAMPLE_RATE);
+  const total = takes.reduce((n, t) => n + t.samples.length + gap, 0);
+  const samples = new Int16Array(total);
+  const truth: TruthSegment[] = [];
+  let at = 0;
+  for (const take of takes) {
+    const offsetSec = at / SPEECH_SAMPLE_RATE;
+    truth.push({ startSec: offsetSec, shape: 'X', phone: '_' });
+    for (const seg of take.truth) truth.push({ ...seg, startSec: seg.startSec + offsetSec });
+    samples.set(take.samples, at);
+    at += take.samples.length;
+    truth.push({ startSec: at / SPEECH_SAMPLE_RATE, shape: 'X', phone: '_' });
+    at += gap;
+  }
+  const durationSec = total / SPEECH_SAMPLE_RATE;
+  const text = takes.map((t) => t.text).join(' ');
+  const result: Record<string, unknown> = {
+    audioSec: round(durationSec, 1),
+    threads: Math.max(1, Math.min(4, availableParallelism())),
+  };
+  for (const mode of ['withText', 'withoutText'] as const) {
+    const t0 = performance.now();
+    const cues = await recogniseMouthCues(samples, mode === 'withText' ? { text } : {});
+    const sec = (performance.now() - t0) / 1000;
+    const shapeAt = (t: number) => cues.find((c) => c.startSec <= t && t < c.endSec)?.shape ?? 'X';
+    const score = scoreLipSync(shapeAt, truth, durationSec, 24);
+    result[mode] = {
+      agreementWithin1Frame: round(score.agreement),
+      secPerAudioSec: round(sec / durationSec, 2),
+    };
+  }
+  return result;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
