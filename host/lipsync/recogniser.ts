@@ -116,6 +116,8 @@ export function warmRecogniserThreads(): number {
 
 /** Ends the warm recogniser threads now (app shutdown, tests). */
 export async function closeRecogniserThreads(): Promise<void> {
+  // The dictionary goes too (3.3 MB of text in the host); the next run fetches it again.
+  dictionaryFetch = null;
   const all = idleThreads.splice(0);
   for (const t of all) if (t.idleTimer) clearTimeout(t.idleTimer);
   await Promise.all(all.map((t) => t.worker.terminate()));
@@ -125,19 +127,22 @@ export async function closeRecogniserThreads(): Promise<void> {
  * CMUdict as Rhubarb has it, fetched once from a recogniser thread (it lives in the wasm
  * package's file system, not as a file Keypose could read), and the phone loop made from it.
  */
-let dictionaryPromise: Promise<{
-  dictionary: PronouncingDictionary;
-  phoneLoop: RecogniserVocabulary;
-}> | null = null;
+interface LoadedDictionary {
+  readonly dictionary: PronouncingDictionary;
+  readonly phoneLoop: RecogniserVocabulary;
+}
+let dictionaryFetch: { readonly promise: Promise<LoadedDictionary>; readonly worker: Worker } | null = null;
 
-function fetchDictionary(
-  worker: Worker,
-): Promise<{ dictionary: PronouncingDictionary; phoneLoop: RecogniserVocabulary }> {
+function fetchDictionary(worker: Worker): Promise<LoadedDictionary> {
   return new Promise((resolve, reject) => {
-    const onMessage = (message: { id: unknown; dictionary?: string; error?: string }) => {
-      if (message.id !== 'dictionary') return;
+    const done = () => {
       worker.off('message', onMessage);
       worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (message: { id: unknown; dictionary?: string; error?: string }) => {
+      if (message.id !== 'dictionary') return;
+      done();
       if (typeof message.dictionary !== 'string' || !message.dictionary.length)
         return reject(new Error(`the lip-sync recogniser has no dictionary: ${message.error ?? 'empty'}`));
       resolve({
@@ -146,11 +151,18 @@ function fetchDictionary(
       });
     };
     const onError = (error: Error) => {
-      worker.off('message', onMessage);
+      done();
       reject(error);
     };
+    // Ended before it answered (a cancelled run terminates its threads): another run waiting on
+    // this fetch must not wait for ever.
+    const onExit = () => {
+      done();
+      reject(new Error('the lip-sync recogniser ended before it gave its dictionary'));
+    };
     worker.on('message', onMessage);
-    worker.once('error', onError);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
     worker.postMessage({ id: 'dictionary', type: 'dictionary' });
   });
 }
@@ -161,15 +173,24 @@ async function vocabularyFor(
   thread: PooledThread,
 ): Promise<RecogniserVocabulary | null> {
   if (options.vocabulary === 'full') return null;
-  if (!dictionaryPromise) {
-    dictionaryPromise = fetchDictionary(thread.worker);
-    // A failed fetch (the thread was ended mid-way) is tried again next run.
-    dictionaryPromise.catch(() => {
-      dictionaryPromise = null;
-    });
+  for (;;) {
+    if (!dictionaryFetch) {
+      const fetch = { promise: fetchDictionary(thread.worker), worker: thread.worker };
+      dictionaryFetch = fetch;
+      // A failed fetch is forgotten, so the next run asks again.
+      fetch.promise.catch(() => {
+        if (dictionaryFetch === fetch) dictionaryFetch = null;
+      });
+    }
+    const fetch = dictionaryFetch;
+    try {
+      const { dictionary, phoneLoop } = await fetch.promise;
+      return (options.text ? dialogVocabulary(dictionary, options.text) : null) ?? phoneLoop;
+    } catch (error) {
+      // Another run's thread was asked and ended (that run was cancelled): ask this run's own.
+      if (fetch.worker === thread.worker) throw error;
+    }
   }
-  const { dictionary, phoneLoop } = await dictionaryPromise;
-  return (options.text ? dialogVocabulary(dictionary, options.text) : null) ?? phoneLoop;
 }
 
 /** `work`, or a CancelledError as soon as `signal` aborts. */

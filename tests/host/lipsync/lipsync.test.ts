@@ -111,6 +111,23 @@ describe('lip sync from speech (Rhubarb as WebAssembly, espeak-ng truth)', () =>
     expect(warmRecogniserThreads()).toBe(0);
   }, 120_000);
 
+  it('a run cancelled while it fetches the dictionary leaves another run to finish', async () => {
+    // The first run after start asks its thread for CMUdict; a second run started meanwhile waits
+    // for that answer. Cancelling the first ends its thread: the second must ask its own thread
+    // rather than wait for ever or fail.
+    await closeRecogniserThreads();
+    const s = await speak('Hello there.');
+    const samples = await decodeSpeech(s.wavPath);
+    const controller = new AbortController();
+    const first = recogniseMouthCues(samples, { threads: 1, signal: controller.signal });
+    const second = recogniseMouthCues(samples, { threads: 1, text: s.text });
+    controller.abort();
+    await expect(first).rejects.toThrow(/cancelled/);
+    const cues = await second;
+    expect(cues.some((c) => c.shape !== 'X')).toBe(true);
+    await closeRecogniserThreads();
+  }, 60_000);
+
   it("swaps the recogniser's vocabulary per run and puts Rhubarb's own back intact", async () => {
     // A thread that has served runs with Keypose's small vocabularies (core/face/
     // recogniserVocabulary.ts: the dialogue's words, the phone loop) must give the full one's
