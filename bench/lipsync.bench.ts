@@ -1,6 +1,11 @@
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { decodeSpeech, SPEECH_SAMPLE_RATE } from '../host/lipsync/decodeSpeech.js';
-import { closeRecogniserThreads, recogniseMouthCues } from '../host/lipsync/recogniser.js';
+import {
+  closeRecogniserThreads,
+  defaultRecogniserThreads,
+  type MouthCue,
+  recogniseMouthCues,
+} from '../host/lipsync/recogniser.js';
 import { scoreLipSync } from '../tests/fixtures/speech/score.js';
 import { type SpeakOptions, speak, type TruthSegment } from '../tests/fixtures/speech/speech.js';
 
@@ -44,13 +49,24 @@ const SENTENCES: readonly [string, SpeakOptions][] = [
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** The shape the cues show at a time (rest before the first and after the last). */
+const shapeAt = (cues: readonly MouthCue[]) => (t: number) =>
+  cues.find((c) => c.startSec <= t && t < c.endSec)?.shape ?? 'X';
+
+/** Each mode: which vocabulary, and whether the dialogue text is given. */
+const MODES = {
+  withoutText: { vocabulary: 'small', text: false },
+  withText: { vocabulary: 'small', text: true },
+  fullVocabularyWithoutText: { vocabulary: 'full', text: false },
+  fullVocabularyWithText: { vocabulary: 'full', text: true },
+} as const;
+type Mode = keyof typeof MODES;
+
 export async function runLipSyncBench(opts: { quick: boolean }) {
   const list = opts.quick ? SENTENCES.slice(0, 4) : SENTENCES;
   const loadAtStart = loadavg().map((x) => round(x, 2));
   // The product's small vocabulary (the dialogue's words, or a phone loop) and, for comparison
   // under the same load, Rhubarb's own full US English one (core/face/recogniserVocabulary.ts).
-  const MODES = ['withoutText', 'withText', 'fullVocabularyWithoutText', 'fullVocabularyWithText'] as const;
-  type Mode = (typeof MODES)[number];
   const emptyTotals = () => ({
     frames: 0,
     agree: 0,
@@ -60,7 +76,7 @@ export async function runLipSyncBench(opts: { quick: boolean }) {
     boundary: [] as number[],
     sec: 0,
   });
-  const totals = Object.fromEntries(MODES.map((m) => [m, emptyTotals()])) as Record<
+  const totals = Object.fromEntries(Object.keys(MODES).map((m) => [m, emptyTotals()])) as Record<
     Mode,
     ReturnType<typeof emptyTotals>
   >;
@@ -80,16 +96,16 @@ export async function runLipSyncBench(opts: { quick: boolean }) {
     takes.push({ samples, truth: s.truth, text });
     audioSec += s.durationSec;
     const row: Record<string, unknown> = { text, options, durationSec: round(s.durationSec, 2) };
-    for (const mode of MODES) {
+    for (const [mode, how] of Object.entries(MODES) as [Mode, (typeof MODES)[Mode]][]) {
       const t0 = performance.now();
       // One thread: the figure is the recogniser's own cost per audio second.
       const cues = await recogniseMouthCues(samples, {
         threads: 1,
-        vocabulary: mode.startsWith('full') ? 'full' : 'small',
-        ...(mode.endsWith('WithText') || mode === 'withText' ? { text } : {}),
+        vocabulary: how.vocabulary,
+        ...(how.text ? { text } : {}),
       });
       const sec = (performance.now() - t0) / 1000;
-      const at = (t: number) => cues.find((c) => c.startSec <= t && t < c.endSec)?.shape ?? 'X';
+      const at = shapeAt(cues);
       const score = scoreLipSync(at, s.truth, s.durationSec, 24);
       const tot = totals[mode];
       tot.frames += score.frames;
@@ -176,14 +192,13 @@ async function runLongRecording(
   const text = takes.map((t) => t.text).join(' ');
   const result: Record<string, unknown> = {
     audioSec: round(durationSec, 1),
-    threads: Math.max(1, Math.min(4, availableParallelism())),
+    threads: defaultRecogniserThreads(),
   };
   for (const mode of ['withText', 'withoutText'] as const) {
     const t0 = performance.now();
     const cues = await recogniseMouthCues(samples, mode === 'withText' ? { text } : {});
     const sec = (performance.now() - t0) / 1000;
-    const shapeAt = (t: number) => cues.find((c) => c.startSec <= t && t < c.endSec)?.shape ?? 'X';
-    const score = scoreLipSync(shapeAt, truth, durationSec, 24);
+    const score = scoreLipSync(shapeAt(cues), truth, durationSec, 24);
     result[mode] = {
       agreementWithin1Frame: round(score.agreement),
       secPerAudioSec: round(sec / durationSec, 2),

@@ -15,9 +15,9 @@
  *   counted over the dictionary's pronunciations (what Rhubarb's own "phonetic" recogniser does,
  *   which this wasm build does not expose).
  *
- * Measured over the lip-sync bench's 22 sentences (scratch runs before this was built in, figures
- * in docs/face.md): with the text agreement 0.770 -> 0.793, without it 0.708 -> 0.686, and about a
- * third of the time either way.
+ * bench/lipsync.bench.ts measures both against Rhubarb's full vocabulary in one run (figures in
+ * docs/face.md): with the text closer to the truth, without it slightly further, and 3-4× faster
+ * either way.
  *
  * Pure: the dictionary's text comes from the recogniser thread (host/lipsync/), this module picks
  * from it and writes the language models (ARPA text, which PocketSphinx reads when the file is not
@@ -167,7 +167,11 @@ export class PronouncingDictionary {
  * with its letter-to-sound rules).
  */
 export function dialogDictionary(dictionary: PronouncingDictionary, text: string): string {
-  const lines = dialogWords(text).flatMap((w) => dictionary.linesFor(w));
+  return dictionaryFor(dictionary, dialogWords(text));
+}
+
+function dictionaryFor(dictionary: PronouncingDictionary, words: readonly string[]): string {
+  const lines = words.flatMap((w) => dictionary.linesFor(w));
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
@@ -207,7 +211,7 @@ export function dialogVocabulary(
   const words = dialogWords(text);
   if (!words.length) return null;
   return {
-    dictionary: dialogDictionary(dictionary, text),
+    dictionary: dictionaryFor(dictionary, words),
     languageModel: unigramLanguageModel(words),
   };
 }

@@ -58,7 +58,7 @@ const THREAD_URL = new URL('./rhubarbThread.mjs', import.meta.url);
  * Every core: the host's own thread only waits while the pieces are recognised, and the editor's
  * UI runs in another process. (One per spare core left a 2-core machine on one thread.)
  */
-function defaultThreads(): number {
+export function defaultRecogniserThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
@@ -221,7 +221,7 @@ export async function recogniseMouthCues(
 ): Promise<MouthCue[]> {
   const signal = options.signal;
   if (signal?.aborted) throw new CancelledError();
-  const wanted = Math.max(1, options.threads ?? defaultThreads());
+  const wanted = Math.max(1, options.threads ?? defaultRecogniserThreads());
   // Long recordings are cut at their quietest points (word gaps) into pieces of up to 12 s, which
   // the threads share. Shorter pieces for the threads' sake were tried: over the 22 bench
   // sentences agreement fell 0.771 -> 0.752 (Rhubarb loses context at a cut), and on 2 busy cores

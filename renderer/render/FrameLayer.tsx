@@ -165,7 +165,7 @@ export function FrameLayer({
     // A frame that is ready but whose pixels are still loading shows the last ones instead
     // (status 'stale' above): an older pose. The preview, which has the pose now, stands in for it
     // as for any stale frame; before, the viewport flashed back to the pose before a drag for as
-    // long as the new frame's pixels took to arrive (seen by tests/e2e/preview.e2e.ts).
+    // long as the new frame's pixels took to arrive (tests/e2e/preview.test.ts).
     const slotStatus = status === 'stale' ? 'stale' : system.scheduler.slot(frameIndex).status;
     if (state.showFrames && state.mode === 'pose' && previewWanted(slotStatus, previewReady)) {
       node.visible = false;
