@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit/integration tests run in parallel; browser (e2e) tests drive Debian's
-// Chromium against a real studio server and run one file at a time.
+// Two projects: unit/integration tests, and browser (e2e) tests that drive Debian's Chromium
+// against a real studio server. Both run two files at a time (docs/testing.md, "How long it
+// takes").
 export default defineConfig({
   test: {
     // At least two test files at once: many tests wait on ffmpeg, Chromium, the ONNX worker or the
@@ -28,7 +29,16 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // Two browser files at once: one file at a time left the second core mostly idle while
+          // a file imported the studio, started it and Chromium, and waited on the engine (e2e
+          // project alone 490 -> 376 s, 2026-12-07). The tests wait on conditions, never on time,
+          // so a slower page under the other file's load changes nothing they check.
+          fileParallelism: true,
+          // The studio's modules (Vite, the server, playwright) are imported once per worker
+          // instead of once per file. Each file still starts its own studio, caches and Chromium
+          // (harness.ts) and closes them; the unit project stays isolated, where shared module
+          // state between files did change results (a pose-detection test failed without it).
+          isolate: false,
         },
       },
     ],
