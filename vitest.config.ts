@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: unit/integration tests, and browser (e2e) tests that drive Debian's Chromium
-// against a real studio server. Both run two files at a time (docs/testing.md, "How long it
-// takes").
+// against a real studio server. Their files share one pool of `maxWorkers` (docs/testing.md, "How
+// long it takes").
 export default defineConfig({
   test: {
     // At least two test files at once: many tests wait on ffmpeg, Chromium, the ONNX worker or the
@@ -29,10 +29,11 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          // Two browser files at once: one file at a time left the second core mostly idle while
-          // a file imported the studio, started it and Chromium, and waited on the engine (e2e
-          // project alone 490 -> 376 s, 2026-12-07). The tests wait on conditions, never on time,
-          // so a slower page under the other file's load changes nothing they check.
+          // Browser files in the same pool as the others: one file at a time, after every unit
+          // file, left the second core mostly idle while a file imported the studio, started it and
+          // Chromium, and waited on the engine (whole suite's vitest 934 -> 820 s, 2026-12-07). The
+          // tests wait on conditions, never on time, so a slower page under the other file's load
+          // changes nothing they check.
           fileParallelism: true,
           // The studio's modules (Vite, the server, playwright) are imported once per worker
           // instead of once per file. Each file still starts its own studio, caches and Chromium

@@ -2,7 +2,7 @@
 // renderer sees the DOM, host/electron/cli see Node), so a layer cannot lean on another's runtime.
 //
 // The checker is TypeScript 7 (the native compiler, devDependency `typescript-native`, an npm alias
-// of typescript@7): the nine layers took 89 s with TypeScript 5.9 and take about 25 s with it on a
+// of typescript@7): the nine layers took 89 s with TypeScript 5.9 and take 29 s with it on a
 // 2-core machine (docs/testing.md). TypeScript 5.9 stays as `typescript` for what needs its
 // JavaScript API, which TypeScript 7 does not have yet: the layer test's import scanner
 // (tests/layers/rules.ts), electronegativity's parser, editors' language service. Both read the
