@@ -7,7 +7,12 @@ import {
   recogniseMouthCues,
 } from '../host/lipsync/recogniser.js';
 import { scoreLipSync } from '../tests/fixtures/speech/score.js';
-import { type SpeakOptions, speak, type TruthSegment } from '../tests/fixtures/speech/speech.js';
+import {
+  removeSpokenFiles,
+  type SpeakOptions,
+  speak,
+  type TruthSegment,
+} from '../tests/fixtures/speech/speech.js';
 
 /**
  * Lip sync against the truth over spoken sentences (docs/face.md, "How well it works"): espeak-ng
@@ -139,6 +144,7 @@ export async function runLipSyncBench(opts: { quick: boolean }) {
     }
     perSentence.push(row);
   }
+  removeSpokenFiles(); // every sentence is decoded by now
   const median = (v: number[]) =>
     v.length ? (v.slice().sort((a, b) => a - b)[v.length >> 1] as number) : Number.NaN;
   const summary = (mode: keyof typeof totals) => {

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../core/contract/api.js';
@@ -23,6 +25,41 @@ export function findAppRoot(startDir = dirname(fileURLToPath(import.meta.url))):
     }
     const parent = dirname(dir);
     if (parent === dir) return null;
+    dir = parent;
+  }
+  return null;
+}
+
+/** Keypose's folder in the user's cache: XDG_CACHE_HOME/keypose, or ~/.cache/keypose. */
+export function defaultCacheRoot(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'keypose');
+}
+
+/**
+ * The version of an installed dependency (its own package.json, found above its main entry, since
+ * packages' `exports` often hide package.json); null when it is not installed. Caches key on it
+ * where a package's model decides the answer (host/motion/videoMotion.ts).
+ */
+export function installedPackageVersion(name: string): string | null {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve(name));
+  } catch {
+    return null;
+  }
+  for (let level = 0; level < 6; level++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (pkg.name === name && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // no package.json at this level (or not readable): look further up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
     dir = parent;
   }
   return null;

@@ -18,7 +18,11 @@ import {
   peopleOntoCharacters,
 } from '../../core/video/peopleOntoCharacters.js';
 import { writeFileAtomic } from '../../host/export/atomicWrite.js';
-import { extractVideoMotion, type VideoPerson } from '../../host/motion/videoMotion.js';
+import {
+  extractVideoMotion,
+  type VideoPerson,
+  videoAnalysisCacheDir,
+} from '../../host/motion/videoMotion.js';
 import { loadProject, saveProject } from '../../host/project/store.js';
 import { type CliContext, EXIT, UsageError } from '../command.js';
 import {
@@ -38,6 +42,8 @@ import { reportFailure } from './rig.js';
  * project through the ordinary motion import (retargeting, feet, key reduction, keys or a layer),
  * each clip where its person's first frame lands (the video's frame 0 at --start), the characters
  * placed as the people stood (--place), the video kept as the project's reference (--reference).
+ * What the model found is kept in the user's cache by the video's content (--cache off: neither
+ * read nor kept), so a second run with other people, characters or filter settings is quick.
  */
 
 export const FROM_VIDEO_USAGE =
@@ -116,6 +122,7 @@ export async function fromVideoCommand(args: readonly string[], context: CliCont
     '--fov': 'fov',
     '--place': 'place',
     '--reference': 'reference',
+    '--cache': 'cache',
     ...MOTION_IMPORT_FLAGS,
   });
   if (positionals.length !== 1) throw new UsageError('motion from-video takes exactly one video file.');
@@ -153,6 +160,9 @@ export async function fromVideoCommand(args: readonly string[], context: CliCont
   const referenceArg = values.get('reference') ?? 'off';
   if (referenceArg !== 'on' && referenceArg !== 'off')
     throw new UsageError(`--reference takes on or off, not "${referenceArg}".`);
+  const cacheArg = values.get('cache') ?? 'on';
+  if (cacheArg !== 'on' && cacheArg !== 'off')
+    throw new UsageError(`--cache takes on or off, not "${cacheArg}".`);
   if (!projectArg && (values.has('place') || values.has('reference')))
     throw new UsageError('--place and --reference need --project.');
   try {
@@ -172,6 +182,8 @@ export async function fromVideoCommand(args: readonly string[], context: CliCont
         signal: abort.signal,
         filter,
         ...(fov ? { verticalFovDeg: fov } : {}),
+        // A video analysed before (same bytes, rate and model) is read back, not analysed again.
+        ...(cacheArg === 'on' ? { cacheDir: videoAnalysisCacheDir() } : {}),
         onProgress: ({ done, total, etaSec }) =>
           progress.update({
             fraction: total > 0 ? Math.min(1, done / total) : 0,
@@ -287,6 +299,7 @@ export async function fromVideoCommand(args: readonly string[], context: CliCont
       fps,
       size: [result.width, result.height],
       elapsedSec: Math.round(result.elapsedSec * 100) / 100,
+      fromCache: result.fromCache,
       people: result.people.map((p) => ({
         id: p.trackId,
         frames: [p.firstFrame, p.lastFrame],
@@ -298,7 +311,7 @@ export async function fromVideoCommand(args: readonly string[], context: CliCont
     if (context.json) context.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else {
       context.stdout(
-        `Analysed ${basename(videoPath)}: ${result.frameCount} frames at ${fps} fps in ${result.elapsedSec.toFixed(1)} s, ` +
+        `Analysed ${basename(videoPath)}: ${result.frameCount} frames at ${fps} fps in ${result.elapsedSec.toFixed(1)} s${result.fromCache ? ' (analysed before: read from the cache; --cache off analyses again)' : ''}, ` +
           `${result.people.length} ${result.people.length === 1 ? 'person' : 'people'} (${result.people.map((p) => `${p.trackId}: ${p.seenFrames} frames`).join(', ')})\n`,
       );
       for (const w of written) {

@@ -305,6 +305,8 @@ const analysedVideoFields = {
 /** The result of an analyzeVideoMotion job: each person found, as a pose sequence to import. */
 export const videoMotionResultSchema = z.object({
   ...analysedVideoFields,
+  /** The people were read from the analysis cache (this video was analysed before), not found again. */
+  fromCache: z.boolean().optional(),
   people: z.array(
     z.object({
       trackId: z.number().int(),

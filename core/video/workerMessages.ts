@@ -20,19 +20,21 @@ export type ToPoseWorker = z.infer<typeof toPoseWorkerSchema>;
 
 const jointSampleSchema = z.object({ imagePx: z.tuple([z.number(), z.number()]), score: z.number() });
 
+/** One frame's people (core/video/types.ts VideoFramePeople), as the worker sends them and the analysis cache keeps them. */
+export const videoFramePeopleSchema = z.object({
+  frameIndex: z.number().int(),
+  people: z.array(
+    z.object({
+      trackId: z.number().int(),
+      score: z.number(),
+      joints: z.record(z.string(), jointSampleSchema),
+    }),
+  ),
+});
+
 export const fromPoseWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({
-    type: z.literal('people'),
-    frameIndex: z.number().int(),
-    people: z.array(
-      z.object({
-        trackId: z.number().int(),
-        score: z.number(),
-        joints: z.record(z.string(), jointSampleSchema),
-      }),
-    ),
-  }),
+  videoFramePeopleSchema.extend({ type: z.literal('people') }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type FromPoseWorker = z.infer<typeof fromPoseWorkerSchema>;

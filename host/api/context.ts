@@ -1,9 +1,8 @@
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sweepStaleTemps } from '../export/atomicWrite.js';
 import { JobManager } from '../jobs/jobManager.js';
 import { ModelPacks, resolveModelsDir } from '../packs/modelsFolder.js';
-import { PathAccess } from '../paths.js';
+import { defaultCacheRoot, PathAccess } from '../paths.js';
 import { RenderService } from '../render/renderService.js';
 import { type WorkerFactory, WorkerSupervisor } from '../worker/supervisor.js';
 
@@ -54,11 +53,6 @@ export interface ServiceContext {
   supervisor(): WorkerSupervisor;
   /** Cancels running jobs and stops the worker (shell shutdown, test teardown). */
   dispose(): Promise<void>;
-}
-
-export function defaultCacheRoot(): string {
-  const xdg = process.env.XDG_CACHE_HOME;
-  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'keypose');
 }
 
 /** The PathAccess the options ask for (see ServicesOptions.access). */

@@ -1,4 +1,4 @@
-import { extractVideoMotion } from '../motion/videoMotion.js';
+import { extractVideoMotion, videoAnalysisCacheDir } from '../motion/videoMotion.js';
 import { PoseWorkerError } from '../worker/poseWorker.js';
 import type { ApiImplementation } from './apiImplementation.js';
 import type { ServiceContext } from './context.js';
@@ -7,7 +7,8 @@ import { analyseUploadedVideo } from './uploadedVideo.js';
 /**
  * analyzeVideoMotion (issue 11) as a job: host/motion/videoMotion.ts analyses the uploaded video
  * (host/api/uploadedVideo.ts). The result is plain data the editor shows in its person picker and
- * hands to its motion import.
+ * hands to its motion import. A video analysed before (the same bytes at the same rate) is read
+ * from the analysis cache under the services' cache root instead of analysed again.
  */
 export function createVideoMotionServices(
   ctx: ServiceContext,
@@ -19,6 +20,7 @@ export function createVideoMotionServices(
           extractVideoMotion(path, {
             fps: request.fps,
             signal: job.signal,
+            cacheDir: videoAnalysisCacheDir(ctx.options.cacheRoot),
             onProgress: ({ done, total }) => job.progress(done, total, 'Analysing'),
           }),
         ),

@@ -2,10 +2,10 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
+import { defaultCacheRoot } from '../paths.js';
 import type { FfmpegJobSpec } from './formats.js';
 
 /**
@@ -51,8 +51,7 @@ export const DEFAULT_STALL_TIMEOUT_MS = 120_000;
 
 /** Where ffmpeg's output goes when it fails: <cache>/keypose/logs (XDG_CACHE_HOME respected). */
 export function defaultLogDir(): string {
-  const xdg = process.env.XDG_CACHE_HOME;
-  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'keypose', 'logs');
+  return join(defaultCacheRoot(), 'logs');
 }
 
 /** Keeps ffmpeg's whole output (its command line and stderr) in a log file; null if it cannot. */

@@ -1,5 +1,6 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
+import { z } from 'zod';
 import { ApiError } from '../../core/contract/api.js';
 import type { PoseSequence } from '../../core/io/poseSequence.js';
 import type { Vec3 } from '../../core/math/types.js';
@@ -8,7 +9,10 @@ import type { OneEuroParams } from '../../core/video/oneEuro.js';
 import { cleanTrack, collectTracks, type PersonTrack2d } from '../../core/video/tracks2d.js';
 import type { VideoFramePeople } from '../../core/video/types.js';
 import { videoPoseSequence } from '../../core/video/videoPoseSequence.js';
+import { videoFramePeopleSchema } from '../../core/video/workerMessages.js';
+import { AnalysisCache } from '../cache/analysisCache.js';
 import { decodeVideoFrames, FfmpegError, probeVideo, resolveFfmpegPath } from '../export/ffmpeg.js';
+import { defaultCacheRoot, installedPackageVersion } from '../paths.js';
 import { PoseWorker } from '../worker/poseWorker.js';
 
 /**
@@ -41,6 +45,8 @@ export interface VideoMotionOptions {
   readonly onWorkerStarted?: (pid: number | undefined) => void;
   /** Thumbnails' height in pixels (default 160). */
   readonly thumbnailHeightPx?: number;
+  /** Where analyses are kept by content (host/cache/analysisCache.ts); absent: none kept or read. */
+  readonly cacheDir?: string;
 }
 
 export interface VideoPerson {
@@ -69,6 +75,8 @@ export interface VideoMotionResult {
   readonly people: readonly VideoPerson[];
   /** Seconds spent, and frames analysed per second. */
   readonly elapsedSec: number;
+  /** The people were read from the analysis cache (the video was analysed before), not found again. */
+  readonly fromCache: boolean;
 }
 
 function cancelled(): ApiError {
@@ -119,11 +127,90 @@ function joints2dOf(track: PersonTrack2d): (Record<string, readonly [number, num
   return out;
 }
 
-/** Analyses `file` and returns each person in it as a pose sequence. */
-export async function extractVideoMotion(file: string, opts: VideoMotionOptions): Promise<VideoMotionResult> {
-  const started = performance.now();
-  const ffmpegPath = resolveFfmpegPath(opts.ffmpegPath);
-  const info = await probeVideo(ffmpegPath, file).catch((error: unknown) => {
+/**
+ * What the pose model found in a video: the slow part of an analysis (decoding, the model on every
+ * frame), which the analysis cache keeps. The rest (tracks cleaned and filtered, lifted to 3D,
+ * thumbnails) is rebuilt from it each time, so other filter or lens settings need no new pass.
+ */
+interface VideoDetections {
+  readonly width: number;
+  readonly height: number;
+  readonly frameCount: number;
+  readonly frames: readonly VideoFramePeople[];
+  /** Each person's clearest crop, by track id. */
+  readonly thumbs: ReadonlyMap<number, Thumb>;
+}
+
+/**
+ * Bump when the detections of the same video at the same settings would change (the tracker,
+ * the crops), so that entries from before are not read as today's answer. The model's package
+ * version is in the key already (HUMAN_VERSION).
+ */
+const DETECTIONS_VERSION = 1;
+/** The pose model's package: a new release may find the people differently. */
+const HUMAN_VERSION = installedPackageVersion('@vladmandic/human');
+
+const cachedDetectionsSchema = z.object({
+  format: z.literal('keypose-video-people'),
+  version: z.literal(DETECTIONS_VERSION),
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+  frameCount: z.number().int().min(1),
+  frames: z.array(videoFramePeopleSchema),
+  thumbs: z.array(
+    z.object({
+      trackId: z.number().int(),
+      score: z.number(),
+      width: z.number().int().min(1),
+      height: z.number().int().min(1),
+      pngBase64: z.string(),
+    }),
+  ),
+});
+
+async function detectionsToCache(d: VideoDetections) {
+  const thumbs = [];
+  for (const [trackId, t] of d.thumbs) {
+    const png = await sharp(t.rgb, { raw: { width: t.width, height: t.height, channels: 3 } })
+      .png()
+      .toBuffer();
+    thumbs.push({
+      trackId,
+      score: t.score,
+      width: t.width,
+      height: t.height,
+      pngBase64: png.toString('base64'),
+    });
+  }
+  return {
+    format: 'keypose-video-people',
+    version: DETECTIONS_VERSION,
+    width: d.width,
+    height: d.height,
+    frameCount: d.frameCount,
+    frames: [...d.frames],
+    thumbs,
+  };
+}
+
+async function detectionsFromCache(entry: z.output<typeof cachedDetectionsSchema>): Promise<VideoDetections> {
+  const thumbs = new Map<number, Thumb>();
+  for (const t of entry.thumbs) {
+    const rgb = await sharp(Buffer.from(t.pngBase64, 'base64')).removeAlpha().raw().toBuffer();
+    if (rgb.length !== t.width * t.height * 3) throw new Error('a cached thumbnail has the wrong size');
+    thumbs.set(t.trackId, { score: t.score, width: t.width, height: t.height, rgb: new Uint8Array(rgb) });
+  }
+  return {
+    width: entry.width,
+    height: entry.height,
+    frameCount: entry.frameCount,
+    frames: entry.frames,
+    thumbs,
+  };
+}
+
+function probeFailure(file: string) {
+  return (error: unknown): never => {
     if (error instanceof FfmpegError) {
       throw new ApiError({
         code: 'corrupt-file',
@@ -132,12 +219,17 @@ export async function extractVideoMotion(file: string, opts: VideoMotionOptions)
       });
     }
     throw error;
-  });
-  const scale = Math.min(1, MAX_DECODE_HEIGHT / info.height);
-  // Even sizes: some decoders' scalers want them, and nothing is lost.
-  const width = Math.max(2, Math.round((info.width * scale) / 2) * 2);
-  const height = Math.max(2, Math.round((info.height * scale) / 2) * 2);
-  const total = info.durationSec ? Math.max(1, Math.round(info.durationSec * opts.fps)) : 0;
+  };
+}
+
+/** Decodes `file` and runs the pose worker on every frame: the people in each, and their crops. */
+async function detectPeople(
+  file: string,
+  ffmpegPath: string,
+  size: { width: number; height: number },
+  total: number,
+  opts: VideoMotionOptions,
+): Promise<VideoDetections> {
   const worker = new PoseWorker();
   const frames: VideoFramePeople[] = [];
   const thumbs = new Map<number, Thumb>();
@@ -148,8 +240,7 @@ export async function extractVideoMotion(file: string, opts: VideoMotionOptions)
     const analysisStarted = performance.now();
     for await (const frame of decodeVideoFrames(ffmpegPath, file, {
       fps: opts.fps,
-      width,
-      height,
+      ...size,
       ...(opts.signal ? { signal: opts.signal } : {}),
     })) {
       if (opts.signal?.aborted) throw cancelled();
@@ -192,6 +283,52 @@ export async function extractVideoMotion(file: string, opts: VideoMotionOptions)
       file,
     });
   }
+  return { ...size, frameCount, frames, thumbs };
+}
+
+/** The folder of kept video analyses in the user's cache, for `cacheDir` (the CLI; the app's services use their own cache root). */
+export function videoAnalysisCacheDir(cacheRoot = defaultCacheRoot()): string {
+  return join(cacheRoot, 'video-analyses');
+}
+
+/**
+ * Analyses `file` and returns each person in it as a pose sequence. With `cacheDir`, the people
+ * found in the same video (same bytes) at the same rate, size and model are read from there
+ * instead of found again (host/cache/analysisCache.ts), and what is found is kept there.
+ */
+export async function extractVideoMotion(file: string, opts: VideoMotionOptions): Promise<VideoMotionResult> {
+  const started = performance.now();
+  const ffmpegPath = resolveFfmpegPath(opts.ffmpegPath);
+  const info = await probeVideo(ffmpegPath, file).catch(probeFailure(file));
+  const scale = Math.min(1, MAX_DECODE_HEIGHT / info.height);
+  // Even sizes: some decoders' scalers want them, and nothing is lost.
+  const width = Math.max(2, Math.round((info.width * scale) / 2) * 2);
+  const height = Math.max(2, Math.round((info.height * scale) / 2) * 2);
+  const total = info.durationSec ? Math.max(1, Math.round(info.durationSec * opts.fps)) : 0;
+  const cache = opts.cacheDir ? new AnalysisCache(opts.cacheDir) : null;
+  const key = cache
+    ? await cache.keyFor(file, {
+        analysis: 'video-people',
+        version: DETECTIONS_VERSION,
+        human: HUMAN_VERSION,
+        fps: opts.fps,
+        width,
+        height,
+        maxPeople: opts.maxPeople ?? null,
+      })
+    : null;
+  const cached =
+    cache && key ? await cache.get(key, (v) => cachedDetectionsSchema.parse(v)).catch(() => null) : null;
+  let detections: VideoDetections | null = null;
+  if (cached) detections = await detectionsFromCache(cached).catch(() => null);
+  const fromCache = detections !== null;
+  if (detections) {
+    opts.onProgress?.({ done: detections.frameCount, total: detections.frameCount, etaSec: 0 });
+  } else {
+    detections = await detectPeople(file, ffmpegPath, { width, height }, total, opts);
+    if (cache && key) await cache.put(key, await detectionsToCache(detections));
+  }
+  const { frames, frameCount, thumbs } = detections;
   const tracks = collectTracks(frames, frameCount).filter(
     (t) => t.seenFrames >= Math.max(3, MIN_SEEN_FRACTION * frameCount),
   );
@@ -234,5 +371,6 @@ export async function extractVideoMotion(file: string, opts: VideoMotionOptions)
     frameCount,
     people,
     elapsedSec: (performance.now() - started) / 1000,
+    fromCache,
   };
 }

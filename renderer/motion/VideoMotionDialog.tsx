@@ -135,7 +135,10 @@ export function VideoMotionDialog(): ReactElement | null {
     <Modal title="Motion from video" className="video-motion-dialog" testId="video-motion-dialog">
       <p data-testid="video-motion-summary">
         {result.fileName}: {result.frameCount} frames at {result.fps} fps, {result.people.length}{' '}
-        {result.people.length === 1 ? 'person' : 'people'} (analysed in {result.elapsedSec.toFixed(1)} s)
+        {result.people.length === 1 ? 'person' : 'people'}{' '}
+        {result.fromCache
+          ? '(analysed before: read from the cache)'
+          : `(analysed in ${result.elapsedSec.toFixed(1)} s)`}
       </p>
       <div
         className="video-motion-people"

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { ROOT, runKeypose, SAMPLE } from './runKeypose.js';
 /**
  * `keypose motion from-video` through the bin launcher, on the rendered test videos (real ffmpeg,
  * real pose worker with MoveNet): pose sequences and BVH out, people onto a project's
- * characters, and clear errors for what is not a video.
+ * characters, a second run read from the analysis cache, and clear errors for what is not a video.
  */
 
 const VIDEOS = join(ROOT, 'tests', 'fixtures', 'video');
@@ -53,6 +53,25 @@ describe('keypose motion from-video', () => {
       // The walker travels across the picture: its root moves sideways by more than a body width.
       const xs = seq.frames.map((f) => f.rootTranslation[0]);
       expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(100);
+    }
+    expect(summary.fromCache).toBe(false);
+    // Again: read from the analysis cache (in this run's XDG_CACHE_HOME), the same people written.
+    const again = await keypose([
+      'motion',
+      'from-video',
+      join(VIDEOS, 'two-crossing.mp4'),
+      '-o',
+      'again.json',
+      '--person',
+      'all',
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('analysed before: read from the cache');
+    for (const w of summary.written) {
+      const person = w.path.match(/\.person(\d+)\.json$/)![1];
+      expect(await readFile(join(dir, `again.person${person}.json`), 'utf8')).toBe(
+        await readFile(w.path, 'utf8'),
+      );
     }
   });
 
@@ -149,6 +168,9 @@ describe('keypose motion from-video', () => {
     const error = JSON.parse(bad.stdout || bad.stderr);
     expect(error.error.code).toBe('corrupt-file');
     expect(error.error.message).toContain('not-a-video.mp4');
+    const kept = async () =>
+      (await readdir(join(dir, 'cache', 'keypose', 'video-analyses')).catch(() => [])).length;
+    const keptBefore = await kept();
     const missing = await keypose([
       'motion',
       'from-video',
@@ -157,9 +179,24 @@ describe('keypose motion from-video', () => {
       'x.json',
       '--person',
       '9',
+      '--cache',
+      'off',
     ]);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('no person 9');
+    // --cache off: analysed, and nothing kept.
+    expect(await kept()).toBe(keptBefore);
+    const cacheFlag = await keypose([
+      'motion',
+      'from-video',
+      join(VIDEOS, 'one-wave.mp4'),
+      '-o',
+      'x.json',
+      '--cache',
+      'maybe',
+    ]);
+    expect(cacheFlag.code).not.toBe(0);
+    expect(cacheFlag.stderr).toContain('--cache takes on or off');
     const usage = await keypose(['motion', 'from-video', join(VIDEOS, 'one-wave.mp4'), '-o', 'x.txt']);
     expect(usage.code).not.toBe(0);
     expect(usage.stderr).toContain('.json');

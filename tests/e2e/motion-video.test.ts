@@ -115,7 +115,7 @@ describe('motion from video in the editor', () => {
     await chooseVideo('two-crossing.mp4');
     await page.getByTestId('video-motion-summary').waitFor({ timeout: 180_000 });
     expect(await page.getByTestId('video-motion-summary').textContent()).toMatch(
-      /72 frames at 24 fps, 2 people/,
+      /72 frames at 24 fps, 2 people \(analysed in [\d.]+ s\)/,
     );
     const people = page.locator('[data-testid^="video-person-"]');
     expect(await people.count()).toBe(2);
@@ -287,6 +287,10 @@ describe('motion from video in the editor', () => {
       );
     }, bytes);
     await page.getByTestId('video-motion-summary').waitFor({ timeout: 180_000 });
+    // The same video as before (the same bytes, at the same rate): read from the analysis cache.
+    expect(await page.getByTestId('video-motion-summary').textContent()).toContain(
+      '(analysed before: read from the cache)',
+    );
     const ids = await page
       .locator('[data-testid^="video-person-"]')
       .evaluateAll((els) =>

@@ -5,6 +5,7 @@ import { WorkerSupervisor } from '../../host/worker/supervisor.js';
 import {
   blendRefineModel,
   refineManifest,
+  removeWrittenPacks,
   unsupportedOpModel,
   writePack,
 } from '../inference/packFixtures.js';
@@ -20,7 +21,10 @@ beforeAll(async () => {
   sup = new WorkerSupervisor();
   await sup.registerCharacter('c', ch.input);
 });
-afterAll(() => sup.stop());
+afterAll(async () => {
+  await sup.stop();
+  removeWrittenPacks();
+});
 
 async function renderOne(packDir?: string) {
   const events: RenderJobEvent[] = [];

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder } from '../../inference/onnx/builder.js';
@@ -52,10 +52,19 @@ export const refineManifest = (file = 'refine.onnx') => ({
   ],
 });
 
+const written: string[] = [];
+
+/** A pack folder in the temporary folder; removeWrittenPacks() takes them all away again. */
 export function writePack(manifest: unknown, files: Record<string, Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), 'keypose-pack-'));
+  written.push(dir);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
   return dir;
+}
+
+/** Removes the folders writePack made (a test file's afterAll), so runs leave nothing in /tmp. */
+export function removeWrittenPacks(): void {
+  for (const dir of written.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

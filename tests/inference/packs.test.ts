@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { quatFromAxisAngle } from '../../core/math/quat.js';
 import { drawPoseMap, poseJoints2D } from '../../core/render/poseMap.js';
 import { loadModelPack, PackError } from '../../inference/packs/pack.js';
@@ -8,10 +8,13 @@ import {
   blendRefineModel,
   fixedShapeModel,
   refineManifest,
+  removeWrittenPacks,
   unsupportedOpModel,
   writePack,
 } from './packFixtures.js';
 import { character } from './scenes.js';
+
+afterAll(removeWrittenPacks);
 
 describe('model packs', () => {
   it('loads a valid pack and runs its refine stage on real onnxruntime', async () => {

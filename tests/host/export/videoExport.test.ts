@@ -371,6 +371,8 @@ describe('progress, cancel and failures leave nothing at the destination', () =>
       preset: 'webm-vp9',
       fps: NTSC_FILM,
       outPath,
+      // ffmpeg's log of the failure goes here, not into the user's cache.
+      logDir: path.join(dir, 'logs'),
       onFfmpegStart: (info) => {
         pid = info.pid;
       },

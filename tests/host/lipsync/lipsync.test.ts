@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mouthShapeAt } from '../../../core/face/evaluate.js';
 import { segmentSpeech } from '../../../core/face/speechSegments.js';
 import { decodeSpeech } from '../../../host/lipsync/decodeSpeech.js';
@@ -13,7 +13,7 @@ import {
   warmRecogniserThreads,
 } from '../../../host/lipsync/recogniser.js';
 import { scoreLipSync } from '../../fixtures/speech/score.js';
-import { speak } from '../../fixtures/speech/speech.js';
+import { removeSpokenFiles, speak } from '../../fixtures/speech/speech.js';
 
 /**
  * Lip sync against espeak-ng speech whose phoneme timings espeak-ng itself reports; the truth
@@ -23,6 +23,8 @@ import { speak } from '../../fixtures/speech/speech.js';
  */
 
 const FPS = 24;
+
+afterAll(removeSpokenFiles);
 
 describe('lip sync from speech (Rhubarb as WebAssembly, espeak-ng truth)', () => {
   it('finds the mouth shapes of spoken sentences, with and without the text', async () => {
@@ -152,9 +154,13 @@ describe('lip sync from speech (Rhubarb as WebAssembly, espeak-ng truth)', () =>
   it('names the file and the problem for something that is not a sound', async () => {
     const bad = join(tmpdir(), `keypose-not-audio-${process.pid}.wav`);
     writeFileSync(bad, 'this is text, not a WAV file');
-    await expect(decodeSpeech(bad, { fileName: 'voice.wav' })).rejects.toThrow(
-      /voice\.wav is not a sound ffmpeg can read/,
-    );
+    try {
+      await expect(decodeSpeech(bad, { fileName: 'voice.wav' })).rejects.toThrow(
+        /voice\.wav is not a sound ffmpeg can read/,
+      );
+    } finally {
+      rmSync(bad, { force: true });
+    }
   });
 });
 
