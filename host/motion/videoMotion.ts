@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
-import { ApiError } from '../../core/contract/api.js';
+import { ApiError, type ApiErrorData } from '../../core/contract/api.js';
 import type { PoseSequence } from '../../core/io/poseSequence.js';
 import type { Vec3 } from '../../core/math/types.js';
 import { liftPerson } from '../../core/video/lift.js';
@@ -144,11 +144,9 @@ interface VideoDetections {
 /**
  * Bump when the detections of the same video at the same settings would change (the tracker,
  * the crops), so that entries from before are not read as today's answer. The model's package
- * version is in the key already (HUMAN_VERSION).
+ * version is in the key already.
  */
 const DETECTIONS_VERSION = 1;
-/** The pose model's package: a new release may find the people differently. */
-const HUMAN_VERSION = installedPackageVersion('@vladmandic/human');
 
 const cachedDetectionsSchema = z.object({
   format: z.literal('keypose-video-people'),
@@ -188,7 +186,7 @@ async function detectionsToCache(d: VideoDetections) {
     width: d.width,
     height: d.height,
     frameCount: d.frameCount,
-    frames: [...d.frames],
+    frames: d.frames,
     thumbs,
   };
 }
@@ -209,17 +207,13 @@ async function detectionsFromCache(entry: z.output<typeof cachedDetectionsSchema
   };
 }
 
-function probeFailure(file: string) {
-  return (error: unknown): never => {
-    if (error instanceof FfmpegError) {
-      throw new ApiError({
-        code: 'corrupt-file',
-        message: `${basename(file)}: ${error.message.replace(`${file}: `, '')}`,
-        file,
-      });
-    }
-    throw error;
-  };
+/** ffmpeg's failure on `file` as an ApiError that names the file (its path left out of ffmpeg's words). */
+function ffmpegFailure(file: string, error: FfmpegError, code: ApiErrorData['code']): ApiError {
+  return new ApiError({
+    code,
+    message: `${basename(file)}: ${error.message.replace(`${file}: `, '')}`,
+    file,
+  });
 }
 
 /** Decodes `file` and runs the pose worker on every frame: the people in each, and their crops. */
@@ -266,11 +260,7 @@ async function detectPeople(
   } catch (error) {
     if (opts.signal?.aborted) throw cancelled();
     if (error instanceof FfmpegError) {
-      throw new ApiError({
-        code: error.code === 'ffmpeg-missing' ? 'unsupported' : 'corrupt-file',
-        message: `${basename(file)}: ${error.message.replace(`${file}: `, '')}`,
-        file,
-      });
+      throw ffmpegFailure(file, error, error.code === 'ffmpeg-missing' ? 'unsupported' : 'corrupt-file');
     }
     throw error;
   } finally {
@@ -299,28 +289,27 @@ export function videoAnalysisCacheDir(cacheRoot = defaultCacheRoot()): string {
 export async function extractVideoMotion(file: string, opts: VideoMotionOptions): Promise<VideoMotionResult> {
   const started = performance.now();
   const ffmpegPath = resolveFfmpegPath(opts.ffmpegPath);
-  const info = await probeVideo(ffmpegPath, file).catch(probeFailure(file));
+  const info = await probeVideo(ffmpegPath, file).catch((error: unknown) => {
+    throw error instanceof FfmpegError ? ffmpegFailure(file, error, 'corrupt-file') : error;
+  });
   const scale = Math.min(1, MAX_DECODE_HEIGHT / info.height);
   // Even sizes: some decoders' scalers want them, and nothing is lost.
   const width = Math.max(2, Math.round((info.width * scale) / 2) * 2);
   const height = Math.max(2, Math.round((info.height * scale) / 2) * 2);
   const total = info.durationSec ? Math.max(1, Math.round(info.durationSec * opts.fps)) : 0;
   const cache = opts.cacheDir ? new AnalysisCache(opts.cacheDir) : null;
-  const key = cache
-    ? await cache.keyFor(file, {
-        analysis: 'video-people',
-        version: DETECTIONS_VERSION,
-        human: HUMAN_VERSION,
-        fps: opts.fps,
-        width,
-        height,
-        maxPeople: opts.maxPeople ?? null,
-      })
-    : null;
-  const cached =
-    cache && key ? await cache.get(key, (v) => cachedDetectionsSchema.parse(v)).catch(() => null) : null;
-  let detections: VideoDetections | null = null;
-  if (cached) detections = await detectionsFromCache(cached).catch(() => null);
+  const key = await cache?.keyFor(file, {
+    analysis: 'video-people',
+    version: DETECTIONS_VERSION,
+    // The pose model's package: a new release may find the people differently.
+    human: installedPackageVersion('@vladmandic/human'),
+    fps: opts.fps,
+    width,
+    height,
+    maxPeople: opts.maxPeople ?? null,
+  });
+  const cached = cache && key ? await cache.get(key, (v) => cachedDetectionsSchema.parse(v)) : null;
+  let detections = cached ? await detectionsFromCache(cached).catch(() => null) : null;
   const fromCache = detections !== null;
   if (detections) {
     opts.onProgress?.({ done: detections.frameCount, total: detections.frameCount, etaSec: 0 });

@@ -9,8 +9,8 @@ import { installedPackageVersion } from '../../host/paths.js';
 /**
  * The analysis cache (host/cache/analysisCache.ts) on its own, and through the real video
  * analysis (ffmpeg + the MoveNet pose worker) on a rendered test video: a second analysis of the
- * same bytes at the same rate is read back and gives the same people; other bytes, another rate or
- * a broken entry are analysed again; nothing but its own entries is ever removed.
+ * same bytes at the same rate is read back and gives the same people; other bytes give another
+ * key; another rate or a broken entry are analysed again; nothing but its own entries is removed.
  */
 
 let dir: string;
