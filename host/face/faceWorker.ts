@@ -5,6 +5,7 @@ import {
   fromFaceWorkerSchema,
   type ToFaceWorker,
 } from '../../core/face/faceWorkerMessages.js';
+import { forkEntry } from '../launch/forkEntry.js';
 
 /**
  * The host's handle on a face worker process (inference/face/faceWorker.ts): one per video
@@ -28,8 +29,9 @@ export class FaceWorker {
   private exitError: Error | null = null;
 
   constructor(opts: { entry?: string; execArgv?: string[] } = {}) {
-    this.child = fork(opts.entry ?? FACE_WORKER_ENTRY, [], {
-      execArgv: opts.execArgv ?? ['--import', import.meta.resolve('tsx')],
+    const launch = forkEntry(opts.entry ?? FACE_WORKER_ENTRY, opts.execArgv);
+    this.child = fork(launch.modulePath, [], {
+      execArgv: launch.execArgv,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

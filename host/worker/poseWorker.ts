@@ -6,6 +6,7 @@ import {
   fromPoseWorkerSchema,
   type ToPoseWorker,
 } from '../../core/video/workerMessages.js';
+import { forkEntry } from '../launch/forkEntry.js';
 
 /**
  * The host's handle on a pose worker process (inference/pose/videoWorker.ts): one per video
@@ -26,9 +27,9 @@ export class PoseWorker {
   private exitError: Error | null = null;
 
   constructor(opts: { entry?: string; execArgv?: string[] } = {}) {
-    this.child = fork(opts.entry ?? POSE_WORKER_ENTRY, [], {
-      // tsx by absolute URL, as for the frame worker (host/worker/supervisor.ts).
-      execArgv: opts.execArgv ?? ['--import', import.meta.resolve('tsx')],
+    const launch = forkEntry(opts.entry ?? POSE_WORKER_ENTRY, opts.execArgv);
+    this.child = fork(launch.modulePath, [], {
+      execArgv: launch.execArgv,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -14,6 +14,7 @@ import {
 import { newId } from '../../core/ids.js';
 import type { RgbaImage } from '../../core/render/types.js';
 import { makeTempFolder, removeTempFolder } from '../jobs/tempFolders.js';
+import { forkEntry } from '../launch/forkEntry.js';
 
 /**
  * Starts and watches the frame worker (inference/worker/main.ts), queues render jobs, streams
@@ -36,18 +37,17 @@ export type WorkerFactory = () => WorkerHandle;
 export const WORKER_ENTRY = fileURLToPath(new URL('../../inference/worker/main.ts', import.meta.url));
 
 /**
- * child_process.fork of the worker. In development and tests the entry is TypeScript, run through
- * tsx (`--import tsx`); a built app passes the compiled .js entry and no execArgv. 'advanced'
+ * child_process.fork of the worker. In development and tests the entry is TypeScript, run from its
+ * kept bundle or through tsx (host/launch/forkEntry.ts); a built app passes the compiled .js entry. 'advanced'
  * serialization carries pixel bytes as Uint8Array (no base64).
  */
 export function forkWorkerFactory(
   opts: { entry?: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): WorkerFactory {
   return () => {
-    const child: ChildProcess = fork(opts.entry ?? WORKER_ENTRY, [], {
-      // tsx by absolute URL: a bare `--import tsx` resolves from the working folder, which for
-      // `npx keypose` run in a user's folder is not this app's.
-      execArgv: opts.execArgv ?? ['--import', import.meta.resolve('tsx')],
+    const launch = forkEntry(opts.entry ?? WORKER_ENTRY, opts.execArgv);
+    const child: ChildProcess = fork(launch.modulePath, [], {
+      execArgv: launch.execArgv,
       serialization: 'advanced',
       env: opts.env ?? process.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

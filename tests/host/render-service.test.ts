@@ -12,7 +12,8 @@ import { loadSample } from '../../host/project/store.js';
 import { waitForJobEvents } from './jobHelpers.js';
 
 /**
- * Integration: the render service over the real worker process (child_process.fork + tsx) and
+ * Integration: the render service over the real worker process (child_process.fork of its kept
+ * bundle, host/launch/entryBundle.mjs) and
  * the real onnxruntime-node on the CPU, rendering the sample project. No mocks.
  */
 let cacheRoot: string;

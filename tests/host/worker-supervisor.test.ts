@@ -8,7 +8,8 @@ import { buildPartsRig } from '../../inference/rigging/parts/build.js';
 import { frameRequests, motionPose, workerCharacter } from './workerFrames.js';
 
 /**
- * Integration: the real worker process (child_process.fork + tsx) building the parts rig and
+ * Integration: the real worker process (child_process.fork of its kept
+ * bundle, host/launch/entryBundle.mjs) building the parts rig and
  * running the real onnxruntime-node on the CPU. No mocks.
  */
 const ch = workerCharacter(160, 192);
