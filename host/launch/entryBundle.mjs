@@ -35,9 +35,13 @@ const BUNDLE_FORMAT = 1;
 /** A superseded bundle is removed only once it is this old: a process may still be loading it. */
 const STALE_AFTER_MS = 10 * 60 * 1000;
 
-const HERE = fileURLToPath(import.meta.url);
-/** The repository (or installed app) root: host/launch/ is two folders below it. */
-const APP_ROOT = resolve(dirname(HERE), '..', '..');
+/**
+ * The repository (or installed app) root: two folders above this module, host/launch/, and also
+ * above the bundles scripts/build.mjs makes of it (build/cli/, build/electron/, build/worker/).
+ */
+const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The script entryBundleSync runs to build (a file of its own: this module is bundled into others). */
+const BUILD_SCRIPT = join(APP_ROOT, 'host', 'launch', 'buildEntryBundle.mjs');
 
 const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js' };
 
@@ -238,20 +242,9 @@ export function entryBundleSync(entry, dir = defaultBundleDir()) {
   const fresh = freshBundle(entry, dir);
   if (fresh || !writable(dir)) return fresh;
   try {
-    execFileSync(process.execPath, [HERE, entry, dir], { stdio: 'ignore', timeout: 120_000 });
+    execFileSync(process.execPath, [BUILD_SCRIPT, entry, dir], { stdio: 'ignore', timeout: 120_000 });
   } catch {
     return null;
   }
   return freshBundle(entry, dir);
-}
-
-// `node host/launch/entryBundle.mjs <entry.ts> [dir]`: what entryBundleSync runs.
-if (process.argv[1] && resolve(process.argv[1]) === HERE) {
-  const [entry, dir] = process.argv.slice(2);
-  if (!entry) {
-    process.stderr.write('usage: node host/launch/entryBundle.mjs <entry.ts> [bundle folder]\n');
-    process.exitCode = 2;
-  } else {
-    await buildBundle(resolve(entry), dir ? resolve(dir) : defaultBundleDir());
-  }
 }

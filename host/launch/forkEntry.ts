@@ -1,19 +1,31 @@
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { findAppRoot } from '../paths.js';
 import { entryBundleSync } from './entryBundle.mjs';
 
-/** What child_process.fork needs to run a TypeScript entry of this app. */
+/** What child_process.fork needs to run an entry of this app. */
 export interface EntryLaunch {
   readonly modulePath: string;
   readonly execArgv: string[];
 }
 
 /**
- * How to fork `entry` (an absolute path to one of this app's entries): for a .ts entry its kept
- * bundle when there is one (~1 s sooner to start than through tsx; entryBundle.mjs), else the entry
- * itself through tsx. `execArgv`, when given, is used as it is, with the entry as it is. tsx is named by absolute URL: a bare `--import tsx` resolves from the working folder, which
- * for `npx keypose` run in a user's folder is not this app's.
+ * How to fork `entry` (an absolute path to one of this app's entries):
+ * - `execArgv` given: the entry as it is, with those arguments;
+ * - a .ts entry in a clone: its kept bundle when there is one (~1 s sooner to start than through
+ *   tsx; entryBundle.mjs), else the .ts itself through tsx (named by absolute URL: a bare
+ *   `--import tsx` resolves from the working folder, which for `npx keypose` run in a user's
+ *   folder is not this app's);
+ * - a .ts entry whose sources are not there (a packaged app ships build/ only): the one
+ *   `npm run build` made of it, build/worker/<name>.js (scripts/build.mjs), as plain JavaScript.
  */
 export function forkEntry(entry: string, execArgv?: string[]): EntryLaunch {
   if (execArgv) return { modulePath: entry, execArgv };
+  if (entry.endsWith('.ts') && !existsSync(entry)) {
+    const root = findAppRoot();
+    const built = root ? join(root, 'build', 'worker', `${basename(entry, '.ts')}.js`) : null;
+    if (built && existsSync(built)) return { modulePath: built, execArgv: [] };
+  }
   const bundle = entry.endsWith('.ts') ? entryBundleSync(entry) : null;
   if (bundle) return { modulePath: bundle, execArgv: ['--enable-source-maps'] };
   return { modulePath: entry, execArgv: ['--import', import.meta.resolve('tsx')] };
