@@ -133,7 +133,7 @@ async function setup(args: readonly string[], context: CliContext): Promise<numb
         message: `${character.name} already has a face rig (${character.face.source}); --replace places it again.`,
       });
     }
-    const { rig, found } = await detectCharacterFace(document, character.id);
+    const { rig, found, modelError } = await detectCharacterFace(document, character.id);
     await saveProject(outPath, setFaceRig(document, character.id, keepMouthOf(rig, character.face)));
     const by =
       rig.source === 'facemesh'
@@ -143,9 +143,14 @@ async function setup(args: readonly string[], context: CliContext): Promise<numb
           : 'the drawn-face finder';
     if (context.json) {
       context.stdout(
-        `${JSON.stringify({ ok: true, project: outPath, character: character.name, source: rig.source, found, rig }, null, 2)}\n`,
+        `${JSON.stringify({ ok: true, project: outPath, character: character.name, source: rig.source, found, rig, ...(modelError ? { modelError } : {}) }, null, 2)}\n`,
       );
     } else {
+      if (modelError) {
+        context.stderr(
+          `keypose face setup: the face landmark model could not run (${modelError}); the drawn-face finder placed the rig.\n`,
+        );
+      }
       context.stdout(
         `Face rig on ${character.name} by ${by} -> ${outPath}\n  ${found.length > 0 ? `found: ${found.join(', ')}` : 'no features found: placed by proportion'}; check it in the editor (Inspector ▸ Face ▸ Edit points…)\n`,
       );

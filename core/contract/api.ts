@@ -132,6 +132,11 @@ export const detectFaceRequestSchema = z.object({
 export const detectedFaceSchema = z.object({
   rig: faceRigSchema,
   found: z.array(z.enum(['eyes', 'mouth', 'brows', 'chin'])),
+  /**
+   * Why the landmark model could not run (its worker did not start, died or took too long), when
+   * it could not: the rig then comes from the drawn-face finder, and the user is told so.
+   */
+  modelError: z.string().optional(),
 });
 
 /** A layered PSD of mouth drawings, cut onto a face rig's mouth (the editor's Mouth drawings…). */

@@ -91,7 +91,8 @@ export function drawnAgrees(drawn: DetectedFace, mesh: FaceRig): boolean {
 export async function detectCharacterFace(
   document: ProjectDocument,
   characterId: string,
-): Promise<{ rig: FaceRig; found: DetectedFace['found'][number][] }> {
+  opts: { faceWorkerEntry?: string } = {},
+): Promise<{ rig: FaceRig; found: DetectedFace['found'][number][]; modelError?: string }> {
   const character = characterOf(document, characterId);
   const art = await decodeArt(document, character.artAssetId);
   const head = headJointOf(character);
@@ -105,11 +106,21 @@ export async function detectCharacterFace(
   // model finds no face it trusts (most drawings, or the model could not run), and where it
   // found the eyes and the mouth as marks just where the model puts them: a cartoon the model
   // also reads as a face, whose drawn eyes (bigger than a person's) the marks measure.
-  const still = await detectStillFace(art, { headPx, headJointId: head.id }).catch(() => null);
+  // A model that could not run is not "no face": the user is told, since on a photo the drawn-face
+  // finder's guess is a poor stand-in.
+  let modelError: string | undefined;
+  const still = await detectStillFace(art, {
+    headPx,
+    headJointId: head.id,
+    ...(opts.faceWorkerEntry ? { entry: opts.faceWorkerEntry } : {}),
+  }).catch((error: unknown) => {
+    modelError = error instanceof Error ? error.message : String(error);
+    return null;
+  });
   if (still && !drawnAgrees(drawn, still.rig)) {
     return { rig: still.rig, found: ['eyes', 'brows', 'mouth', 'chin'] };
   }
-  return { rig: drawn.rig, found: [...drawn.found] };
+  return { rig: drawn.rig, found: [...drawn.found], ...(modelError ? { modelError } : {}) };
 }
 
 /**

@@ -68,7 +68,7 @@ export function FaceSection(): ReactElement | null {
 
   const setUp = () =>
     api.detectFace({ document, characterId: character.id }).then(
-      ({ rig: found, found: features }) => {
+      ({ rig: found, found: features, modelError }) => {
         editor.actions.edit('Set up face', (doc) =>
           setFaceRig(
             doc,
@@ -76,14 +76,17 @@ export function FaceSection(): ReactElement | null {
             keepMouthOf(found, doc.characters.find((c) => c.id === character.id)?.face),
           ),
         );
+        // The landmark model could not run: said first, since the finder's guess on a photo is poor.
+        const unavailable = modelError ? `The face landmark model could not run (${modelError}). ` : '';
         editor.actions.setNotice(
-          found.source === 'facemesh'
-            ? 'Face found by the landmark model. Check the points (Edit points…).'
-            : found.source === 'psd'
-              ? `Face placed from the PSD's layers: ${features.join(', ')}. Check the points (Edit points…).`
-              : features.length > 0
-                ? `Face found: ${features.join(', ')}. Check the points (Edit points…).`
-                : 'No face features found: the points are placed by proportion. Drag them into place (Edit points…).',
+          unavailable +
+            (found.source === 'facemesh'
+              ? 'Face found by the landmark model. Check the points (Edit points…).'
+              : found.source === 'psd'
+                ? `Face placed from the PSD's layers: ${features.join(', ')}. Check the points (Edit points…).`
+                : features.length > 0
+                  ? `Face found: ${features.join(', ')}. Check the points (Edit points…).`
+                  : 'No face features found: the points are placed by proportion. Drag them into place (Edit points…).'),
         );
       },
       (error: unknown) => commands.reportError('Could not set up the face', error),

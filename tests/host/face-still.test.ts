@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -7,7 +7,7 @@ import type { ProjectDocument } from '../../core/document/schema.js';
 import { faceSize } from '../../core/face/estimate.js';
 import type { FaceRig, Point } from '../../core/face/schema.js';
 import { createServiceContext, type ServiceContext } from '../../host/api/context.js';
-import { createFaceServices, headJointOf } from '../../host/api/faceServices.js';
+import { createFaceServices, detectCharacterFace, headJointOf } from '../../host/api/faceServices.js';
 import { loadSample } from '../../host/project/store.js';
 import { sampleFaceRig } from '../fixtures/face/sampleFace.js';
 import { CHROMIUM_PATH, chromiumAvailable } from '../inference/rigging/threeFigure.js';
@@ -118,12 +118,27 @@ describeIfAvailable(chromiumAvailable, `Chromium (${CHROMIUM_PATH}; KEYPOSE_CHRO
 
     it("keeps the drawn finder's rig on the sample cartoon (its big drawn eyes measured)", async () => {
       const character = sample.characters[0]!;
-      const { rig } = await faces.detectFace({ document: sample, characterId: character.id });
+      const { rig, modelError } = await faces.detectFace({ document: sample, characterId: character.id });
       const truth = sampleFaceRig();
       expect(rig.source).not.toBe('facemesh');
+      // The model ran and found no face it trusts: that is no error.
+      expect(modelError).toBeUndefined();
       const size = faceSize(truth);
       expect(distance(rig.eyes.left.center, truth.eyes.left.center) / size).toBeLessThan(0.03);
       expect(Math.abs(rig.eyes.left.halfHeight - truth.eyes.left.halfHeight) / size).toBeLessThan(0.05);
     }, 120_000);
   },
 );
+
+it('says so when the landmark model cannot run, and places the rig by the drawn-face finder', async () => {
+  // A face worker that dies at once (as one whose entry is missing from an install would).
+  const entry = join(cacheRoot, 'dead-face-worker.mjs');
+  writeFileSync(entry, 'process.exit(3);\n');
+  const character = sample.characters[0]!;
+  const { rig, modelError } = await detectCharacterFace(sample, character.id, { faceWorkerEntry: entry });
+  expect(modelError).toMatch(/face worker stopped \(exit 3\)/);
+  expect(rig.source).not.toBe('facemesh');
+  expect(
+    distance(rig.eyes.left.center, sampleFaceRig().eyes.left.center) / faceSize(sampleFaceRig()),
+  ).toBeLessThan(0.03);
+});
