@@ -166,6 +166,19 @@ export async function buildBundle(entry, dir = defaultBundleDir()) {
       inputs.set(path, { path, size: stat.size, mtimeMs: stat.mtimeMs });
     }
   }
+  // The compiler settings esbuild read for those files (each layer's tsconfig.json extends the
+  // base): a changed setting can change the output as much as a changed source.
+  for (const path of [...inputs.keys()]) {
+    const rel = relative(APP_ROOT, path);
+    if (rel.startsWith('..') || isAbsolute(rel)) continue;
+    const layer = rel.split(/[\\/]/)[0] ?? '';
+    for (const config of [join(APP_ROOT, layer, 'tsconfig.json'), join(APP_ROOT, 'tsconfig.base.json')]) {
+      if (!inputs.has(config) && existsSync(config)) {
+        const stat = statSync(config);
+        inputs.set(config, { path: config, size: stat.size, mtimeMs: stat.mtimeMs });
+      }
+    }
+  }
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'));
   const map = result.outputFiles.find((f) => f.path.endsWith('.mjs.map'));
   if (!code || !map) throw new Error(`esbuild produced no bundle for ${entry}`);
