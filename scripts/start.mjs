@@ -39,10 +39,9 @@ if (action === 'electron') {
 }
 
 function startStudio() {
-  const tsx = `${root}node_modules/tsx/dist/cli.mjs`;
   const child = spawn(
     process.execPath,
-    [tsx, `${root}host/studio/main.ts`, ...process.argv.slice(2).filter((a) => a !== '--studio')],
+    [`${root}scripts/studio.mjs`, ...process.argv.slice(2).filter((a) => a !== '--studio')],
     {
       cwd: root,
       stdio: ['inherit', 'pipe', 'inherit'],

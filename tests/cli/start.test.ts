@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   decideStart,
@@ -70,5 +73,51 @@ describe('npm start: is Electron there?', () => {
     expect(openUrlCommand('linux', 'http://x/')).toEqual({ command: 'xdg-open', args: ['http://x/'] });
     expect(openUrlCommand('darwin', 'http://x/').command).toBe('open');
     expect(openUrlCommand('win32', 'http://x/').args).toContain('start');
+  });
+});
+
+describe('the studio process (npm run studio; npm start where Electron is missing)', () => {
+  const ROOT = join(import.meta.dirname, '..', '..');
+
+  /** Starts scripts/studio.mjs, waits for its URL, fetches the page, stops it. */
+  async function startAndFetch(env: NodeJS.ProcessEnv): Promise<{ status: number; page: string }> {
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'scripts', 'studio.mjs'),
+        '--port',
+        '0',
+        '--projects',
+        join(dir, 'p'),
+        '--cache',
+        join(dir, 'c'),
+      ],
+      { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.once('exit', (code) =>
+          reject(new Error(`the studio exited (${code}) before printing its URL`)),
+        );
+        createInterface({ input: child.stdout! }).on('line', (line) => {
+          const found = studioUrlFromLine(line);
+          if (found) resolve(found);
+        });
+      });
+      const response = await fetch(url);
+      return { status: response.status, page: await response.text() };
+    } finally {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  it('serves the editor from its bundle, and through tsx where bundles are off', async () => {
+    for (const env of [{}, { KEYPOSE_ENTRY_BUNDLES: 'off' }]) {
+      const { status, page } = await startAndFetch(env);
+      expect(status, JSON.stringify(env)).toBe(200);
+      expect(page).toContain('<div id="root">');
+    }
   });
 });
