@@ -2,16 +2,7 @@
 // studio server, host/studio/main.ts, run from the kept bundle of its sources (~1 s to its URL
 // instead of ~3 s through tsx on a 2-core machine; host/launch/entryBundle.mjs), else through tsx.
 // Its arguments are this script's (main.ts reads process.argv).
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { entryBundle } from '../host/launch/entryBundle.mjs';
+import { fileURLToPath } from 'node:url';
+import { importEntry } from '../host/launch/importEntry.mjs';
 
-const entry = fileURLToPath(new URL('../host/studio/main.ts', import.meta.url));
-const bundle = await entryBundle(entry);
-if (bundle) {
-  process.setSourceMapsEnabled(true);
-  await import(pathToFileURL(bundle).href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(pathToFileURL(entry).href);
-}
+await importEntry(fileURLToPath(new URL('../host/studio/main.ts', import.meta.url)));

@@ -57,13 +57,15 @@ export function entryBundlesEnabled(env = process.env) {
   return env.KEYPOSE_ENTRY_BUNDLES !== 'off' && process.versions.electron === undefined;
 }
 
+/** `path` relative to the app's root, or null when it lies outside it. */
+function appRelative(path) {
+  const rel = relative(APP_ROOT, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? null : rel;
+}
+
 /** The file names kept for one entry: `<id>.json` (the manifest) and `<id>-<hash>.mjs`. */
 function entryId(entry) {
-  const rel = relative(APP_ROOT, entry);
-  const readable = (rel.startsWith('..') || isAbsolute(rel) ? basename(entry) : rel).replace(
-    /[^\w.-]+/g,
-    '_',
-  );
+  const readable = (appRelative(entry) ?? basename(entry)).replace(/[^\w.-]+/g, '_');
   const hash = createHash('sha256').update(entry).digest('hex').slice(0, 8);
   return `${readable}-${hash}`;
 }
@@ -128,6 +130,10 @@ function writeWhole(path, text) {
 export async function buildBundle(entry, dir = defaultBundleDir()) {
   const { build } = await import('esbuild');
   const inputs = new Map();
+  const record = (path) => {
+    const stat = statSync(path);
+    inputs.set(path, { path, size: stat.size, mtimeMs: stat.mtimeMs });
+  };
   const result = await build({
     entryPoints: [entry],
     absWorkingDir: APP_ROOT,
@@ -148,9 +154,8 @@ export async function buildBundle(entry, dir = defaultBundleDir()) {
           b.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, (args) => {
             const loader = LOADERS[extname(args.path)];
             if (!loader) return undefined;
-            const stat = statSync(args.path);
+            record(args.path);
             const source = readFileSync(args.path, 'utf8');
-            inputs.set(args.path, { path: args.path, size: stat.size, mtimeMs: stat.mtimeMs });
             const url = JSON.stringify(pathToFileURL(args.path).href);
             return { contents: source.replaceAll('import.meta.url', url), loader };
           });
@@ -161,22 +166,16 @@ export async function buildBundle(entry, dir = defaultBundleDir()) {
   // Anything esbuild read without the plugin (none today) is recorded too, after the fact.
   for (const name of Object.keys(result.metafile.inputs)) {
     const path = resolve(APP_ROOT, name);
-    if (!inputs.has(path)) {
-      const stat = statSync(path);
-      inputs.set(path, { path, size: stat.size, mtimeMs: stat.mtimeMs });
-    }
+    if (!inputs.has(path)) record(path);
   }
   // The compiler settings esbuild read for those files (each layer's tsconfig.json extends the
   // base): a changed setting can change the output as much as a changed source.
   for (const path of [...inputs.keys()]) {
-    const rel = relative(APP_ROOT, path);
-    if (rel.startsWith('..') || isAbsolute(rel)) continue;
+    const rel = appRelative(path);
+    if (rel === null) continue;
     const layer = rel.split(/[\\/]/)[0] ?? '';
     for (const config of [join(APP_ROOT, layer, 'tsconfig.json'), join(APP_ROOT, 'tsconfig.base.json')]) {
-      if (!inputs.has(config) && existsSync(config)) {
-        const stat = statSync(config);
-        inputs.set(config, { path: config, size: stat.size, mtimeMs: stat.mtimeMs });
-      }
+      if (!inputs.has(config) && existsSync(config)) record(config);
     }
   }
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'));

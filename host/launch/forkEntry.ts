@@ -21,12 +21,15 @@ export interface EntryLaunch {
  */
 export function forkEntry(entry: string, execArgv?: string[]): EntryLaunch {
   if (execArgv) return { modulePath: entry, execArgv };
-  if (entry.endsWith('.ts') && !existsSync(entry)) {
-    const root = findAppRoot();
-    const built = root ? join(root, 'build', 'worker', `${basename(entry, '.ts')}.js`) : null;
-    if (built && existsSync(built)) return { modulePath: built, execArgv: [] };
+  if (entry.endsWith('.ts')) {
+    if (!existsSync(entry)) {
+      const root = findAppRoot();
+      const built = root ? join(root, 'build', 'worker', `${basename(entry, '.ts')}.js`) : null;
+      if (built && existsSync(built)) return { modulePath: built, execArgv: [] };
+    } else {
+      const bundle = entryBundleSync(entry);
+      if (bundle) return { modulePath: bundle, execArgv: ['--enable-source-maps'] };
+    }
   }
-  const bundle = entry.endsWith('.ts') ? entryBundleSync(entry) : null;
-  if (bundle) return { modulePath: bundle, execArgv: ['--enable-source-maps'] };
   return { modulePath: entry, execArgv: ['--import', import.meta.resolve('tsx')] };
 }

@@ -38,8 +38,8 @@ export const WORKER_ENTRY = fileURLToPath(new URL('../../inference/worker/main.t
 
 /**
  * child_process.fork of the worker. In development and tests the entry is TypeScript, run from its
- * kept bundle or through tsx (host/launch/forkEntry.ts); a built app passes the compiled .js entry. 'advanced'
- * serialization carries pixel bytes as Uint8Array (no base64).
+ * kept bundle or through tsx (host/launch/forkEntry.ts); a built app passes the compiled .js entry.
+ * 'advanced' serialization carries pixel bytes as Uint8Array (no base64).
  */
 export function forkWorkerFactory(
   opts: { entry?: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } = {},
